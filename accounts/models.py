@@ -1,0 +1,111 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    BUSINESS_MANAGER = "business_manager", "Business Manager"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    AGENCY_CONTRIBUTOR = "agency_contributor", "Agency contributor"
+    BOARD_MEMBER = "board_member", "Board member"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", extra.get("role") == Role.ADMINISTRATOR)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("role", Role.ADMINISTRATOR)
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in by e-mail. Their role decides what they may see; a contributor
+    belongs to exactly one agency and sees only that agency's work."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150)
+    job_title = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=32, choices=Role.choices)
+    agency = models.ForeignKey(
+        "cases.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="Required for agency contributors; the agency whose returns and actions they handle.",
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May log in to the administration site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="contributor_has_agency",
+                condition=~Q(role=Role.AGENCY_CONTRIBUTOR) | Q(agency__isnull=False),
+                violation_error_message="An agency contributor must belong to an agency.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        self.email = (self.email or "").lower()
+        if self.role == Role.AGENCY_CONTRIBUTOR and not self.agency_id:
+            raise ValidationError({"agency": "An agency contributor must belong to an agency."})
+
+    @property
+    def is_business_manager(self):
+        return self.role == Role.BUSINESS_MANAGER
+
+    @property
+    def is_panel_member(self):
+        return self.role == Role.PANEL_MEMBER
+
+    @property
+    def is_agency_contributor(self):
+        return self.role == Role.AGENCY_CONTRIBUTOR
+
+    @property
+    def is_board_member(self):
+        return self.role == Role.BOARD_MEMBER
+
+    @property
+    def is_administrator(self):
+        return self.role == Role.ADMINISTRATOR

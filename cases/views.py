@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from accesslog.services import access_record
+from accounts.permissions import agency_contributor_required, business_manager_required, case_reader_required
+
+from . import selectors, services
+from .forms import AuditForm, CaseForm, IdentifyingTermForm, PanelMembershipForm
+from .models import Audit, Case, PanelMembership
+
+
+def _form_errors_from(exc, form):
+    """Put a service's ValidationError next to the fields it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@case_reader_required
+@require_safe
+def audit_list(request):
+    audits = selectors.audit_list_with_counts_for_user(user=request.user)
+    return render(request, "cases/audit_list.html", {"audits": audits})
+
+
+@business_manager_required
+def audit_create(request):
+    form = AuditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit = services.audit_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "Audit opened.")
+            return redirect("cases:audit_detail", audit_pk=audit.pk)
+    return render(request, "cases/audit_form.html", {"form": form, "title": "Open an audit"})
+
+
+@case_reader_required
+@require_safe
+def audit_detail(request, audit_pk):
+    audit = get_object_or_404(
+        selectors.audit_list_for_user(user=request.user).select_related("created_by"), pk=audit_pk
+    )
+    access_record(request=request, what="audit", obj=audit, audit=audit)
+    cases = (
+        audit.cases.annotate(return_count=Count("returns", distinct=True))
+        .prefetch_related("agencies")
+        .order_by("number")
+    )
+    panel = audit.panel_memberships.select_related("user")
+    context = {"audit": audit, "cases": cases, "panel": panel}
+    if request.user.is_business_manager:
+        context["panel_form"] = PanelMembershipForm(audit=audit)
+    return render(request, "cases/audit_detail.html", context)
+
+
+@business_manager_required
+def audit_edit(request, audit_pk):
+    audit = get_object_or_404(Audit, pk=audit_pk)
+    form = AuditForm(request.POST or None, instance=audit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.audit_update(audit=audit, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "Audit saved.")
+            return redirect("cases:audit_detail", audit_pk=audit.pk)
+    return render(request, "cases/audit_form.html", {"form": form, "audit": audit, "title": f"Edit {audit}"})
+
+
+@business_manager_required
+@require_POST
+def panel_add(request, audit_pk):
+    audit = get_object_or_404(Audit, pk=audit_pk)
+    form = PanelMembershipForm(request.POST, audit=audit)
+    if form.is_valid():
+        services.panel_member_add(audit=audit, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Panel member added.")
+        return redirect("cases:audit_detail", audit_pk=audit.pk)
+    cases = audit.cases.annotate(return_count=Count("returns")).prefetch_related("agencies")
+    return render(
+        request,
+        "cases/audit_detail.html",
+        {
+            "audit": audit,
+            "cases": cases,
+            "panel": audit.panel_memberships.select_related("user"),
+            "panel_form": form,
+        },
+        status=400,
+    )
+
+
+@business_manager_required
+@require_POST
+def panel_remove(request, audit_pk, membership_pk):
+    membership = get_object_or_404(PanelMembership, pk=membership_pk, audit_id=audit_pk)
+    services.panel_member_remove(membership=membership, actor=request.user)
+    messages.success(request, "Panel member removed.")
+    return redirect("cases:audit_detail", audit_pk=audit_pk)
+
+
+@business_manager_required
+def case_create(request, audit_pk):
+    audit = get_object_or_404(Audit, pk=audit_pk)
+    form = CaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = services.case_create(audit=audit, actor=request.user, **form.cleaned_data)
+        messages.success(request, f"{case.pseudonym} added.")
+        return redirect("cases:case_detail", case_pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "audit": audit, "title": "Add a case"})
+
+
+def _case_for_reader(request, case_pk):
+    return get_object_or_404(selectors.case_list_for_user(user=request.user), pk=case_pk)
+
+
+@case_reader_required
+@require_safe
+def case_detail(request, case_pk):
+    case = get_object_or_404(
+        selectors.case_list_for_user(user=request.user).prefetch_related(
+            "agencies",
+            Prefetch("identifying_terms"),
+        ),
+        pk=case_pk,
+    )
+    access_record(request=request, what="case", obj=case, case=case)
+    access_record(request=request, what="identifying_terms", obj=case, case=case)
+    context = {
+        "case": case,
+        "audit": case.audit,
+        "terms": case.identifying_terms.all(),
+        "returns": case.returns.select_related("agency").order_by("agency__name"),
+    }
+    if request.user.is_business_manager:
+        context["term_form"] = IdentifyingTermForm(case=case)
+    return render(request, "cases/case_detail.html", context)
+
+
+@business_manager_required
+def case_edit(request, case_pk):
+    case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
+    form = CaseForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.case_update(case=case, actor=request.user, agencies=data.pop("agencies"), **data)
+        messages.success(request, f"{case.pseudonym} saved.")
+        return redirect("cases:case_detail", case_pk=case.pk)
+    return render(
+        request,
+        "cases/case_form.html",
+        {"form": form, "audit": case.audit, "case": case, "title": f"Edit {case.pseudonym}"},
+    )
+
+
+@business_manager_required
+@require_POST
+def term_add(request, case_pk):
+    case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
+    form = IdentifyingTermForm(request.POST, case=case)
+    if form.is_valid():
+        services.identifying_term_add(case=case, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Term added to the register.")
+        return redirect(reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register")
+    context = {
+        "case": case,
+        "audit": case.audit,
+        "terms": case.identifying_terms.all(),
+        "returns": case.returns.select_related("agency"),
+        "term_form": form,
+    }
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@business_manager_required
+@require_POST
+def term_remove(request, case_pk, term_pk):
+    case = get_object_or_404(Case, pk=case_pk)
+    term = get_object_or_404(case.identifying_terms, pk=term_pk)
+    services.identifying_term_remove(term=term, actor=request.user)
+    messages.success(request, "Term removed from the register.")
+    return redirect(reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register")
+
+
+@agency_contributor_required
+@require_safe
+def portal(request):
+    """The agency portal: this agency's requests, by case pseudonym, with due dates."""
+    returns = selectors.return_list_for_user(user=request.user).order_by("status", "due_date")
+    return render(request, "cases/portal.html", {"returns": returns, "agency": request.user.agency})

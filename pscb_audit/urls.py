@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "PSCB Audit administration"
+admin.site.site_title = "PSCB Audit"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("cases.urls")),
+    path("", include("reviews.urls")),
+    path("", include("recommendations.urls")),
+    path("", include("notifications.urls")),
+    path("", include("reports.urls")),
+    path("", include("accesslog.urls")),
+    path("admin/", admin.site.urls),
+]

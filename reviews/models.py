@@ -1,0 +1,145 @@
+from django.conf import settings
+from django.db import models
+
+from cases.models import Agency, Case, TimeStamped
+
+
+class CaseNote(TimeStamped):
+    """A note between panel members about a case. Never published."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"Note {self.pk} on case {self.case_id}"
+
+
+class ReflectivePracticeMeeting(TimeStamped):
+    """A meeting where the practitioners who knew the child best reflect with the panel."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    venue = models.CharField(max_length=250)
+    terms_of_reference = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    panel_attending = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"Reflective practice meeting for {self.case}"
+
+
+class Invitation(TimeStamped):
+    """A practitioner invited to a meeting, sent in the name of their agency's senior manager."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", "No response yet"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "unknown", "Not recorded"
+        ATTENDED = "attended", "Attended"
+        APOLOGIES = "apologies", "Sent apologies"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+    meeting = models.ForeignKey(
+        ReflectivePracticeMeeting, on_delete=models.CASCADE, related_name="invitations"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=150)
+    email = models.EmailField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
+    response_reason = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    attendance = models.CharField(max_length=16, choices=Attendance.choices, default=Attendance.UNKNOWN)
+    attendance_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "email"], name="one_invitation_per_email")]
+
+    def __str__(self):
+        return f"Invitation {self.pk} to meeting {self.meeting_id}"
+
+
+class LearningPoint(TimeStamped):
+    """A numbered learning point of a case (i, ii, iii… in the report)."""
+
+    class Kind(models.TextChoices):
+        GOOD_PRACTICE = "good_practice", "Good practice"
+        AREA_FOR_DEVELOPMENT = "area_for_development", "Area for development"
+        LEARNING = "learning", "Learning"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="learning_points")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    text = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["case", "position", "pk"]
+
+    def __str__(self):
+        return f"Learning point {self.position} of case {self.case_id}"
+
+
+class CaseAssurance(TimeStamped):
+    """The panel's assurance: whether any child was left unsafe or at risk of continued harm."""
+
+    class Finding(models.TextChoices):
+        NO_CHILD_UNSAFE = "no_child_unsafe", "No child was left unsafe or at risk of continued harm"
+        CHILD_UNSAFE = "child_unsafe", "A child was left unsafe or at risk of continued harm"
+        NOT_DETERMINED = "not_determined", "Not yet determined"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assurance")
+    finding = models.CharField(max_length=20, choices=Finding.choices, default=Finding.NOT_DETERMINED)
+    statement = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"Assurance for case {self.case_id}"
+
+
+class AgencyAction(TimeStamped):
+    """A confidential action for one agency, monitored by the audit group and never published."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        RESPONDED = "responded", "Response received"
+        COMPLETED = "completed", "Completed"
+        CLOSED = "closed", "Closed"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agency_actions")
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField("what is to be done")
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    agency_response = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return f"Action {self.pk} for {self.owner_agency}"
