@@ -24,8 +24,14 @@ def test_compose_config_is_valid_and_names_the_real_parts():
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail("neither `docker compose` nor `docker-compose` is installed")
         pytest.skip("no docker compose client")
-    result = subprocess.run([*command, "config"], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "SECRET_KEY": "x" * 60})
+    result = subprocess.run(
+        [*command, "config"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SECRET_KEY": "x" * 60},
+    )
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
     assert {"db", "redis", "web", "worker", "beat", "mail"} <= set(services)
