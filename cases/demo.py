@@ -3,6 +3,8 @@ practice meetings, a panel by the roles the seed lists. Every name and place her
 
 import datetime
 
+from django.utils import timezone
+
 from .models import Audit, Case, IdentifyingTerm, PanelMembership
 from .services import case_create
 
@@ -104,13 +106,15 @@ TITLE = "Multi-Agency Audit of Intra-Familial Child Sexual Abuse"
 def load(world):
     users, agencies = world["users"], world["agencies"]
     bm = users["bm@pscb.example"]
+    # Dates run relative to the day the demo is loaded, so deadlines and due dates look live.
+    today = timezone.localdate()
     audit, _ = Audit.objects.get_or_create(
         title=TITLE,
         defaults={
             "theme": "Intra-familial child sexual abuse",
             "purpose": PURPOSE,
-            "period_start": datetime.date(2016, 10, 1),
-            "period_end": datetime.date(2017, 7, 31),
+            "period_start": today - datetime.timedelta(days=270),
+            "period_end": today - datetime.timedelta(days=30),
             "status": Audit.Status.REPORTING,
             "created_by": bm,
         },
