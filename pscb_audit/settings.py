@@ -182,6 +182,10 @@ MEETING_INVITATION_LEAD_DAYS = env.int("MEETING_INVITATION_LEAD_DAYS", default=2
 # --- Recommendations ---------------------------------------------------------------------
 # A recommendation whose deadline is within this many days is "due soon".
 RECOMMENDATION_DUE_SOON_DAYS = env.int("RECOMMENDATION_DUE_SOON_DAYS", default=30)
+# Largest evidence file an agency may attach to a response, in bytes.
+RECOMMENDATION_EVIDENCE_MAX_BYTES = env.int("RECOMMENDATION_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Most evidence files attached to one response.
+RECOMMENDATION_EVIDENCE_MAX_FILES = env.int("RECOMMENDATION_EVIDENCE_MAX_FILES", default=5)
 
 
 # --- Reminders (notifications) -----------------------------------------------------------

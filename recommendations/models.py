@@ -17,7 +17,7 @@ class BoardMeeting(TimeStamped):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%d/%m/%Y})"
+        return f"{self.date.day} {self.date:%B %Y} ({self.title})"
 
 
 class Recommendation(TimeStamped):
@@ -68,6 +68,15 @@ class Recommendation(TimeStamped):
         """The deadline as a date, whether it was given as a date or a Board meeting."""
         return self.deadline_meeting.date if self.deadline_meeting_id else self.deadline_date
 
+    @property
+    def deadline_display(self):
+        """'31 January 2027' or '31 January 2027 (January Board meeting)'."""
+        deadline = self.deadline
+        if deadline is None:
+            return ""
+        text = f"{deadline.day} {deadline:%B %Y}"
+        return f"{text} ({self.deadline_meeting.title})" if self.deadline_meeting_id else text
+
 
 def letter_for(index: int) -> str:
     """0 -> 'a', 25 -> 'z', 26 -> 'aa'."""
@@ -94,3 +103,84 @@ class RecommendationResponse(TimeStamped):
 
     def __str__(self):
         return f"Response {self.pk} to recommendation {self.recommendation_id}"
+
+
+class RecommendationComment(TimeStamped):
+    """A note from the Business Manager or a panel member of the audit. Internal: never shown to
+    agencies or the Board."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("comment")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Comment {self.pk} on recommendation {self.recommendation_id}"
+
+
+def evidence_upload_to(instance, filename):
+    """Server-chosen names: the uploader's file name is kept only as a label in the database."""
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{uuid.uuid4().hex}.{extension}"
+
+
+class EvidenceFile(TimeStamped):
+    """A file attached to a response, kept in private storage and served only through a view that
+    checks who is asking."""
+
+    response = models.ForeignKey(RecommendationResponse, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Evidence {self.pk} for response {self.response_id}"
+
+
+class RecommendationEvent(models.Model):
+    """One change to a recommendation, with who made it and when. Append-only."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Drafted"
+        EDITED = "edited", "Edited"
+        DEADLINE_CHANGED = "deadline_changed", "Deadline changed"
+        MOVED = "moved", "Moved"
+        COMMENTED = "commented", "Commented"
+        PROGRESS_UPDATE = "progress_update", "Progress update posted"
+        FINAL_RESPONSE = "final_response", "Final response posted"
+        ASSURED = "assured", "Marked assured"
+        MORE_REQUESTED = "more_requested", "More asked for"
+        CLOSED = "closed", "Closed"
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, choices=Recommendation.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Recommendation.Status.choices, blank=True)
+    detail = models.TextField(blank=True, help_text="What changed, e.g. the old and new deadline.")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} (recommendation {self.recommendation_id})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The recommendation history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The recommendation history is append-only.")

@@ -1,11 +1,391 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
-from accounts.permissions import board_reader_required
+from accesslog.models import AccessLogEntry
+from accesslog.services import access_record
+from accounts.permissions import agency_contributor_required, board_reader_required, business_manager_required
+from cases.models import Audit
+
+from . import selectors, services
+from .export import tracker_csv, tracker_xlsx
+from .filters import TrackerFilter
+from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
+from .models import BoardMeeting, RecommendationEvent
+from .permissions import recommendation_commenter_required, recommendation_reader_required
+from .tracker import rag_state
+
+
+def _form_errors_from(exc, form):
+    """Put a service's ValidationError next to the fields it names."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- Board home and tracker ------------------------------------------------------------------
 
 
 @board_reader_required
 @require_safe
 def board_home(request):
     """The Board's home: published reports and the recommendation tracker summary, no case detail."""
-    return render(request, "recommendations/board_home.html", {})
+    counts = selectors.rag_counts_for_user(user=request.user)
+    return render(
+        request,
+        "recommendations/board_home.html",
+        {"counts": counts, "total": sum(n for _, n in counts), "chart": _chart(counts)},
+    )
+
+
+def _chart(counts):
+    """Bars for a server-rendered SVG (attributes, not style: the CSP forbids inline styles)."""
+    biggest = max((n for _, n in counts), default=0) or 1
+    return [
+        {"state": state, "count": n, "width": round(300 * n / biggest), "y": i * 28}
+        for i, (state, n) in enumerate(counts)
+    ]
+
+
+def _tracker_filter(request):
+    return TrackerFilter(
+        request.GET or None,
+        queryset=selectors.tracker_queryset_for_user(user=request.user),
+        user=request.user,
+    )
+
+
+@board_reader_required
+@require_safe
+def tracker(request):
+    """Every recommendation the user may see, with its RAG state, filterable; a chart of the counts."""
+    tracker_filter = _tracker_filter(request)
+    rows = tracker_filter.rows
+    counts = selectors.rag_counts(rows)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "recommendations/tracker.html",
+        {
+            "filter": tracker_filter,
+            "rows": rows,
+            "counts": counts,
+            "chart": _chart(counts),
+            "query": f"?{query}" if query else "",
+            "can_open": not request.user.is_board_member,
+            "due_soon_days": settings.RECOMMENDATION_DUE_SOON_DAYS,
+        },
+    )
+
+
+def _export(request, kind):
+    tracker_filter = _tracker_filter(request)
+    rows = tracker_filter.rows
+    access_record(request=request, what=f"recommendation_tracker_{kind}", action=AccessLogEntry.Action.EXPORT)
+    stamp = timezone.localdate().isoformat()
+    if kind == "csv":
+        response = HttpResponse(tracker_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            tracker_xlsx(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="recommendation-tracker-{stamp}.{kind}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@board_reader_required
+@require_safe
+def tracker_export_csv(request):
+    """The filtered tracker rows as CSV: exactly the rows the page shows for the same filters."""
+    return _export(request, "csv")
+
+
+@board_reader_required
+@require_safe
+def tracker_export_xlsx(request):
+    """The filtered tracker rows as an Excel workbook."""
+    return _export(request, "xlsx")
+
+
+# --- Board meetings --------------------------------------------------------------------------
+
+
+@business_manager_required
+def meeting_list(request):
+    """Board meetings, newest first, and a form to add one."""
+    form = BoardMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.board_meeting_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "Board meeting added.")
+            return redirect("recommendations:meeting_list")
+    return render(
+        request,
+        "recommendations/meeting_list.html",
+        {"meetings": selectors.board_meeting_list(), "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@business_manager_required
+def meeting_edit(request, meeting_pk):
+    meeting = get_object_or_404(BoardMeeting, pk=meeting_pk)
+    form = BoardMeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.board_meeting_update(
+                meeting=meeting, actor=request.user, date=data["date"], title=data["title"]
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "Board meeting saved. Recommendations due at it follow its date.")
+            return redirect("recommendations:meeting_list")
+    return render(
+        request,
+        "_form_page.html",
+        {"form": form, "title": f"Edit {meeting}"},
+    )
+
+
+# --- Recommendations -------------------------------------------------------------------------
+
+
+@business_manager_required
+def recommendation_create(request, audit_pk):
+    audit = get_object_or_404(Audit, pk=audit_pk)
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recommendation = services.recommendation_create(
+                audit=audit, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, f"Recommendation ({recommendation.letter}) drafted.")
+            return redirect(
+                reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk}) + "#recommendations-h"
+            )
+    return render(
+        request,
+        "recommendations/recommendation_form.html",
+        {"form": form, "audit": audit, "title": "Draft a recommendation"},
+    )
+
+
+@business_manager_required
+def recommendation_edit(request, recommendation_pk):
+    recommendation = get_object_or_404(
+        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
+    )
+    if request.method == "POST":
+        form = RecommendationForm(request.POST)
+    else:
+        form = RecommendationForm(initial=RecommendationForm.initial_for(recommendation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_update(
+                recommendation=recommendation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, f"Recommendation ({recommendation.letter}) saved.")
+            return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
+    return render(
+        request,
+        "recommendations/recommendation_form.html",
+        {
+            "form": form,
+            "audit": recommendation.audit,
+            "recommendation": recommendation,
+            "title": f"Edit recommendation ({recommendation.letter})",
+        },
+    )
+
+
+@business_manager_required
+@require_POST
+def recommendation_move(request, recommendation_pk):
+    recommendation = get_object_or_404(
+        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
+    )
+    try:
+        services.recommendation_move(
+            recommendation=recommendation, actor=request.user, direction=request.POST.get("direction", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Recommendation moved; it is now ({recommendation.letter}).")
+    return redirect(
+        reverse("cases:audit_detail", kwargs={"audit_pk": recommendation.audit_id}) + "#recommendations-h"
+    )
+
+
+def _detail_context(request, recommendation, **forms):
+    user = request.user
+    events = recommendation.events.select_related("actor", "actor__agency")
+    if user.is_agency_contributor:
+        # A contributor sees status changes and their own agency's responses, not the panel's comments
+        # nor another owner agency's activity.
+        events = [
+            e
+            for e in events
+            if e.kind
+            not in (
+                RecommendationEvent.Kind.COMMENTED,
+                RecommendationEvent.Kind.PROGRESS_UPDATE,
+                RecommendationEvent.Kind.FINAL_RESPONSE,
+            )
+            or (e.actor and e.actor.agency_id == user.agency_id)
+        ]
+    can_comment = user.is_business_manager or user.is_panel_member
+    can_respond = user.is_agency_contributor and recommendation.status not in (
+        recommendation.Status.ASSURED,
+        recommendation.Status.CLOSED,
+    )
+    context = {
+        "recommendation": recommendation,
+        "audit": recommendation.audit,
+        "owners": recommendation.owners.order_by("name"),
+        "rag": rag_state(recommendation=recommendation),
+        "responses": selectors.response_list_for_user(user=user, recommendation=recommendation),
+        "events": events,
+        "comments": recommendation.comments.select_related("author") if can_comment else [],
+        "can_comment": can_comment,
+        "can_respond": can_respond,
+        "comment_form": forms.get("comment_form") or (CommentForm() if can_comment else None),
+        "decision_form": forms.get("decision_form") or (DecisionForm() if user.is_business_manager else None),
+    }
+    return context
+
+
+@recommendation_reader_required
+@require_safe
+def recommendation_detail(request, recommendation_pk):
+    """A recommendation with its responses, evidence, comments (panel) and history."""
+    recommendation = get_object_or_404(
+        selectors.recommendation_detail_list_for_user(user=request.user), pk=recommendation_pk
+    )
+    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
+    return render(
+        request, "recommendations/recommendation_detail.html", _detail_context(request, recommendation)
+    )
+
+
+@recommendation_commenter_required
+@require_POST
+def recommendation_comment(request, recommendation_pk):
+    recommendation = get_object_or_404(
+        selectors.recommendation_commentable_for_user(user=request.user), pk=recommendation_pk
+    )
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.recommendation_comment_add(
+            recommendation=recommendation, actor=request.user, body=form.cleaned_data["body"]
+        )
+        messages.success(request, "Comment added.")
+        return redirect(
+            reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
+            + "#comments-h"
+        )
+    return render(
+        request,
+        "recommendations/recommendation_detail.html",
+        _detail_context(request, recommendation, comment_form=form),
+        status=400,
+    )
+
+
+@business_manager_required
+@require_POST
+def recommendation_decide(request, recommendation_pk):
+    """Mark assured, ask for more, or close: always with a reason."""
+    recommendation = get_object_or_404(
+        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
+    )
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommendation_decide(
+                recommendation=recommendation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(
+                request, f"Recommendation ({recommendation.letter}): {recommendation.get_status_display()}."
+            )
+            return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
+    recommendation.refresh_from_db()
+    return render(
+        request,
+        "recommendations/recommendation_detail.html",
+        _detail_context(request, recommendation, decision_form=form),
+        status=400,
+    )
+
+
+@agency_contributor_required
+def recommendation_respond(request, recommendation_pk):
+    """An owner agency's contributor posts a progress update or the final response, with evidence.
+    Recommendations their agency does not own are 404."""
+    recommendation = get_object_or_404(
+        selectors.recommendation_respondable_for_user(user=request.user), pk=recommendation_pk
+    )
+    form = ResponseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_post(recommendation=recommendation, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(
+                request,
+                "Final response sent." if form.cleaned_data["is_final"] else "Progress update posted.",
+            )
+            return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
+    return render(
+        request,
+        "recommendations/response_form.html",
+        {"form": form, "recommendation": recommendation, "audit": recommendation.audit},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@recommendation_reader_required
+@require_safe
+def evidence_download(request, evidence_pk):
+    """Serve an evidence file as an attachment, only to those allowed, and log the download."""
+    evidence = get_object_or_404(selectors.evidence_list_for_user(user=request.user), pk=evidence_pk)
+    access_record(
+        request=request,
+        what="recommendation_evidence",
+        obj=evidence,
+        audit=evidence.response.recommendation.audit,
+        action=AccessLogEntry.Action.DOWNLOAD,
+    )
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

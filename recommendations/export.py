@@ -1,0 +1,64 @@
+"""CSV and XLSX export of the tracker, with spreadsheet formula injection neutralised (CWE-1236)."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from .tracker import RagState
+
+# A cell starting with one of these is run as a formula by some spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+HEADER = [
+    "Audit",
+    "Letter",
+    "Recommendation",
+    "Owner agencies",
+    "Deadline",
+    "Board meeting",
+    "Status",
+    "Tracker state",
+]
+
+
+def neutralise(value):
+    """Prefix a leading formula trigger with an apostrophe so the cell is shown as text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def tracker_row(recommendation):
+    """One tracker row as plain values, in HEADER order (the page shows the same)."""
+    deadline = recommendation.deadline
+    return [
+        recommendation.audit.title,
+        f"({recommendation.letter})",
+        recommendation.text,
+        ", ".join(agency.name for agency in recommendation.owners.all()),
+        f"{deadline.day} {deadline:%B %Y}" if deadline else "",
+        recommendation.deadline_meeting.title if recommendation.deadline_meeting_id else "",
+        recommendation.get_status_display(),
+        RagState(recommendation.rag).label,
+    ]
+
+
+def tracker_csv(rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([neutralise(value).replace("\0", "") for value in tracker_row(row)])
+    return out.getvalue()
+
+
+def tracker_xlsx(rows):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Recommendations")
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)) for value in tracker_row(row)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,132 @@
+"""Reads of recommendations, responses and evidence, always scoped by the user who asks.
+
+Who sees what:
+- Business Manager: everything.
+- Panel member: the recommendations of audits whose panel they sit on, with every response,
+  evidence file and comment.
+- Agency contributor: the recommendations their agency owns, and only their own agency's responses
+  and evidence (an agency is a tenant; a joint recommendation does not open one agency's evidence
+  to another). They never see the panel's comments.
+- Board member: every recommendation on the tracker (text, owners, deadline, status, state), but no
+  responses, evidence or comments: those may hold case detail, and the Board sees none.
+"""
+
+from django.db.models import Count, Prefetch
+
+from accounts.models import Role
+from cases.models import Agency, Audit
+
+from .models import BoardMeeting, EvidenceFile, Recommendation, RecommendationResponse
+from .tracker import RagState, with_rag_state
+
+
+def recommendation_list_for_user(*, user):
+    """Recommendations on the tracker for this user (Board members see all of them)."""
+    recommendations = Recommendation.objects.select_related("audit", "deadline_meeting")
+    if user.role in (Role.BUSINESS_MANAGER, Role.BOARD_MEMBER):
+        return recommendations
+    if user.role == Role.PANEL_MEMBER:
+        return recommendations.filter(audit__panel_memberships__user=user)
+    if user.role == Role.AGENCY_CONTRIBUTOR:
+        return recommendations.filter(owners=user.agency_id)
+    return recommendations.none()
+
+
+def recommendation_detail_list_for_user(*, user):
+    """Recommendations whose page (responses, evidence) this user may open: not the Board."""
+    if user.role == Role.BOARD_MEMBER:
+        return Recommendation.objects.none()
+    return recommendation_list_for_user(user=user)
+
+
+def recommendation_respondable_for_user(*, user):
+    """Recommendations this user may respond to: a contributor's own agency's, nobody else's."""
+    if user.role != Role.AGENCY_CONTRIBUTOR:
+        return Recommendation.objects.none()
+    return recommendation_list_for_user(user=user)
+
+
+def recommendation_commentable_for_user(*, user):
+    """The Business Manager and the audit's panel comment on recommendations."""
+    if user.role not in (Role.BUSINESS_MANAGER, Role.PANEL_MEMBER):
+        return Recommendation.objects.none()
+    return recommendation_list_for_user(user=user)
+
+
+def response_list_for_user(*, user, recommendation):
+    responses = recommendation.responses.select_related("agency", "author").prefetch_related(
+        Prefetch("evidence", queryset=EvidenceFile.objects.order_by("created_at", "pk"))
+    )
+    if user.role == Role.AGENCY_CONTRIBUTOR:
+        return responses.filter(agency_id=user.agency_id)
+    if user.role in (Role.BUSINESS_MANAGER, Role.PANEL_MEMBER):
+        return responses
+    return RecommendationResponse.objects.none()
+
+
+def evidence_list_for_user(*, user):
+    """Evidence downloads: the Business Manager, the audit's panel, the uploading agency's contributors."""
+    evidence = EvidenceFile.objects.select_related("response__recommendation")
+    if user.role == Role.BUSINESS_MANAGER:
+        return evidence
+    if user.role == Role.PANEL_MEMBER:
+        return evidence.filter(response__recommendation__audit__panel_memberships__user=user)
+    if user.role == Role.AGENCY_CONTRIBUTOR:
+        return evidence.filter(
+            response__agency_id=user.agency_id, response__recommendation__owners=user.agency_id
+        )
+    return evidence.none()
+
+
+def audit_recommendations(*, audit):
+    """An audit's recommendations in letter order, ready for its page (owners prefetched)."""
+    return with_rag_state(
+        audit.recommendations.select_related("deadline_meeting")
+        .prefetch_related("owners")
+        .annotate(response_count=Count("responses", distinct=True))
+        .order_by("position", "pk")
+    )
+
+
+def tracker_queryset_for_user(*, user, today=None):
+    """The tracker's rows: scoped, with the RAG state annotated, owners prefetched, in audit/letter order."""
+    return with_rag_state(
+        recommendation_list_for_user(user=user)
+        .prefetch_related(Prefetch("owners", queryset=Agency.objects.order_by("name")))
+        .order_by("audit__title", "audit_id", "position", "pk"),
+        today=today,
+    )
+
+
+def tracker_filter_choices_for_user(*, user):
+    """Audits and agencies worth offering in the tracker's filters: those on the user's tracker."""
+    visible = recommendation_list_for_user(user=user)
+    audits = Audit.objects.filter(pk__in=visible.values("audit_id")).order_by("title")
+    agencies = Agency.objects.filter(recommendations__in=visible.values("pk")).distinct().order_by("name")
+    return audits, agencies
+
+
+def rag_counts(rows):
+    """Counts per state, in the tracker's order, for a list of annotated rows."""
+    counts = dict.fromkeys(RagState.values, 0)
+    for row in rows:
+        counts[row.rag] += 1
+    return [(RagState(value), counts[value]) for value in RagState.values]
+
+
+def rag_counts_for_user(*, user, today=None):
+    """Counts per state over every recommendation the user may see, in one query."""
+    totals = dict.fromkeys(RagState.values, 0)
+    rows = (
+        with_rag_state(recommendation_list_for_user(user=user), today=today)
+        .order_by()
+        .values("rag")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    for row in rows:
+        totals[row["rag"]] += row["n"]
+    return [(RagState(value), totals[value]) for value in RagState.values]
+
+
+def board_meeting_list():
+    return BoardMeeting.objects.annotate(recommendation_count=Count("recommendations_due")).order_by("-date")
