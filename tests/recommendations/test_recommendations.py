@@ -1,0 +1,198 @@
+"""Board meetings, drafting recommendations, letters and reordering, panel comments, history."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from recommendations.models import BoardMeeting, Recommendation, RecommendationComment
+from tests.factories import BoardMeetingFactory, RecommendationFactory
+from tests.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+
+def _audit_url(audit):
+    return reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk})
+
+
+def _create(client, audit, **data):
+    return client.post(reverse("recommendations:recommendation_create", kwargs={"audit_pk": audit.pk}), data)
+
+
+def test_business_manager_adds_a_board_meeting(client, cast):
+    login(client, cast.bm)
+    url = reverse("recommendations:meeting_list")
+    response = client.post(url, {"date": "2027-01-31", "title": "January Board meeting"})
+    assert response.status_code == 302
+    assert BoardMeeting.objects.get().date == datetime.date(2027, 1, 31)
+    html = client.get(url).content.decode()
+    assert "31 January 2027" in html and "January Board meeting" in html
+
+
+def test_board_meeting_on_a_taken_date_is_refused_and_the_title_kept(client, cast):
+    BoardMeetingFactory(date=datetime.date(2027, 1, 31))
+    login(client, cast.bm)
+    response = client.post(reverse("recommendations:meeting_list"), {"date": "31/01/2027", "title": "Extra meeting"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "already exists" in html
+    assert 'value="Extra meeting"' in html
+    assert BoardMeeting.objects.count() == 1
+
+
+def test_recommendations_are_lettered_in_order_and_shown_on_the_audit_page(client, cast):
+    meeting = BoardMeetingFactory(date=datetime.date(2027, 1, 31), title="January Board meeting")
+    login(client, cast.bm)
+    _create(client, cast.audit, text="Report on support for perpetrators.", owners=[cast.agency.pk], deadline_meeting=meeting.pk)
+    _create(
+        client,
+        cast.audit,
+        text="Report on adolescent behaviour.",
+        owners=[cast.agency.pk, cast.other_agency.pk],
+        deadline_date="2027-01-31",
+    )
+    recommendations = list(cast.audit.recommendations.order_by("position"))
+    assert [r.letter for r in recommendations] == ["a", "b"]
+    assert recommendations[0].created_by == cast.bm
+    assert set(recommendations[1].owners.all()) == {cast.agency, cast.other_agency}
+    assert recommendations[0].events.get().kind == "created"
+
+    html = client.get(_audit_url(cast.audit)).content.decode()
+    assert "(a)" in html and "(b)" in html
+    assert "31 January 2027 (January Board meeting)" in html
+    assert "Riverton Police" in html
+
+
+@pytest.mark.parametrize(
+    ("deadline", "message"),
+    [
+        ({}, "Give a deadline: a Board meeting or a date."),
+        ({"deadline_date": "2027-01-31", "both": True}, "Give either a Board meeting or a date, not both."),
+    ],
+)
+def test_deadline_must_be_a_date_or_a_meeting(client, cast, deadline, message):
+    meeting = BoardMeetingFactory()
+    login(client, cast.bm)
+    data = {"text": "Kept text", "owners": [cast.agency.pk]}
+    if deadline.pop("both", False):
+        data["deadline_meeting"] = meeting.pk
+    data.update(deadline)
+    response = _create(client, cast.audit, **data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "Kept text" in html
+    assert not Recommendation.objects.exists()
+
+
+def test_recommendation_needs_an_owner(client, cast):
+    login(client, cast.bm)
+    response = _create(client, cast.audit, text="No owner", deadline_date="2027-01-31")
+    assert "Choose at least one owner agency." in response.content.decode()
+    assert not Recommendation.objects.exists()
+
+
+def test_move_up_and_down_reletters_and_records_the_move(client, cast):
+    first, second, third = (
+        RecommendationFactory(audit=cast.audit, position=n, text=t, owners=[cast.agency])
+        for n, t in ((1, "First"), (2, "Second"), (3, "Third"))
+    )
+    login(client, cast.bm)
+    move = "recommendations:recommendation_move"
+    client.post(reverse(move, kwargs={"recommendation_pk": third.pk}), {"direction": "up"})
+    assert [r.text for r in cast.audit.recommendations.order_by("position")] == ["First", "Third", "Second"]
+    client.post(reverse(move, kwargs={"recommendation_pk": first.pk}), {"direction": "down"})
+    ordered = list(cast.audit.recommendations.order_by("position"))
+    assert [(r.letter, r.text) for r in ordered] == [("a", "Third"), ("b", "First"), ("c", "Second")]
+    # Moving the first one up changes nothing.
+    client.post(reverse(move, kwargs={"recommendation_pk": ordered[0].pk}), {"direction": "up"})
+    assert [r.text for r in cast.audit.recommendations.order_by("position")] == ["Third", "First", "Second"]
+    event = third.events.get(kind="moved")
+    assert event.actor == cast.bm and "(c) is now (b)" in event.detail
+    assert second.pk  # untouched object still exists
+
+
+def test_audit_page_offers_move_buttons_only_to_the_business_manager(client, cast):
+    RecommendationFactory(audit=cast.audit, position=1, owners=[cast.agency])
+    RecommendationFactory(audit=cast.audit, position=2, owners=[cast.agency])
+    login(client, cast.bm)
+    html = client.get(_audit_url(cast.audit)).content.decode()
+    assert html.count('name="direction" value="up"') == 1
+    assert html.count('name="direction" value="down"') == 1
+    login(client, cast.panel)
+    html = client.get(_audit_url(cast.audit)).content.decode()
+    assert "(a)" in html and 'name="direction"' not in html
+
+
+def test_editing_records_what_changed(client, cast):
+    recommendation = RecommendationFactory(audit=cast.audit, position=1, owners=[cast.agency], text="Old text")
+    login(client, cast.bm)
+    response = client.post(
+        reverse("recommendations:recommendation_edit", kwargs={"recommendation_pk": recommendation.pk}),
+        {"text": "New text", "owners": [cast.other_agency.pk], "deadline_date": "2027-02-28"},
+    )
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert recommendation.text == "New text"
+    assert list(recommendation.owners.all()) == [cast.other_agency]
+    edited = recommendation.events.get(kind="edited")
+    assert "Text changed." in edited.detail and "Riverton Police" in edited.detail
+    assert "28 February 2027" in recommendation.events.get(kind="deadline_changed").detail
+
+
+def test_panel_member_of_the_audit_comments_and_others_cannot(client, cast):
+    recommendation = RecommendationFactory(audit=cast.audit, position=1, owners=[cast.agency])
+    url = reverse("recommendations:recommendation_comment", kwargs={"recommendation_pk": recommendation.pk})
+    login(client, cast.panel)
+    assert client.post(url, {"body": "Ask for the training figures too."}).status_code == 302
+    comment = RecommendationComment.objects.get()
+    assert comment.author == cast.panel
+    assert recommendation.events.filter(kind="commented", actor=cast.panel).exists()
+
+    login(client, cast.panel_other)
+    assert client.post(url, {"body": "Not my audit."}).status_code == 404
+    login(client, cast.contributor)
+    assert client.post(url, {"body": "Contributors do not comment."}).status_code == 403
+    assert RecommendationComment.objects.count() == 1
+
+    detail = reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
+    login(client, cast.bm)
+    assert "Ask for the training figures too." in client.get(detail).content.decode()
+    login(client, cast.contributor)
+    assert "Ask for the training figures too." not in client.get(detail).content.decode()
+
+
+def test_empty_comment_is_refused_next_to_the_field(client, cast):
+    recommendation = RecommendationFactory(audit=cast.audit, position=1, owners=[cast.agency])
+    login(client, cast.panel)
+    response = client.post(
+        reverse("recommendations:recommendation_comment", kwargs={"recommendation_pk": recommendation.pk}), {"body": ""}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not RecommendationComment.objects.exists()
+
+
+def test_board_member_cannot_open_a_recommendation_page(client, cast):
+    recommendation = RecommendationFactory(audit=cast.audit, position=1, owners=[cast.agency])
+    login(client, cast.board)
+    url = reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
+    response = client.get(url)
+    assert response.status_code == 403
+    assert recommendation.text not in response.content.decode()
+
+
+def test_recommendation_page_is_logged_and_its_query_count_is_flat(client, cast, django_assert_max_num_queries):
+    from accesslog.models import AccessLogEntry
+    from recommendations.services import response_post
+
+    recommendation = RecommendationFactory(audit=cast.audit, position=1, owners=[cast.agency])
+    for n in range(6):
+        response_post(recommendation=recommendation, actor=cast.contributor, text=f"Update {n}")
+    login(client, cast.bm)
+    url = reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
+    with django_assert_max_num_queries(20):
+        html = client.get(url).content.decode()
+    assert html.count("Progress update —") == 6
+    assert AccessLogEntry.objects.filter(user=cast.bm, what="recommendation", object_id=recommendation.pk).exists()
