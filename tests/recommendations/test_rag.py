@@ -68,7 +68,9 @@ def test_moving_the_board_meeting_moves_the_deadline_and_is_recorded(cast):
     )
     assert rag_state(recommendation=recommendation, today=TODAY) == RagState.OVERDUE
 
-    board_meeting_update(meeting=meeting, actor=cast.bm, date=TODAY + datetime.timedelta(days=60), title=meeting.title)
+    board_meeting_update(
+        meeting=meeting, actor=cast.bm, date=TODAY + datetime.timedelta(days=60), title=meeting.title
+    )
 
     recommendation.refresh_from_db()
     assert recommendation.deadline == TODAY + datetime.timedelta(days=60)

@@ -33,7 +33,9 @@ def test_business_manager_adds_a_board_meeting(client, cast):
 def test_board_meeting_on_a_taken_date_is_refused_and_the_title_kept(client, cast):
     BoardMeetingFactory(date=datetime.date(2027, 1, 31))
     login(client, cast.bm)
-    response = client.post(reverse("recommendations:meeting_list"), {"date": "31/01/2027", "title": "Extra meeting"})
+    response = client.post(
+        reverse("recommendations:meeting_list"), {"date": "31/01/2027", "title": "Extra meeting"}
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert "already exists" in html
@@ -44,7 +46,13 @@ def test_board_meeting_on_a_taken_date_is_refused_and_the_title_kept(client, cas
 def test_recommendations_are_lettered_in_order_and_shown_on_the_audit_page(client, cast):
     meeting = BoardMeetingFactory(date=datetime.date(2027, 1, 31), title="January Board meeting")
     login(client, cast.bm)
-    _create(client, cast.audit, text="Report on support for perpetrators.", owners=[cast.agency.pk], deadline_meeting=meeting.pk)
+    _create(
+        client,
+        cast.audit,
+        text="Report on support for perpetrators.",
+        owners=[cast.agency.pk],
+        deadline_meeting=meeting.pk,
+    )
     _create(
         client,
         cast.audit,
@@ -126,7 +134,9 @@ def test_audit_page_offers_move_buttons_only_to_the_business_manager(client, cas
 
 
 def test_editing_records_what_changed(client, cast):
-    recommendation = RecommendationFactory(audit=cast.audit, position=1, owners=[cast.agency], text="Old text")
+    recommendation = RecommendationFactory(
+        audit=cast.audit, position=1, owners=[cast.agency], text="Old text"
+    )
     login(client, cast.bm)
     response = client.post(
         reverse("recommendations:recommendation_edit", kwargs={"recommendation_pk": recommendation.pk}),
@@ -167,7 +177,8 @@ def test_empty_comment_is_refused_next_to_the_field(client, cast):
     recommendation = RecommendationFactory(audit=cast.audit, position=1, owners=[cast.agency])
     login(client, cast.panel)
     response = client.post(
-        reverse("recommendations:recommendation_comment", kwargs={"recommendation_pk": recommendation.pk}), {"body": ""}
+        reverse("recommendations:recommendation_comment", kwargs={"recommendation_pk": recommendation.pk}),
+        {"body": ""},
     )
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
@@ -183,7 +194,9 @@ def test_board_member_cannot_open_a_recommendation_page(client, cast):
     assert recommendation.text not in response.content.decode()
 
 
-def test_recommendation_page_is_logged_and_its_query_count_is_flat(client, cast, django_assert_max_num_queries):
+def test_recommendation_page_is_logged_and_its_query_count_is_flat(
+    client, cast, django_assert_max_num_queries
+):
     from accesslog.models import AccessLogEntry
     from recommendations.services import response_post
 
@@ -195,4 +208,6 @@ def test_recommendation_page_is_logged_and_its_query_count_is_flat(client, cast,
     with django_assert_max_num_queries(20):
         html = client.get(url).content.decode()
     assert html.count("Progress update —") == 6
-    assert AccessLogEntry.objects.filter(user=cast.bm, what="recommendation", object_id=recommendation.pk).exists()
+    assert AccessLogEntry.objects.filter(
+        user=cast.bm, what="recommendation", object_id=recommendation.pk
+    ).exists()

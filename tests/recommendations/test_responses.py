@@ -49,7 +49,9 @@ def _stored_files():
     return default_storage.listdir("evidence")[1]
 
 
-def test_contributor_posts_a_progress_update_then_a_final_response_with_evidence(client, cast, recommendation):
+def test_contributor_posts_a_progress_update_then_a_final_response_with_evidence(
+    client, cast, recommendation
+):
     login(client, cast.contributor)
     response = client.post(_respond_url(recommendation), {"text": "Training planned for March."})
     assert response.status_code == 302
@@ -120,7 +122,9 @@ def test_joint_owners_see_only_their_own_agencys_responses_and_evidence(client, 
     html = client.get(_detail_url(recommendation)).content.decode()
     assert "Police update" in html
     assert "Our confidential update" not in html and "ours.txt" not in html
-    evidence_url = reverse("recommendations:evidence_download", kwargs={"evidence_pk": ours.evidence.get().pk})
+    evidence_url = reverse(
+        "recommendations:evidence_download", kwargs={"evidence_pk": ours.evidence.get().pk}
+    )
     assert client.get(evidence_url).status_code == 404
 
 
@@ -197,7 +201,10 @@ def test_too_many_files_at_once_are_refused(client, cast, recommendation, settin
 )
 def test_allowed_evidence_types_are_accepted(cast, recommendation, name, content):
     response = response_post(
-        recommendation=recommendation, actor=cast.contributor, text="Evidence", files=[SimpleUploadedFile(name, content)]
+        recommendation=recommendation,
+        actor=cast.contributor,
+        text="Evidence",
+        files=[SimpleUploadedFile(name, content)],
     )
     evidence = response.evidence.get()
     assert evidence.original_name == name
@@ -230,7 +237,9 @@ def test_evidence_is_downloaded_as_an_attachment_by_those_allowed_and_logged(cli
     assert entry.action == "download" and entry.object_id == evidence.pk and entry.audit_id == cast.audit.pk
 
 
-@pytest.mark.parametrize(("persona", "status"), [("panel_other", 404), ("contributor_other", 404), ("board", 403), ("admin", 403)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("panel_other", 404), ("contributor_other", 404), ("board", 403), ("admin", 403)]
+)
 def test_evidence_download_is_refused_to_anyone_else(client, cast, evidence, persona, status):
     login(client, getattr(cast, persona))
     response = client.get(reverse("recommendations:evidence_download", kwargs={"evidence_pk": evidence.pk}))

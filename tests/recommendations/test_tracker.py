@@ -1,0 +1,254 @@
+"""The tracker across audits: scope per role, filters, chart, exports, query count; the Board's home."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from recommendations.export import neutralise
+from tests.factories import AuditFactory, BoardMeetingFactory, RecommendationFactory
+from tests.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+TRACKER = reverse("recommendations:tracker")
+CSV = reverse("recommendations:tracker_export_csv")
+XLSX = reverse("recommendations:tracker_export_xlsx")
+
+
+def _days(n):
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def spread(cast):
+    """Recommendations across two audits and two agencies, one in each tracker state."""
+    meeting = BoardMeetingFactory(date=_days(10), title="Next Board meeting")
+    make = RecommendationFactory
+    return {
+        "overdue": make(
+            audit=cast.audit, position=1, text="Overdue one", deadline_date=_days(-5), owners=[cast.agency]
+        ),
+        "due_soon": make(
+            audit=cast.audit,
+            position=2,
+            text="Due at the meeting",
+            deadline_date=None,
+            deadline_meeting=meeting,
+            owners=[cast.agency, cast.other_agency],
+        ),
+        "on_track": make(
+            audit=cast.audit,
+            position=3,
+            text="Far ahead",
+            deadline_date=_days(200),
+            owners=[cast.other_agency],
+        ),
+        "assured": make(
+            audit=cast.other_audit,
+            position=1,
+            text="Assured one",
+            status="assured",
+            deadline_date=_days(-40),
+            owners=[cast.agency],
+        ),
+        "closed": make(
+            audit=cast.other_audit,
+            position=2,
+            text="Closed one",
+            status="closed",
+            deadline_date=_days(30),
+            owners=[cast.other_agency],
+        ),
+    }
+
+
+def _page_rows(html):
+    """(audit, letter) of each row of the tracker table, as a person reads them."""
+    rows = re.findall(
+        r'<tr class="tracker-row">\s*<td>(.*?)</td>\s*<th scope="row">(?:<a [^>]*>)?\((\w+)\)', html
+    )
+    return [(audit, f"({letter})") for audit, letter in rows]
+
+
+def _csv_rows(content):
+    rows = list(csv.reader(io.StringIO(content.decode())))
+    assert rows[0][:2] == ["Audit", "Letter"]
+    return rows[1:]
+
+
+def _xlsx_rows(content):
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["Audit", "Letter"]
+    return rows[1:]
+
+
+def test_board_member_sees_every_recommendation_with_its_state(client, cast, spread):
+    login(client, cast.board)
+    html = client.get(TRACKER).content.decode()
+    assert len(_page_rows(html)) == 5
+    for label in ("Overdue", "Due soon", "On track", "Assured", "Closed"):
+        assert f">{label}</span>" in html
+    assert "(Next Board meeting)" in html
+    # Board members read the tracker but do not open recommendations (responses may hold case detail).
+    assert "/recommendations/" not in html
+
+
+def test_contributor_sees_only_their_agencys_recommendations(client, cast, spread):
+    login(client, cast.contributor)
+    html = client.get(TRACKER).content.decode()
+    texts = {"Overdue one", "Due at the meeting", "Assured one"}
+    assert all(t in html for t in texts)
+    assert "Far ahead" not in html and "Closed one" not in html
+    rows = _csv_rows(client.get(CSV).content)
+    assert {r[2] for r in rows} == texts
+
+
+def test_panel_member_sees_their_audits_recommendations(client, cast, spread):
+    login(client, cast.panel_other)
+    html = client.get(TRACKER).content.decode()
+    assert [r[0] for r in _page_rows(html)] == ["Another audit", "Another audit"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"Overdue one", "Due at the meeting", "Far ahead", "Assured one", "Closed one"}),
+        ({"state": "overdue"}, {"Overdue one"}),
+        ({"state": "due_soon"}, {"Due at the meeting"}),
+        ({"state": "assured"}, {"Assured one"}),
+        ({"audit": "AUDIT"}, {"Overdue one", "Due at the meeting", "Far ahead"}),
+        ({"agency": "OTHER_AGENCY"}, {"Due at the meeting", "Far ahead", "Closed one"}),
+        ({"agency": "AGENCY", "state": "on_track"}, set()),
+        ({"audit": "OTHER_AUDIT", "agency": "AGENCY"}, {"Assured one"}),
+    ],
+)
+def test_filters_and_exports_hold_exactly_the_same_rows(client, cast, spread, params, expected):
+    ids = {
+        "AUDIT": cast.audit.pk,
+        "OTHER_AUDIT": cast.other_audit.pk,
+        "AGENCY": cast.agency.pk,
+        "OTHER_AGENCY": cast.other_agency.pk,
+    }
+    query = {k: ids.get(v, v) for k, v in params.items()}
+    login(client, cast.bm)
+    page = _page_rows(client.get(TRACKER, query).content.decode())
+    csv_rows = _csv_rows(client.get(CSV, query).content)
+    xlsx_rows = _xlsx_rows(client.get(XLSX, query).content)
+    assert [tuple(r[:2]) for r in csv_rows] == page
+    assert [tuple(r[:2]) for r in xlsx_rows] == page
+    assert {r[2] for r in csv_rows} == expected
+    assert [r[2] for r in xlsx_rows] == [r[2] for r in csv_rows]
+
+
+def test_export_columns_read_as_a_person_expects(client, cast, spread):
+    login(client, cast.bm)
+    rows = _csv_rows(client.get(CSV, {"state": "due_soon"}).content)
+    assert rows == [
+        [
+            "Audit under test",
+            "(b)",
+            "Due at the meeting",
+            "Riverton Children's Social Care, Riverton Police",
+            f"{_days(10).day} {_days(10):%B %Y}",
+            "Next Board meeting",
+            "Open",
+            "Due soon",
+        ]
+    ]
+    response = client.get(XLSX)
+    assert response["Content-Disposition"].startswith('attachment; filename="recommendation-tracker-')
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_filter_value_outside_the_users_scope_shows_nothing(client, cast, spread):
+    login(client, cast.contributor)
+    response = client.get(TRACKER, {"audit": cast.other_audit.pk + 1000})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert _page_rows(response.content.decode()) == []
+    assert _csv_rows(client.get(CSV, {"audit": cast.other_audit.pk + 1000}).content) == []
+
+
+def test_chart_counts_each_state_of_the_filtered_rows(client, cast, spread):
+    login(client, cast.bm)
+    html = client.get(TRACKER, {"audit": cast.audit.pk}).content.decode()
+    assert "Recommendations per tracker state: On track 1, Due soon 1, Overdue 1, Assured 0, Closed 0" in html
+    assert "<script" not in html.split("<main", 1)[1]
+    assert "style=" not in html
+
+
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "\0NUL=1"]
+)
+def test_spreadsheet_formulas_are_neutralised_in_both_exports(client, cast, value):
+    RecommendationFactory(audit=cast.audit, position=1, text=value, owners=[cast.agency])
+    login(client, cast.bm)
+    csv_text = _csv_rows(client.get(CSV).content)[0][2]
+    xlsx_text = _xlsx_rows(client.get(XLSX).content)[0][2]
+    for text in (csv_text, xlsx_text):
+        assert text.startswith("'")
+        assert "\0" not in text
+    assert csv_text == neutralise(value).replace("\0", "")
+
+
+def test_neutralise_leaves_ordinary_text_alone():
+    assert neutralise("Report to Board") == "Report to Board"
+    assert neutralise("a = b") == "a = b"
+    assert neutralise(None) == ""
+
+
+def _make_many(cast, n, offset):
+    audits = [cast.audit, cast.other_audit, AuditFactory(created_by=cast.bm)]
+    meetings = [BoardMeetingFactory(date=_days(7 * (i + 1) + offset)) for i in range(3)]
+    for i in range(n):
+        RecommendationFactory(
+            audit=audits[i % 3],
+            position=offset + i + 1,
+            deadline_date=None if i % 2 else _days(i - 5),
+            deadline_meeting=meetings[i % 3] if i % 2 else None,
+            owners=[cast.agency, cast.other_agency] if i % 3 else [cast.agency],
+        )
+
+
+@pytest.mark.parametrize("url", [TRACKER, CSV, XLSX, reverse("recommendations:board_home")])
+def test_tracker_query_count_does_not_grow_with_recommendations(client, cast, url):
+    login(client, cast.board)
+    _make_many(cast, 3, offset=0)
+    client.get(url)  # warm the session and content types
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _make_many(cast, 30, offset=100)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+    assert len(few) <= 12
+
+
+def test_board_home_shows_the_summary_without_case_detail(client, cast, spread):
+    login(client, cast.board)
+    response = client.get(reverse("recommendations:board_home"))
+    html = response.content.decode()
+    assert "Recommendations per tracker state (5 in all)" in html
+    for label in ("On track", "Due soon", "Overdue", "Assured", "Closed"):
+        assert (
+            f'?state={label.lower().replace(" ", "_")}">{label}</a></th><td class="text-end">1</td>' in html
+        )
+    assert reverse("recommendations:tracker") in html
+    # No case detail: no pseudonyms, no identifying terms, no response text.
+    assert cast.case.pseudonym not in html
+    assert cast.term.value not in html
+
+
+def test_tracker_is_in_the_navigation_for_every_role_but_the_administrator(client, cast):
+    for persona in ("bm", "panel", "contributor", "board"):
+        login(client, getattr(cast, persona))
+        assert f'href="{TRACKER}"' in client.get(reverse("recommendations:board_home")).content.decode()
