@@ -3,12 +3,12 @@
 Every change to a recommendation leaves a RecommendationEvent (who, when, what, why).
 """
 
-import logging
-
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+
+from cases.models import Audit
 
 from .evidence import EVIDENCE_TYPES, evidence_check
 from .models import (
@@ -20,7 +20,6 @@ from .models import (
     RecommendationResponse,
 )
 
-logger = logging.getLogger(__name__)
 Status = Recommendation.Status
 Kind = RecommendationEvent.Kind
 
@@ -89,8 +88,8 @@ def recommendation_create(*, audit, actor, text, owners, deadline_date=None, dea
     _check_deadline(deadline_date, deadline_meeting)
     if not owners:
         raise ValidationError({"owners": "Choose at least one owner agency."})
-    # Lock the audit's recommendations so two drafts at once cannot take the same letter.
-    list(Recommendation.objects.select_for_update().filter(audit=audit).values_list("pk", flat=True))
+    # Lock the audit row so two drafts at once cannot take the same letter.
+    Audit.objects.select_for_update().get(pk=audit.pk)
     position = (audit.recommendations.aggregate(n=Max("position"))["n"] or 0) + 1
     recommendation = Recommendation(
         audit=audit,
@@ -114,7 +113,7 @@ def recommendation_update(*, recommendation, actor, text, owners, deadline_date=
     if not owners:
         raise ValidationError({"owners": "Choose at least one owner agency."})
     old = (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("deadline_meeting")
         .get(pk=recommendation.pk)
     )

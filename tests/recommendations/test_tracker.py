@@ -186,9 +186,7 @@ def test_chart_counts_each_state_of_the_filtered_rows(client, cast, spread):
     assert "style=" not in html
 
 
-@pytest.mark.parametrize(
-    "value", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "\0NUL=1"]
-)
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"])
 def test_spreadsheet_formulas_are_neutralised_in_both_exports(client, cast, value):
     RecommendationFactory(audit=cast.audit, position=1, text=value, owners=[cast.agency])
     login(client, cast.bm)
@@ -198,6 +196,11 @@ def test_spreadsheet_formulas_are_neutralised_in_both_exports(client, cast, valu
         assert text.startswith("'")
         assert "\0" not in text
     assert csv_text == neutralise(value).replace("\0", "")
+
+
+def test_a_leading_nul_is_neutralised_too():
+    # PostgreSQL cannot store NUL and Django's form fields refuse it, but the export guards anyway.
+    assert neutralise("\0=1+1") == "'\0=1+1"
 
 
 def test_neutralise_leaves_ordinary_text_alone():
@@ -230,7 +233,7 @@ def test_tracker_query_count_does_not_grow_with_recommendations(client, cast, ur
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
-    assert len(few) <= 12
+    assert len(few) <= 12, len(few)
 
 
 def test_board_home_shows_the_summary_without_case_detail(client, cast, spread):
