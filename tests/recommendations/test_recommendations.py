@@ -211,3 +211,20 @@ def test_recommendation_page_is_logged_and_its_query_count_is_flat(
     assert AccessLogEntry.objects.filter(
         user=cast.bm, what="recommendation", object_id=recommendation.pk
     ).exists()
+
+
+def test_moving_a_board_meeting_moves_its_recommendations_and_tells_the_business_manager(client, cast):
+    meeting = BoardMeetingFactory(date=datetime.date(2027, 1, 31), title="January Board meeting")
+    recommendation = RecommendationFactory(
+        audit=cast.audit, position=1, deadline_date=None, deadline_meeting=meeting, owners=[cast.agency]
+    )
+    login(client, cast.bm)
+    url = reverse("recommendations:meeting_edit", kwargs={"meeting_pk": meeting.pk})
+    assert 'value="2027-01-31"' in client.get(url).content.decode()
+    response = client.post(url, {"date": "2027-02-07", "title": "January Board meeting"}, follow=True)
+    assert "Recommendations due at it follow its date." in response.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.deadline_display == "7 February 2027 (January Board meeting)"
+    event = recommendation.events.get(kind="deadline_changed")
+    assert event.actor == cast.bm
+    assert event.detail == "January Board meeting moved from 31 January 2027 to 7 February 2027."
