@@ -202,11 +202,27 @@ def _store_evidence(*, response, actor, uploaded, stored_names):
     return evidence
 
 
+def _owners_without_final_response(recommendation):
+    """Owner agencies that have not given a final response since the Business Manager last asked
+    for more (a request for more reopens every owner's part)."""
+    responses = recommendation.responses.filter(is_final=True)
+    last_request = (
+        recommendation.events.filter(kind=Kind.MORE_REQUESTED)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if last_request is not None:
+        responses = responses.filter(created_at__gt=last_request)
+    answered = set(responses.values_list("agency_id", flat=True))
+    return [a.name for a in recommendation.owners.order_by("name") if a.pk not in answered]
+
+
 @transaction.atomic
 def response_post(*, recommendation, actor, text, is_final=False, files=()):
-    """An owner agency's contributor posts a progress update or the final response, with evidence.
-    A progress update puts an open recommendation in progress; a final response marks it received.
-    Nothing is kept unless every file passes its checks."""
+    """An owner agency's contributor posts a progress update or its final response, with evidence.
+    A progress update puts an open recommendation in progress; once every owner agency has given a
+    final response it is marked received. Nothing is kept unless every file passes its checks."""
     if actor.agency_id is None or not recommendation.owners.filter(pk=actor.agency_id).exists():
         raise ValidationError("Only an owner agency can respond to this recommendation.")
     if recommendation.status in (Status.ASSURED, Status.CLOSED):
@@ -229,7 +245,8 @@ def response_post(*, recommendation, actor, text, is_final=False, files=()):
     try:
         for uploaded in files:
             _store_evidence(response=response, actor=actor, uploaded=uploaded, stored_names=stored_names)
-        if is_final:
+        waiting = _owners_without_final_response(recommendation)
+        if is_final and not waiting:
             new_status = Status.RESPONSE_RECEIVED
         elif old_status == Status.OPEN:
             new_status = Status.IN_PROGRESS
@@ -245,7 +262,8 @@ def response_post(*, recommendation, actor, text, is_final=False, files=()):
             kind=Kind.FINAL_RESPONSE if is_final else Kind.PROGRESS_UPDATE,
             from_status=old_status,
             to_status=new_status,
-            detail=f"{actor.agency}: {len(files)} evidence file(s).",
+            detail=f"{actor.agency}: {len(files)} evidence file(s)."
+            + (f" Final responses still awaited from: {', '.join(waiting)}." if is_final and waiting else ""),
         )
     except Exception:
         for name in stored_names:

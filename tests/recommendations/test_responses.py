@@ -301,3 +301,28 @@ def test_only_the_business_manager_decides(client, cast, recommendation):
         assert client.post(url, {"decision": "assure", "reason": "x"}).status_code == 403
     recommendation.refresh_from_db()
     assert recommendation.status == Recommendation.Status.OPEN
+
+
+def test_joint_recommendation_is_received_only_when_every_owner_has_answered(client, cast, recommendation):
+    recommendation.owners.add(cast.other_agency)
+    response_post(recommendation=recommendation, actor=cast.contributor, text="Ours is done", is_final=True)
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.IN_PROGRESS
+    assert "still awaited from: Riverton Police" in recommendation.events.get(kind="final_response").detail
+
+    response_post(recommendation=recommendation, actor=cast.contributor_other, text="Police done", is_final=True)
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.RESPONSE_RECEIVED
+
+    # Asking for more reopens every owner's part: earlier final responses no longer count.
+    login(client, cast.bm)
+    client.post(
+        reverse("recommendations:recommendation_decide", kwargs={"recommendation_pk": recommendation.pk}),
+        {"decision": "more", "reason": "Both agencies: add the training figures."},
+    )
+    response_post(recommendation=recommendation, actor=cast.contributor, text="Figures attached", is_final=True)
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.IN_PROGRESS
+    response_post(recommendation=recommendation, actor=cast.contributor_other, text="Ours too", is_final=True)
+    recommendation.refresh_from_db()
+    assert recommendation.status == Recommendation.Status.RESPONSE_RECEIVED
