@@ -310,7 +310,9 @@ def test_joint_recommendation_is_received_only_when_every_owner_has_answered(cli
     assert recommendation.status == Recommendation.Status.IN_PROGRESS
     assert "still awaited from: Riverton Police" in recommendation.events.get(kind="final_response").detail
 
-    response_post(recommendation=recommendation, actor=cast.contributor_other, text="Police done", is_final=True)
+    response_post(
+        recommendation=recommendation, actor=cast.contributor_other, text="Police done", is_final=True
+    )
     recommendation.refresh_from_db()
     assert recommendation.status == Recommendation.Status.RESPONSE_RECEIVED
 
@@ -320,7 +322,9 @@ def test_joint_recommendation_is_received_only_when_every_owner_has_answered(cli
         reverse("recommendations:recommendation_decide", kwargs={"recommendation_pk": recommendation.pk}),
         {"decision": "more", "reason": "Both agencies: add the training figures."},
     )
-    response_post(recommendation=recommendation, actor=cast.contributor, text="Figures attached", is_final=True)
+    response_post(
+        recommendation=recommendation, actor=cast.contributor, text="Figures attached", is_final=True
+    )
     recommendation.refresh_from_db()
     assert recommendation.status == Recommendation.Status.IN_PROGRESS
     response_post(recommendation=recommendation, actor=cast.contributor_other, text="Ours too", is_final=True)
