@@ -16,9 +16,11 @@ Exactly once, step by step:
 import html
 import logging
 import re
+import smtplib
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,6 +30,10 @@ from .models import Notification
 log = logging.getLogger(__name__)
 
 WITHHELD = "[withheld]"
+# One first try and five retries.
+MAX_ATTEMPTS = 6
+# Temporary failures worth another try: SMTP errors, network errors, timeouts.
+RETRYABLE = (smtplib.SMTPException, OSError)
 
 
 def _enqueue_delivery(notification_id):
@@ -36,9 +42,23 @@ def _enqueue_delivery(notification_id):
     from .tasks import deliver_notification
 
     try:
-        deliver_notification.delay(notification_id)
+        if deliver_notification.app.conf.task_always_eager:
+            _deliver_inline(notification_id)
+        else:
+            deliver_notification.delay(notification_id)
     except Exception:
         log.exception("notification_enqueue_failed id=%s", notification_id)
+
+
+def _deliver_inline(notification_id):
+    """Embedded mode (no broker): every attempt at once, so the caller (a page, send_reminders) goes on
+    and the row ends sent or failed. With a broker, the task retries with backoff instead."""
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            notification_deliver(notification_id=notification_id, last_try=attempt == MAX_ATTEMPTS)
+        except RETRYABLE:
+            continue
+        return
 
 
 def _withhold(text, terms, *, is_html=False):
@@ -111,6 +131,62 @@ def notification_queue(
     return notification, True
 
 
+def _message_for(notification):
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[notification.to],
+        reply_to=[notification.reply_to] if notification.reply_to else None,
+        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    for attachment in notification.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
+    return message
+
+
+def notification_deliver(*, notification_id, last_try):
+    """Send one queued notification, once. Claims the row (pending -> sending) under a row lock and
+    commits the claim before talking to SMTP, so a second worker or a redelivered task finds it taken
+    and sends nothing. A temporary failure (RETRYABLE) puts the row back to pending, records the attempt
+    and the error, and re-raises for the caller to retry; on the last try, or on an error a retry cannot
+    fix, the row is marked failed. Returns "sent", "failed" or "skipped"."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status != Notification.Status.PENDING:
+            return "skipped"
+        notification.status = Notification.Status.SENDING
+        notification.attempts += 1
+        notification.save(update_fields=["status", "attempts", "updated_at"])
+
+    try:
+        _message_for(notification).send()
+    except Exception as exc:
+        retryable = isinstance(exc, RETRYABLE)
+        failed = last_try or not retryable
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
+            last_error=f"Attempt {notification.attempts}: {type(exc).__name__}: {exc}"[:2000],
+            updated_at=timezone.now(),
+        )
+        log.warning(
+            "notification_failed id=%s attempt=%s final=%s error=%s",
+            notification_id,
+            notification.attempts,
+            failed,
+            type(exc).__name__,
+        )
+        if retryable and not failed:
+            raise
+        return "failed"
+    # last_error is kept: after a retried success it records what went wrong before.
+    Notification.objects.filter(pk=notification_id).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), updated_at=timezone.now()
+    )
+    return "sent"
+
+
 def notification_recover_stale(*, now=None):
     """Hand stuck notifications back to a worker. Returns how many were re-enqueued.
 
@@ -124,8 +200,6 @@ def notification_recover_stale(*, now=None):
       than the task's hard time limit, after which the attempt has certainly ended.
     - A row that has already used every attempt is marked failed instead (it shows on the log page).
     """
-    from .tasks import MAX_ATTEMPTS
-
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(minutes=settings.NOTIFICATION_STALE_MINUTES)
     with transaction.atomic():

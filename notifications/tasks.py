@@ -6,38 +6,13 @@ RETRY_BACKOFF_MAX seconds, well inside Redis' visibility timeout).
 """
 
 import datetime
-import logging
-import smtplib
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.utils import timezone
 
-from .models import Notification
+from .services import MAX_ATTEMPTS, RETRYABLE, notification_deliver
 
-log = logging.getLogger(__name__)
-
-MAX_RETRIES = 5
-MAX_ATTEMPTS = MAX_RETRIES + 1
+MAX_RETRIES = MAX_ATTEMPTS - 1
 RETRY_BACKOFF_MAX = 600
-# Temporary failures worth another try: SMTP errors, network errors, timeouts.
-RETRYABLE = (smtplib.SMTPException, OSError)
-
-
-def _message_for(notification):
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body_text,
-        to=[notification.to],
-        reply_to=[notification.reply_to] if notification.reply_to else None,
-        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
-    )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
-    for attachment in notification.attachments:
-        message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
-    return message
 
 
 @shared_task(
@@ -51,45 +26,10 @@ def _message_for(notification):
     acks_late=True,
 )
 def deliver_notification(self, notification_id):
-    """Send one queued notification. Claims the row (pending -> sending) under a lock and commits the
-    claim before sending, so two workers or a redelivered task never both send it. A temporary failure
-    puts it back to pending for the retry (attempts and the error recorded); after the last try, or on
-    an error a retry cannot fix, it is marked failed."""
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status != Notification.Status.PENDING:
-            return "skipped"
-        notification.status = Notification.Status.SENDING
-        notification.attempts += 1
-        notification.save(update_fields=["status", "attempts", "updated_at"])
-
-    try:
-        _message_for(notification).send()
-    except Exception as exc:
-        retryable = isinstance(exc, RETRYABLE)
-        last_try = not retryable or self.request.retries >= MAX_RETRIES
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.FAILED if last_try else Notification.Status.PENDING,
-            last_error=f"Attempt {notification.attempts}: {type(exc).__name__}: {exc}"[:2000],
-            updated_at=timezone.now(),
-        )
-        log.warning(
-            "notification_failed id=%s attempt=%s last=%s error=%s",
-            notification_id,
-            notification.attempts,
-            last_try,
-            type(exc).__name__,
-        )
-        if not retryable:
-            return "failed"
-        raise
-    # last_error is kept: after a retried success it records what went wrong before.
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT,
-        sent_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
-    return "sent"
+    """Deliver one queued notification (see services.notification_deliver). A temporary SMTP failure
+    raises, and autoretry sends the task back with an exponential, jittered countdown (30 s, 60 s...,
+    at most RETRY_BACKOFF_MAX); the last try records the row as failed."""
+    return notification_deliver(notification_id=notification_id, last_try=self.request.retries >= MAX_RETRIES)
 
 
 @shared_task(name="notifications.run_daily_reminders")
