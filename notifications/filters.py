@@ -8,7 +8,7 @@ from .reminders import Kind
 def kind_choices():
     """Known reminder kinds, plus any other kind the log holds (other features queue e-mails too)."""
     known = dict(Kind.choices)
-    others = Notification.objects.exclude(kind__in=known).values_list("kind", flat=True).distinct()
+    others = Notification.objects.exclude(kind__in=known).order_by().values_list("kind", flat=True).distinct()
     return [*known.items(), *((k, k.replace("_", " ").capitalize()) for k in sorted(set(others)))]
 
 
