@@ -7,6 +7,11 @@ import time_machine
 from notifications.reminders import run_daily
 
 LONDON = ZoneInfo("Europe/London")
+D = datetime.date(2027, 3, 15)  # a Monday
+
+
+def day(offset):
+    return D + datetime.timedelta(days=offset)
 
 
 @pytest.fixture
@@ -54,3 +59,31 @@ def run_on(django_capture_on_commit_callbacks, mailoutbox):
 
 def recipients(messages):
     return sorted(to for m in messages for to in m.to)
+
+
+@pytest.fixture
+def everything_due(quiet_cast):
+    """One of each: return, meeting with invitees, action, recommendation; all due around D. On D the
+    daily job owes 11 reminders (10, and the digest when D is the digest weekday)."""
+    from cases.models import AgencyReturn
+    from reviews.models import Invitation
+    from tests.factories import AgencyActionFactory, InvitationFactory, MeetingFactory, RecommendationFactory
+
+    cast = quiet_cast
+    AgencyReturn.objects.filter(pk=cast.agency_return.pk).update(due_date=day(-7))
+    meeting = MeetingFactory(
+        case=cast.case, starts_at=datetime.datetime(2027, 3, 17, 10, 0, tzinfo=LONDON), created_by=cast.bm
+    )
+    InvitationFactory(
+        meeting=meeting,
+        agency=cast.agency,
+        response=Invitation.Response.ACCEPTED,
+        sent_at=datetime.datetime(2027, 2, 1, tzinfo=LONDON),
+    )
+    InvitationFactory(
+        meeting=meeting, agency=cast.agency, sent_at=datetime.datetime(2027, 2, 1, tzinfo=LONDON)
+    )
+    meeting.panel_attending.add(cast.panel)
+    AgencyActionFactory(case=cast.case, owner_agency=cast.agency, due_date=day(-14), created_by=cast.bm)
+    RecommendationFactory(audit=cast.audit, deadline_date=day(-14), owners=[cast.agency], created_by=cast.bm)
+    return cast

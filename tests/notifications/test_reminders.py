@@ -22,15 +22,9 @@ from tests.factories import (
     UserFactory,
 )
 
-from .conftest import LONDON, recipients
+from .conftest import LONDON, D, day, recipients
 
 pytestmark = pytest.mark.django_db
-
-D = datetime.date(2027, 3, 15)  # a Monday
-
-
-def day(offset):
-    return D + datetime.timedelta(days=offset)
 
 
 # --- Agency returns ---------------------------------------------------------------------------------
@@ -278,29 +272,6 @@ def test_no_digest_when_nothing_is_late(quiet_cast, run_on, settings):
 
 
 # --- Once, and nothing identifying ------------------------------------------------------------------
-
-
-@pytest.fixture
-def everything_due(quiet_cast):
-    """One of each: return, meeting with invitees, action, recommendation; all due around D."""
-    cast = quiet_cast
-    AgencyReturn.objects.filter(pk=cast.agency_return.pk).update(due_date=day(-7))
-    meeting = MeetingFactory(
-        case=cast.case, starts_at=datetime.datetime(2027, 3, 17, 10, 0, tzinfo=LONDON), created_by=cast.bm
-    )
-    InvitationFactory(
-        meeting=meeting,
-        agency=cast.agency,
-        response=Invitation.Response.ACCEPTED,
-        sent_at=datetime.datetime(2027, 2, 1, tzinfo=LONDON),
-    )
-    InvitationFactory(
-        meeting=meeting, agency=cast.agency, sent_at=datetime.datetime(2027, 2, 1, tzinfo=LONDON)
-    )
-    meeting.panel_attending.add(cast.panel)
-    AgencyActionFactory(case=cast.case, owner_agency=cast.agency, due_date=day(-14), created_by=cast.bm)
-    RecommendationFactory(audit=cast.audit, deadline_date=day(-14), owners=[cast.agency], created_by=cast.bm)
-    return cast
 
 
 def test_a_second_run_on_the_same_day_sends_nothing(everything_due, run_on, settings):
