@@ -18,7 +18,8 @@ class Notification(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
-    key = models.CharField(max_length=200, unique=True)
+    # object:id:kind:due-date:recipient — long enough for a full e-mail address at the end.
+    key = models.CharField(max_length=400, unique=True)
     kind = models.CharField(max_length=50)
     to = models.EmailField()
     recipient = models.ForeignKey(

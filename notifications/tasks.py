@@ -1,65 +1,49 @@
-import logging
-import smtplib
+"""Celery tasks: deliver one notification, run the daily reminders, recover stuck notifications.
+
+Each takes ids or dates, never objects, and is safe to run twice. Beat only starts the daily job and
+the sweep; nothing here is scheduled with a long ETA/countdown (retries back off for at most
+RETRY_BACKOFF_MAX seconds, well inside Redis' visibility timeout).
+"""
+
+import datetime
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.utils import timezone
 
-from .models import Notification
+from .services import MAX_ATTEMPTS, RETRYABLE, notification_deliver
 
-log = logging.getLogger(__name__)
-
-MAX_RETRIES = 5
+MAX_RETRIES = MAX_ATTEMPTS - 1
+RETRY_BACKOFF_MAX = 600
 
 
 @shared_task(
     bind=True,
-    autoretry_for=(smtplib.SMTPException, OSError),
+    name="notifications.deliver_notification",
+    autoretry_for=RETRYABLE,
     retry_backoff=30,
-    retry_backoff_max=1800,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=MAX_RETRIES,
     acks_late=True,
 )
 def deliver_notification(self, notification_id):
-    """Send one queued notification. Claims the row (pending -> sending) under a lock so that two
-    workers never both send it; a failure puts it back to pending for the retry, or failed after
-    the last try."""
-    with transaction.atomic():
-        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if notification is None or notification.status not in (Notification.Status.PENDING,):
-            return
-        notification.status = Notification.Status.SENDING
-        notification.attempts += 1
-        notification.save(update_fields=["status", "attempts", "updated_at"])
+    """Deliver one queued notification (see services.notification_deliver). A temporary SMTP failure
+    raises, and autoretry sends the task back with an exponential, jittered countdown (30 s, 60 s...,
+    at most RETRY_BACKOFF_MAX); the last try records the row as failed."""
+    return notification_deliver(notification_id=notification_id, last_try=self.request.retries >= MAX_RETRIES)
 
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body_text,
-        to=[notification.to],
-        reply_to=[notification.reply_to] if notification.reply_to else None,
-    )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
-    for attachment in notification.attachments:
-        message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype"))
-    try:
-        message.send()
-    except Exception as exc:
-        last_try = self.request.retries >= MAX_RETRIES or not isinstance(exc, smtplib.SMTPException | OSError)
-        Notification.objects.filter(pk=notification_id).update(
-            status=Notification.Status.FAILED if last_try else Notification.Status.PENDING,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            updated_at=timezone.now(),
-        )
-        log.warning(
-            "notification_failed id=%s attempt=%s last=%s", notification_id, notification.attempts, last_try
-        )
-        raise
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        updated_at=timezone.now(),
-    )
+
+@shared_task(name="notifications.run_daily_reminders")
+def run_daily_reminders(today=None):
+    """Beat's daily job (and the weekly digest on its weekday). `today`: ISO date, default today in
+    Europe/London. Safe to run twice: every reminder is claimed by its key."""
+    from .reminders import run_daily
+
+    day = datetime.date.fromisoformat(today) if today else None
+    return run_daily(today=day)
+
+
+@shared_task(name="notifications.recover_stale_notifications")
+def recover_stale_notifications():
+    from .services import notification_recover_stale
+
+    return notification_recover_stale()

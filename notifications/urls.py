@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
 
-urlpatterns = []
+urlpatterns = [
+    path("notifications/", views.notification_log, name="log"),
+    path("notifications/settings/", views.reminder_settings, name="settings"),
+]

@@ -8,6 +8,7 @@ Production deployments use pscb_audit.production, which refuses to start without
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -189,6 +190,49 @@ RECOMMENDATION_EVIDENCE_MAX_FILES = env.int("RECOMMENDATION_EVIDENCE_MAX_FILES",
 
 
 # --- Reminders (notifications) -----------------------------------------------------------
+# Lead times, in days. Every reminder is sent once (a unique key per object, kind, due date and
+# recipient); a day the job did not run is caught up the next day, never lost.
+# Agency returns: first reminder this many days before the due date, another on the day, one when
+# overdue, and an escalation to the Business Manager(s) and the agency's senior manager after
+# REMINDER_RETURN_ESCALATE_AFTER_DAYS overdue.
+REMINDER_RETURN_DAYS_BEFORE = env.int("REMINDER_RETURN_DAYS_BEFORE", default=7)
+REMINDER_RETURN_ESCALATE_AFTER_DAYS = env.int("REMINDER_RETURN_ESCALATE_AFTER_DAYS", default=7)
+# Meetings: invitees who have not answered this many days after the invitation went out get a reminder;
+# those who accepted get one this many days before the meeting (with a calendar file).
+REMINDER_INVITATION_UNANSWERED_DAYS = env.int("REMINDER_INVITATION_UNANSWERED_DAYS", default=7)
+REMINDER_MEETING_DAYS_BEFORE = env.int("REMINDER_MEETING_DAYS_BEFORE", default=3)
+# Confidential agency actions and recommendations: the owner agency is reminded before the deadline and
+# when it passes; the Business Manager is told after the escalation period.
+REMINDER_ACTION_DAYS_BEFORE = env.int("REMINDER_ACTION_DAYS_BEFORE", default=14)
+REMINDER_ACTION_ESCALATE_AFTER_DAYS = env.int("REMINDER_ACTION_ESCALATE_AFTER_DAYS", default=14)
+REMINDER_RECOMMENDATION_DAYS_BEFORE = env.int("REMINDER_RECOMMENDATION_DAYS_BEFORE", default=30)
+REMINDER_RECOMMENDATION_ESCALATE_AFTER_DAYS = env.int(
+    "REMINDER_RECOMMENDATION_ESCALATE_AFTER_DAYS", default=14
+)
+# The weekly digest of everything late goes to the Business Manager(s) with the daily job on this
+# weekday (0 = Monday ... 6 = Sunday).
+REMINDER_DIGEST_WEEKDAY = env.int("REMINDER_DIGEST_WEEKDAY", default=0)
+# When beat runs the daily job (Europe/London).
+REMINDER_DAILY_HOUR = env.int("REMINDER_DAILY_HOUR", default=7)
+REMINDER_DAILY_MINUTE = env.int("REMINDER_DAILY_MINUTE", default=0)
+# A notification stuck in "sending" (its worker died) or "pending" (its task was lost) for longer than
+# this is handed back to a worker by the periodic sweep. Must exceed CELERY_TASK_TIME_LIMIT and the
+# longest retry backoff (see notifications.tasks), so a live attempt is never doubled.
+NOTIFICATION_STALE_MINUTES = env.int("NOTIFICATION_STALE_MINUTES", default=30)
+# Beat only polls the database: no task is ever scheduled with a long ETA/countdown (with Redis a task
+# delayed past the visibility timeout runs twice). Run exactly one beat.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "reminders-daily": {
+            "task": "notifications.run_daily_reminders",
+            "schedule": crontab(hour=REMINDER_DAILY_HOUR, minute=REMINDER_DAILY_MINUTE),
+        },
+        "notifications-recover-stale": {
+            "task": "notifications.recover_stale_notifications",
+            "schedule": crontab(minute="*/10"),
+        },
+    }
+)
 
 
 # --- Report --------------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+import django_filters
+from django import forms
+
+from .models import Notification
+from .reminders import Kind
+
+
+def kind_choices():
+    """Known reminder kinds, plus any other kind the log holds (other features queue e-mails too)."""
+    known = dict(Kind.choices)
+    others = Notification.objects.exclude(kind__in=known).order_by().values_list("kind", flat=True).distinct()
+    return [*known.items(), *((k, k.replace("_", " ").capitalize()) for k in sorted(set(others)))]
+
+
+class NotificationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Notification.Status.choices, empty_label="Any status")
+    kind = django_filters.ChoiceFilter(choices=kind_choices, empty_label="Any kind", label="Kind")
+    date_from = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label="Queued from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label="Queued to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    recipient = django_filters.CharFilter(
+        field_name="to", lookup_expr="icontains", label="Recipient e-mail contains"
+    )
+
+    class Meta:
+        model = Notification
+        fields = ["status", "kind", "date_from", "date_to", "recipient"]

@@ -1,0 +1,22 @@
+"""Reads of the notification log, scoped by the user who asks."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from accounts.models import Role
+
+from .models import Notification
+
+
+def notification_list_for_user(*, user):
+    """The Business Manager sees every notification; nobody else sees the log."""
+    if user.role != Role.BUSINESS_MANAGER or not user.is_active:
+        return Notification.objects.none()
+    return Notification.objects.select_related("recipient")
+
+
+def notification_list_about(*, user, obj, limit=50):
+    """The reminders `obj` has caused, newest first (one query): for the Business Manager only."""
+    if obj is None or getattr(obj, "pk", None) is None:
+        return Notification.objects.none()
+    about_type = ContentType.objects.get_for_model(obj)
+    return notification_list_for_user(user=user).filter(about_type=about_type, about_id=obj.pk)[:limit]

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from accesslog.services import access_record
+from accounts.permissions import any_role_required, business_manager_required
+
+from . import selectors
+from .filters import NotificationFilter
+from .reminders import LEAD_TIMES, Kind
+
+PAGE_SIZE = 50
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@business_manager_required
+@require_safe
+def notification_log(request):
+    """Every e-mail the system queued: sent, failed or waiting, to whom, when and about what."""
+    filterset = NotificationFilter(
+        request.GET or None, queryset=selectors.notification_list_for_user(user=request.user)
+    )
+    page = Paginator(filterset.qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    access_record(request=request, what="notification_log")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "notifications/log.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "querystring": query.urlencode(),
+            "kind_labels": dict(Kind.choices),
+        },
+    )
+
+
+@any_role_required
+@require_safe
+def reminder_settings(request):
+    """When reminders go out: every lead time, the daily run and the weekly digest."""
+    lead_times = [
+        {"name": name, "meaning": meaning, "value": getattr(settings, name)} for name, meaning in LEAD_TIMES
+    ]
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "lead_times": lead_times,
+            "daily_at": f"{settings.REMINDER_DAILY_HOUR:02d}:{settings.REMINDER_DAILY_MINUTE:02d}",
+            "digest_weekday": WEEKDAYS[settings.REMINDER_DIGEST_WEEKDAY % 7],
+            "stale_minutes": settings.NOTIFICATION_STALE_MINUTES,
+        },
+    )
