@@ -206,7 +206,7 @@ def test_a_completed_action_is_not_chased(quiet_cast, run_on):
 
 def test_recommendation_reminders_reach_every_owner_and_escalate(quiet_cast, run_on):
     board_meeting = BoardMeetingFactory(date=D, title="March 2027 Board meeting")
-    RecommendationFactory(
+    recommendation = RecommendationFactory(
         audit=quiet_cast.audit,
         position=2,
         deadline_date=None,
@@ -219,7 +219,7 @@ def test_recommendation_reminders_reach_every_owner_and_escalate(quiet_cast, run
     assert recipients(sent) == ["contrib.other@test.example", "contrib@test.example"]
     assert sent[0].subject == "Reminder: Recommendation (b) of Audit under test is due on 15 March 2027"
     assert "March 2027 Board meeting" in sent[0].body
-    assert "https://audit.example.org/board/" in sent[0].body
+    assert f"https://audit.example.org/recommendations/{recommendation.pk}/" in sent[0].body
     assert run_on(day(-1)) == []
     assert len(run_on(day(1))) == 2
     sent = run_on(day(14))
