@@ -151,43 +151,97 @@ class RatesTable:
     total: AgencyRates = field(default_factory=lambda: AgencyRates(agency="All agencies"))
 
 
-def _rates(invitations):
-    """Response and attendance per agency, counted by the database in one grouped query.
+RATE_FIELDS = (
+    "invited",
+    "sent",
+    "responded",
+    "accepted",
+    "declined",
+    "recorded",
+    "attended",
+    "apologies",
+    "did_not_attend",
+)
 
-    Response rate: answers among invitations sent. Attendance rate: attended among invitees whose
-    attendance was recorded (the Business Manager records it after the meeting)."""
+
+def _rate_counts(prefix=""):
+    """Counts per group of invitations (prefix: the path to Invitation from the queried model)."""
     Resp, Att = Invitation.Response, Invitation.Attendance
-    grouped = (
-        invitations.order_by()
-        .values("agency__name")
-        .annotate(
-            invited=Count("pk"),
-            sent=Count("pk", filter=Q(sent_at__isnull=False)),
-            responded=Count("pk", filter=Q(sent_at__isnull=False) & ~Q(response=Resp.PENDING)),
-            accepted=Count("pk", filter=Q(response=Resp.ACCEPTED)),
-            declined=Count("pk", filter=Q(response=Resp.DECLINED)),
-            recorded=Count("pk", filter=~Q(attendance=Att.UNKNOWN)),
-            attended=Count("pk", filter=Q(attendance=Att.ATTENDED)),
-            apologies=Count("pk", filter=Q(attendance=Att.APOLOGIES)),
-            did_not_attend=Count("pk", filter=Q(attendance=Att.DID_NOT_ATTEND)),
-        )
-        .order_by("agency__name")
-    )
+    pk = f"{prefix}pk" if not prefix else f"{prefix}id"
+
+    def q(**kw):
+        return Q(**{f"{prefix}{k}": v for k, v in kw.items()})
+
+    return {
+        "invited": Count(pk),
+        "sent": Count(pk, filter=q(sent_at__isnull=False)),
+        "responded": Count(pk, filter=q(sent_at__isnull=False) & ~q(response=Resp.PENDING)),
+        "accepted": Count(pk, filter=q(response=Resp.ACCEPTED)),
+        "declined": Count(pk, filter=q(response=Resp.DECLINED)),
+        "recorded": Count(pk, filter=q(attendance__isnull=False) & ~q(attendance=Att.UNKNOWN)),
+        "attended": Count(pk, filter=q(attendance=Att.ATTENDED)),
+        "apologies": Count(pk, filter=q(attendance=Att.APOLOGIES)),
+        "did_not_attend": Count(pk, filter=q(attendance=Att.DID_NOT_ATTEND)),
+    }
+
+
+def _table(rows):
+    """A RatesTable from rows of (agency name, counts), summing rows of the same agency."""
+    by_agency = {}
     table = RatesTable()
-    for row in grouped:
-        rates = AgencyRates(agency=row.pop("agency__name"), **row)
-        table.rows.append(rates)
-        for name, value in row.items():
-            setattr(table.total, name, getattr(table.total, name) + value)
+    for name, counts in rows:
+        rates = by_agency.setdefault(name, AgencyRates(agency=name))
+        for field_name in RATE_FIELDS:
+            setattr(rates, field_name, getattr(rates, field_name) + counts[field_name])
+            setattr(table.total, field_name, getattr(table.total, field_name) + counts[field_name])
+    table.rows = [by_agency[name] for name in sorted(by_agency)]
     return table
 
 
 def meeting_rates(*, meeting):
-    return _rates(Invitation.objects.filter(meeting=meeting))
+    """Response and attendance per agency for one meeting, counted by the database in one query.
+
+    Response rate: answers among invitations sent. Attendance rate: attended among invitees whose
+    attendance was recorded (the Business Manager records it after the meeting)."""
+    grouped = (
+        Invitation.objects.filter(meeting=meeting)
+        .order_by()
+        .values("agency__name")
+        .annotate(**_rate_counts())
+    )
+    return _table((row["agency__name"], row) for row in grouped)
 
 
-def audit_rates(*, audit):
-    return _rates(Invitation.objects.filter(meeting__case__audit=audit).exclude(meeting__status="cancelled"))
+def audit_meetings_and_rates(*, audit):
+    """The audit's meetings (with invited/attended totals) and the rates per agency over its meetings
+    that were not cancelled, from one grouped query."""
+    grouped = (
+        ReflectivePracticeMeeting.objects.filter(case__audit=audit)
+        .order_by()
+        .values("pk", "starts_at", "status", "venue", "case__pseudonym", "invitations__agency__name")
+        .annotate(**_rate_counts("invitations__"))
+    )
+    meetings = {}
+    agency_rows = []
+    for row in sorted(grouped, key=lambda r: (r["starts_at"], r["pk"])):
+        meeting = meetings.setdefault(
+            row["pk"],
+            {
+                "pk": row["pk"],
+                "starts_at": row["starts_at"],
+                "status": row["status"],
+                "status_display": ReflectivePracticeMeeting.Status(row["status"]).label,
+                "venue": row["venue"],
+                "pseudonym": row["case__pseudonym"],
+                "invited": 0,
+                "attended": 0,
+            },
+        )
+        meeting["invited"] += row["invited"]
+        meeting["attended"] += row["attended"]
+        if row["invitations__agency__name"] and row["status"] != ReflectivePracticeMeeting.Status.CANCELLED:
+            agency_rows.append((row["invitations__agency__name"], row))
+    return list(meetings.values()), _table(agency_rows)
 
 
 def invitation_for_token(*, pk):
@@ -240,13 +294,5 @@ def audit_section_data(*, audit, user):
         .select_related("assurance")
         .order_by("number")
     )
-    meetings = (
-        ReflectivePracticeMeeting.objects.filter(case__audit=audit)
-        .select_related("case")
-        .annotate(
-            invited=Count("invitations", distinct=True),
-            attended=Count("invitations", filter=Q(invitations__attendance="attended"), distinct=True),
-        )
-        .order_by("starts_at")
-    )
-    return {"cases": cases, "meetings": meetings, "rates": audit_rates(audit=audit)}
+    meetings, rates = audit_meetings_and_rates(audit=audit)
+    return {"cases": cases, "meetings": meetings, "rates": rates}

@@ -314,3 +314,35 @@ def test_meeting_page_queries_stay_flat_as_invitations_grow(
         InvitationFactory(meeting=meeting, agency=cast.other_agency, sent_at=timezone.now())
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(meeting_url(meeting)).status_code == 200
+
+
+def test_audit_page_lists_meetings_and_leaves_cancelled_ones_out_of_the_rates(client, cast, held):
+    meeting, a, b, c = held
+    Invitation.objects.filter(pk=a.pk).update(attendance="attended")
+    cancelled = MeetingFactory(case=cast.case, created_by=cast.bm, status="cancelled")
+    InvitationFactory(meeting=cancelled, agency=cast.agency, sent_at=timezone.now(), response="accepted")
+    empty = MeetingFactory(
+        case=cast.case, created_by=cast.bm, starts_at=timezone.now() + datetime.timedelta(days=60)
+    )
+    login(client, cast.panel)
+    html = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk})).content.decode()
+    assert meeting_url(empty) in html and "0 invited" in html
+    assert meeting_url(cancelled) in html and "(cancelled; 1 invited)" in html
+    csc_row = html.split('class="table table-sm rates"')[1].split("Riverton Children&#x27;s Social Care")[1]
+    cells = [cell.split("</td>")[0] for cell in csc_row.split("</tr>")[0].split("<td>")[1:]]
+    assert cells[0] == "2"  # invited: the cancelled meeting's invitee is not counted
+
+
+def test_audit_page_queries_stay_flat_as_meetings_grow(client, cast, held, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, cast.bm)
+    url = reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk})
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for _ in range(5):
+        extra = MeetingFactory(case=cast.case, created_by=cast.bm)
+        InvitationFactory(meeting=extra, agency=cast.other_agency, sent_at=timezone.now())
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(url).status_code == 200
