@@ -122,6 +122,14 @@ EDU = "Northbridge Education Services"
 YOT = "Northbridge Youth Offending Team"
 CAMHS = "Northbridge CAMHS"
 NURSING = "Northbridge School Nursing Team"
+MAIL_DOMAINS = {
+    CSC: "csc",
+    POLICE: "police",
+    EDU: "education",
+    YOT: "yot",
+    CAMHS: "camhs",
+    NURSING: "schoolnursing",
+}
 
 # case number, owner agency, what, days from today until due, status, response
 ACTIONS = [
@@ -276,7 +284,7 @@ def _meeting(case, *, starts, sent, bm, panel, invitees, agencies, venue):
     if created:
         meeting.panel_attending.set(panel)
     for index, (name, role, agency, response, reason, attendance, attendance_reason) in enumerate(invitees):
-        email = name.lower().replace(" ", ".") + "@" + agency.split()[1].lower() + ".northbridge.example"
+        email = f"{name.lower().replace(' ', '.')}@{MAIL_DOMAINS[agency]}.northbridge.example"
         Invitation.objects.get_or_create(
             meeting=meeting,
             email=email,
