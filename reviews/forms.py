@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
@@ -38,6 +39,12 @@ class NoteForm(forms.Form):
 
 class CirculateForm(forms.Form):
     circulated_on = forms.DateField(label="Circulated on", widget=DateInput(attrs={"class": "form-control"}))
+
+    def clean_circulated_on(self):
+        day = self.cleaned_data["circulated_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The pack cannot be circulated on a future date.")
+        return day
 
 
 class MeetingForm(CrispyFormMixin, forms.ModelForm):

@@ -88,7 +88,9 @@ def case_pack_circulate(request, case_pk):
     case = case_for_reader(request, case_pk)
     form = CirculateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the date the pack was circulated.")
+        messages.error(
+            request, " ".join(form.errors.get("circulated_on", ["Give the date the pack was circulated."]))
+        )
         return redirect("reviews:case_review", case_pk=case.pk)
     day = form.cleaned_data["circulated_on"]
     if day == timezone.localdate():

@@ -230,3 +230,14 @@ def test_review_page_queries_stay_flat_as_returns_entries_and_notes_grow(client,
     after = _count_queries(client, review_url(cast.case))
     assert after == before
     assert after <= 20
+
+
+def test_pack_cannot_be_circulated_on_a_future_date(client, cast):
+    login(client, cast.bm)
+    url = reverse("reviews:case_pack_circulate", kwargs={"case_pk": cast.case.pk})
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(url, {"circulated_on": tomorrow.isoformat()}, follow=True)
+    assert "cannot be circulated on a future date" in response.content.decode()
+    cast.case.refresh_from_db()
+    assert cast.case.pack_circulated_at is None
+    assert mail.outbox == []
