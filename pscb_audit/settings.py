@@ -178,6 +178,8 @@ TIMELINE_GAP_DAYS = env.int("TIMELINE_GAP_DAYS", default=90)
 # --- Panel review and reflective practice meetings (reviews) ----------------------------
 # Invitations should reach practitioners at least this many days before the meeting.
 MEETING_INVITATION_LEAD_DAYS = env.int("MEETING_INVITATION_LEAD_DAYS", default=28)
+# An invitee's accept/decline link stops working after this many days.
+INVITATION_LINK_MAX_AGE_DAYS = env.int("INVITATION_LINK_MAX_AGE_DAYS", default=60)
 
 
 # --- Recommendations ---------------------------------------------------------------------

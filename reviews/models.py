@@ -18,6 +18,20 @@ class CaseNote(TimeStamped):
         return f"Note {self.pk} on case {self.case_id}"
 
 
+class CaseNoteRevision(TimeStamped):
+    """The text a note had before one edit by its author: the note's edit history."""
+
+    note = models.ForeignKey(CaseNote, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField("text before the edit")
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["note", "created_at", "pk"]
+
+    def __str__(self):
+        return f"Revision {self.pk} of note {self.note_id}"
+
+
 class ReflectivePracticeMeeting(TimeStamped):
     """A meeting where the practitioners who knew the child best reflect with the panel."""
 

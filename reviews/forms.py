@@ -1,0 +1,216 @@
+from django import forms
+from django.utils import timezone
+
+from accounts.models import User
+from cases.forms import CrispyFormMixin, DateInput
+
+from .models import AgencyAction, CaseAssurance, Invitation, LearningPoint, ReflectivePracticeMeeting
+
+# Drawn from the seed report's account of its reflective practice meetings.
+DEFAULT_TERMS_OF_REFERENCE = """Purpose
+The aim of this reflective practice meeting is to hear the voices of those who worked directly with the child, and to explore their interaction with the family and with other agencies.
+
+What we will do
+- Understand what went well, what some of the challenges were, and where different practice could have improved outcomes.
+- Examine inter-agency working and the services provided for the child and family.
+- Consider whether decisions and actions followed the policies and procedures of the agencies involved and of the Safeguarding Children Partnership.
+- Identify practice that has been effective and opportunities to develop practice and improve safeguarding arrangements.
+
+How the meeting works
+- The audit panel leads the questions. Each agency's summary of involvement, chronology of key events and analysis have been shared with the panel in advance.
+- This is a learning review, not a disciplinary or investigatory process. Practitioners are asked to speak openly about their own practice and the system they worked in.
+- Nothing said will be attributed to a named practitioner. The published report is anonymised: it names no child, family member, address, school or practitioner.
+- Case details discussed in the meeting are confidential and must not be shared outside it."""
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class CirculateForm(forms.Form):
+    circulated_on = forms.DateField(label="Circulated on", widget=DateInput(attrs={"class": "form-control"}))
+
+    def clean_circulated_on(self):
+        day = self.cleaned_data["circulated_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The pack cannot be circulated on a future date.")
+        return day
+
+
+class MeetingForm(CrispyFormMixin, forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text="UK time.",
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends", input_formats=DATETIME_INPUT_FORMATS, widget=DateTimeLocalInput(), required=False
+    )
+
+    class Meta:
+        model = ReflectivePracticeMeeting
+        fields = ["starts_at", "ends_at", "venue", "panel_attending", "terms_of_reference", "status"]
+        widgets = {
+            "panel_attending": forms.CheckboxSelectMultiple,
+            "terms_of_reference": forms.Textarea(attrs={"rows": 14}),
+        }
+        labels = {"panel_attending": "Panel members attending"}
+        help_texts = {"terms_of_reference": "Sent to every invitee with the invitation."}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panel_attending"].queryset = User.objects.filter(
+            panel_memberships__audit=case.audit
+        ).order_by("full_name")
+        self.fields["panel_attending"].label_from_instance = lambda u: u.full_name
+        if not self.instance.pk:
+            del self.fields["status"]
+            self.initial.setdefault("terms_of_reference", DEFAULT_TERMS_OF_REFERENCE)
+
+    def validate_unique(self):
+        pass
+
+
+class InvitationForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = "Add invitee"
+
+    class Meta:
+        model = Invitation
+        fields = ["name", "role", "agency", "email"]
+        labels = {"role": "Role (job title)", "email": "E-mail address"}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = meeting.case.agencies.order_by("name")
+
+    def validate_unique(self):
+        pass
+
+
+class RespondForm(forms.Form):
+    response = forms.ChoiceField(
+        label="Will you attend?",
+        choices=[
+            (Invitation.Response.ACCEPTED, "Yes, I will attend"),
+            (Invitation.Response.DECLINED, "No, I cannot attend"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="If you cannot attend, why not?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("response") == Invitation.Response.DECLINED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Please tell us why you cannot attend.")
+        return cleaned
+
+
+ATTENDANCE_CHOICES = [
+    (Invitation.Attendance.ATTENDED, "Attended"),
+    (Invitation.Attendance.APOLOGIES, "Sent apologies"),
+    (Invitation.Attendance.DID_NOT_ATTEND, "Did not attend"),
+]
+
+
+class AttendanceForm(forms.Form):
+    """One row per invitee: their attendance and, unless they attended, the reason."""
+
+    def __init__(self, *args, invitations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitations = list(invitations)
+        self.rows = []
+        for inv in self.invitations:
+            att = f"attendance_{inv.pk}"
+            why = f"reason_{inv.pk}"
+            self.fields[att] = forms.ChoiceField(
+                label=f"Attendance of {inv.name}",
+                choices=ATTENDANCE_CHOICES,
+                widget=forms.RadioSelect,
+                initial=inv.attendance if inv.attendance != Invitation.Attendance.UNKNOWN else None,
+            )
+            self.fields[why] = forms.CharField(
+                label=f"Reason ({inv.name})",
+                required=False,
+                max_length=1000,
+                initial=inv.attendance_reason,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for inv in self.invitations:
+            att = cleaned.get(f"attendance_{inv.pk}")
+            if (
+                att in (Invitation.Attendance.APOLOGIES, Invitation.Attendance.DID_NOT_ATTEND)
+                and not cleaned.get(f"reason_{inv.pk}", "").strip()
+            ):
+                self.add_error(f"reason_{inv.pk}", "Give the reason.")
+        return cleaned
+
+    def row_list(self):
+        return [(inv, self[f"attendance_{inv.pk}"], self[f"reason_{inv.pk}"]) for inv in self.invitations]
+
+    def records(self):
+        return {
+            inv.pk: (self.cleaned_data[f"attendance_{inv.pk}"], self.cleaned_data.get(f"reason_{inv.pk}", ""))
+            for inv in self.invitations
+        }
+
+
+class LearningPointForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = LearningPoint
+        fields = ["kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        labels = {"text": "Learning point"}
+
+
+class AssuranceForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = "Save assurance"
+
+    class Meta:
+        model = CaseAssurance
+        fields = ["finding", "statement"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "finding": "Was any child left unsafe or at risk of continued harm?",
+            "statement": "Statement",
+        }
+
+
+class AgencyActionForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = "Save action"
+
+    class Meta:
+        model = AgencyAction
+        fields = ["owner_agency", "description", "due_date", "status"]
+        widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"owner_agency": "Owner agency"}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].queryset = case.agencies.order_by("name")
+        if not self.instance.pk:
+            del self.fields["status"]
+
+
+class ActionResponseForm(forms.Form):
+    response = forms.CharField(
+        label="Your agency's response", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+    completed = forms.BooleanField(label="The action is completed", required=False)

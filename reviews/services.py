@@ -1,0 +1,347 @@
+"""State changes for panel review, meetings, invitations and findings."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from notifications.services import notification_queue
+
+from . import invitations as invitation_mail
+from .models import (
+    AgencyAction,
+    CaseAssurance,
+    CaseNote,
+    CaseNoteRevision,
+    Invitation,
+    LearningPoint,
+    ReflectivePracticeMeeting,
+)
+
+# --- Notes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_note_add(*, case, author, body):
+    """A panel member (or the Business Manager) adds a note to the case's thread."""
+    note = CaseNote(case=case, author=author, body=body.strip())
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def case_note_edit(*, note, actor, body):
+    """Only the author edits a note; the text it had before is kept as a revision."""
+    note = CaseNote.objects.select_for_update().get(pk=note.pk)
+    if note.author_id != actor.pk:
+        raise ValidationError("Only the author may edit a note.")
+    body = body.strip()
+    if body == note.body:
+        return note
+    CaseNoteRevision.objects.create(note=note, body=note.body, edited_by=actor)
+    note.body = body
+    note.full_clean()
+    note.save(update_fields=["body", "updated_at"])
+    return note
+
+
+# --- Case pack ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_pack_circulate(*, case, actor, circulated_at=None):
+    """Mark the case pack circulated and tell each panel member of the audit by e-mail, once per case
+    and circulation date. The e-mail names the case by pseudonym only and links to the review page."""
+    case = Case.objects.select_for_update().select_related("audit").get(pk=case.pk)
+    circulated_at = circulated_at or timezone.now()
+    case.pack_circulated_at = circulated_at
+    case.save(update_fields=["pack_circulated_at", "updated_at"])
+    link = settings.SITE_URL.rstrip("/") + reverse("reviews:case_review", kwargs={"case_pk": case.pk})
+    day = timezone.localdate(circulated_at).isoformat()
+    sent = 0
+    for membership in case.audit.panel_memberships.select_related("user").filter(user__is_active=True):
+        member = membership.user
+        _, created = notification_queue(
+            key=f"case_pack:{case.pk}:circulated:{day}:{member.pk}",
+            kind="case_pack_circulated",
+            to=member.email,
+            recipient=member,
+            subject=f"Case pack circulated: {case.pseudonym}",
+            template="reviews/email/case_pack_circulated",
+            context={"case": case, "audit": case.audit, "link": link, "circulated_at": circulated_at},
+            about=case,
+        )
+        sent += created
+    return case, sent
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+def _check_meeting_case(case):
+    if case.method != Case.Method.MEETING:
+        raise ValidationError("Reflective practice meetings are for cases whose audit method is a meeting.")
+
+
+def _check_panel(case, panel_attending):
+    allowed = set(case.audit.panel_memberships.values_list("user_id", flat=True))
+    if any(u.pk not in allowed for u in panel_attending):
+        raise ValidationError(
+            {"panel_attending": "Only members of this audit's panel can attend for the panel."}
+        )
+
+
+@transaction.atomic
+def meeting_schedule(*, case, actor, starts_at, ends_at, venue, terms_of_reference, panel_attending=()):
+    """Schedule a reflective practice meeting for a meeting-method case."""
+    _check_meeting_case(case)
+    _check_panel(case, panel_attending)
+    meeting = ReflectivePracticeMeeting(
+        case=case,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        terms_of_reference=terms_of_reference,
+        created_by=actor,
+    )
+    _validate_times(meeting)
+    meeting.full_clean()
+    meeting.save()
+    meeting.panel_attending.set(panel_attending)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting, actor, panel_attending=None, **fields):
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    _validate_times(meeting)
+    meeting.full_clean()
+    meeting.save()
+    if panel_attending is not None:
+        _check_panel(meeting.case, panel_attending)
+        meeting.panel_attending.set(panel_attending)
+    return meeting
+
+
+def _validate_times(meeting):
+    if meeting.ends_at and meeting.starts_at and meeting.ends_at <= meeting.starts_at:
+        raise ValidationError({"ends_at": "The meeting must end after it starts."})
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_add(*, meeting, actor, agency, name, role, email):
+    """Invite a practitioner from one of the case's agencies."""
+    if meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED:
+        raise ValidationError("Invitations can only be added to a scheduled meeting.")
+    if not meeting.case.agencies.filter(pk=agency.pk).exists():
+        raise ValidationError({"agency": "Choose one of the agencies known to have worked with the child."})
+    email = email.strip().lower()
+    if meeting.invitations.filter(email=email).exists():
+        raise ValidationError({"email": "This person is already invited to the meeting."})
+    invitation = Invitation(meeting=meeting, agency=agency, name=name.strip(), role=role.strip(), email=email)
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def invitations_send(*, meeting, actor):
+    """Send every invitation not yet sent: each in the name of the invitee's agency's senior manager
+    (named in the e-mail and the Reply-To), with the terms of reference, an .ics calendar invite and a
+    personal accept/decline link. A key per invitation and meeting time means each goes once."""
+    meeting = ReflectivePracticeMeeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    if meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED:
+        raise ValidationError("Invitations can only be sent for a scheduled meeting.")
+    now = timezone.now()
+    if meeting.starts_at <= now:
+        raise ValidationError("The meeting has already started; invitations can no longer be sent.")
+    pending = list(meeting.invitations.filter(sent_at__isnull=True).select_related("agency"))
+    for invitation in pending:
+        invitation_mail.queue_invitation(invitation=invitation, meeting=meeting)
+        invitation.sent_at = now
+        invitation.save(update_fields=["sent_at", "updated_at"])
+    return pending
+
+
+class InvitationAlreadyAnswered(Exception):
+    pass
+
+
+@transaction.atomic
+def invitation_respond(*, invitation, response, reason=""):
+    """The invitee accepts or declines (a decline needs a reason). The link works once: an invitation
+    already answered keeps its first answer."""
+    invitation = Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
+    if invitation.response != Invitation.Response.PENDING:
+        raise InvitationAlreadyAnswered(invitation)
+    if response not in (Invitation.Response.ACCEPTED, Invitation.Response.DECLINED):
+        raise ValidationError({"response": "Choose whether you will attend."})
+    reason = reason.strip()
+    if response == Invitation.Response.DECLINED and not reason:
+        raise ValidationError({"reason": "Please tell us why you cannot attend."})
+    invitation.response = response
+    invitation.response_reason = reason
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["response", "response_reason", "responded_at", "updated_at"])
+    return invitation
+
+
+@transaction.atomic
+def attendance_record(*, meeting, actor, records):
+    """After the meeting the Business Manager records, per invitee, attended / apologies / did not attend
+    (with a reason for the last two). The meeting is then marked held.
+
+    records: {invitation_pk: (attendance, reason)}."""
+    meeting = ReflectivePracticeMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError("Attendance can be recorded once the meeting has started.")
+    if meeting.status == ReflectivePracticeMeeting.Status.CANCELLED:
+        raise ValidationError("The meeting was cancelled.")
+    invitations = {i.pk: i for i in meeting.invitations.all()}
+    errors = {}
+    for pk, (attendance, reason) in records.items():
+        if pk not in invitations:
+            raise ValidationError("An invitation does not belong to this meeting.")
+        if (
+            attendance in (Invitation.Attendance.APOLOGIES, Invitation.Attendance.DID_NOT_ATTEND)
+            and not (reason or "").strip()
+        ):
+            errors[pk] = "Give the reason."
+    if errors:
+        raise ValidationError(errors)
+    for pk, (attendance, reason) in records.items():
+        invitation = invitations[pk]
+        invitation.attendance = attendance
+        invitation.attendance_reason = (
+            (reason or "").strip() if attendance != Invitation.Attendance.ATTENDED else ""
+        )
+        invitation.save(update_fields=["attendance", "attendance_reason", "updated_at"])
+    meeting.status = ReflectivePracticeMeeting.Status.HELD
+    meeting.save(update_fields=["status", "updated_at"])
+    return meeting
+
+
+# --- Findings -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def learning_point_add(*, case, actor, kind, text):
+    """Add a learning point at the end of the case's numbered list."""
+    Case.objects.select_for_update().filter(pk=case.pk).first()
+    position = (case.learning_points.aggregate(n=Max("position"))["n"] or 0) + 1
+    point = LearningPoint(case=case, position=position, kind=kind, text=text.strip(), created_by=actor)
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def learning_point_update(*, point, actor, kind, text):
+    point.kind = kind
+    point.text = text.strip()
+    point.full_clean()
+    point.save(update_fields=["kind", "text", "updated_at"])
+    return point
+
+
+@transaction.atomic
+def learning_point_move(*, point, actor, direction):
+    """Swap a learning point with its neighbour above ("up") or below ("down"); the numbering follows."""
+    Case.objects.select_for_update().filter(pk=point.case_id).first()
+    _renumber(point.case_id)
+    point.refresh_from_db()
+    siblings = LearningPoint.objects.filter(case_id=point.case_id)
+    if direction == "up":
+        neighbour = siblings.filter(position__lt=point.position).order_by("-position").first()
+    elif direction == "down":
+        neighbour = siblings.filter(position__gt=point.position).order_by("position").first()
+    else:
+        raise ValidationError("Move a learning point up or down.")
+    if neighbour is None:
+        return point
+    point.position, neighbour.position = neighbour.position, point.position
+    point.save(update_fields=["position", "updated_at"])
+    neighbour.save(update_fields=["position", "updated_at"])
+    return point
+
+
+@transaction.atomic
+def learning_point_delete(*, point, actor):
+    Case.objects.select_for_update().filter(pk=point.case_id).first()
+    case_id = point.case_id
+    point.delete()
+    _renumber(case_id)
+
+
+def _renumber(case_id):
+    for number, point in enumerate(
+        LearningPoint.objects.filter(case_id=case_id).order_by("position", "pk"), 1
+    ):
+        if point.position != number:
+            LearningPoint.objects.filter(pk=point.pk).update(position=number, updated_at=timezone.now())
+
+
+@transaction.atomic
+def assurance_record(*, case, actor, finding, statement):
+    """The panel's assurance on whether any child was left unsafe or at risk of continued harm."""
+    assurance = CaseAssurance.objects.select_for_update().filter(case=case).first() or CaseAssurance(
+        case=case
+    )
+    assurance.finding = finding
+    assurance.statement = statement.strip()
+    assurance.recorded_by = actor
+    assurance.full_clean()
+    assurance.save()
+    return assurance
+
+
+@transaction.atomic
+def agency_action_add(*, case, actor, owner_agency, description, due_date):
+    """A confidential action for one agency. Never published; monitored by the audit group."""
+    action = AgencyAction(
+        case=case,
+        owner_agency=owner_agency,
+        description=description.strip(),
+        due_date=due_date,
+        created_by=actor,
+    )
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def agency_action_update(*, action, actor, **fields):
+    """The Business Manager or panel changes an action's text, owner, due date or status."""
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def agency_action_respond(*, action, actor, response, completed=False):
+    """The owner agency's contributor responds; the status becomes "response received" (or completed)."""
+    action = AgencyAction.objects.select_for_update().get(pk=action.pk)
+    if actor.agency_id != action.owner_agency_id:
+        raise ValidationError("Only the owner agency can respond to this action.")
+    if action.status == AgencyAction.Status.CLOSED:
+        raise ValidationError("This action is closed.")
+    response = response.strip()
+    if not response:
+        raise ValidationError({"response": "Write your agency's response."})
+    action.agency_response = response
+    action.responded_at = timezone.now()
+    action.responded_by = actor
+    action.status = AgencyAction.Status.COMPLETED if completed else AgencyAction.Status.RESPONDED
+    action.save(update_fields=["agency_response", "responded_at", "responded_by", "status", "updated_at"])
+    return action

@@ -1,0 +1,55 @@
+"""Sections the reviews app adds to other apps' pages, and small display helpers."""
+
+from django import template
+from django.db.models import Count
+
+from accounts.models import Role
+from cases.models import Case
+
+from .. import selectors
+
+register = template.Library()
+
+_ROMAN = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+@register.filter
+def roman(number):
+    """1 -> 'i', 4 -> 'iv': learning points are numbered as in the seed report."""
+    try:
+        n = int(number)
+    except (TypeError, ValueError):
+        return ""
+    if not 0 < n < 40:
+        return str(n)
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+@register.inclusion_tag("reviews/_case_section_body.html")
+def case_review_section(case, user):
+    """Links from the case page to its review page, pack, meetings and findings (readers only)."""
+    # The case page is already scoped to these readers; the role check costs no query.
+    if user.role not in (Role.BUSINESS_MANAGER, Role.PANEL_MEMBER):
+        return {"visible": False}
+    counts = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(
+            point_count=Count("learning_points", distinct=True),
+            action_count=Count("agency_actions", distinct=True),
+        )
+        .values("point_count", "action_count")
+        .first()
+    ) or {"point_count": 0, "action_count": 0}
+    meetings = case.meetings.order_by("starts_at") if case.method == Case.Method.MEETING else []
+    return {"visible": True, "case": case, "user": user, "meetings": meetings, **counts}
+
+
+@register.inclusion_tag("reviews/_audit_section_body.html")
+def audit_review_section(audit, user):
+    """Findings progress per case, the meetings, and response/attendance rates per agency."""
+    return {"audit": audit, "user": user, **selectors.audit_section_data(audit=audit, user=user)}

@@ -1,0 +1,192 @@
+"""Findings per case (learning points, assurance, confidential actions) for the panel and the Business
+Manager, and the confidential-actions pages, where an owner agency's contributors see and answer their
+own agency's actions and nothing else of the findings."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from accesslog.services import access_record
+from accounts.permissions import agency_contributor_required, case_reader_required
+
+from .. import selectors, services
+from ..forms import ActionResponseForm, AgencyActionForm, AssuranceForm, LearningPointForm
+from ..models import AgencyAction, CaseAssurance, LearningPoint
+from ..permissions import action_reader_required
+from ._common import case_for_reader, form_errors_from
+
+
+def _findings_url(case, anchor=""):
+    return reverse("reviews:findings", kwargs={"case_pk": case.pk}) + anchor
+
+
+def _findings_context(case, *, point_form=None, assurance_form=None, action_form=None):
+    assurance = CaseAssurance.objects.filter(case=case).select_related("recorded_by").first()
+    return {
+        "case": case,
+        "audit": case.audit,
+        "points": selectors.learning_point_list(case=case),
+        "assurance": assurance,
+        "actions": selectors.case_action_list(case=case),
+        "point_form": point_form or LearningPointForm(),
+        "assurance_form": assurance_form or AssuranceForm(instance=assurance),
+        "action_form": action_form or AgencyActionForm(case=case),
+    }
+
+
+def _render_findings(request, case, status=200, **forms):
+    access_record(request=request, what="findings", obj=case, case=case)
+    return render(request, "reviews/findings.html", _findings_context(case, **forms), status=status)
+
+
+@case_reader_required
+@require_safe
+def findings(request, case_pk):
+    case = case_for_reader(request, case_pk)
+    return _render_findings(request, case)
+
+
+@case_reader_required
+@require_POST
+def learning_point_add(request, case_pk):
+    case = case_for_reader(request, case_pk)
+    form = LearningPointForm(request.POST)
+    if form.is_valid():
+        services.learning_point_add(case=case, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Learning point added.")
+        return redirect(_findings_url(case, "#learning"))
+    return _render_findings(request, case, status=400, point_form=form)
+
+
+def _point_for_reader(request, case_pk, point_pk):
+    case = case_for_reader(request, case_pk)
+    return case, get_object_or_404(LearningPoint.objects.filter(case=case), pk=point_pk)
+
+
+@case_reader_required
+def learning_point_edit(request, case_pk, point_pk):
+    case, point = _point_for_reader(request, case_pk, point_pk)
+    form = LearningPointForm(request.POST or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        services.learning_point_update(point=point, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Learning point saved.")
+        return redirect(_findings_url(case, f"#point-{point.pk}"))
+    access_record(request=request, what="learning_point", obj=point, case=case)
+    return render(
+        request,
+        "reviews/learning_point_form.html",
+        {"form": form, "case": case, "audit": case.audit, "point": point},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@case_reader_required
+@require_POST
+def learning_point_move(request, case_pk, point_pk):
+    case, point = _point_for_reader(request, case_pk, point_pk)
+    try:
+        services.learning_point_move(point=point, actor=request.user, direction=request.POST.get("direction"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_findings_url(case, "#learning"))
+
+
+@case_reader_required
+@require_POST
+def learning_point_delete(request, case_pk, point_pk):
+    case, point = _point_for_reader(request, case_pk, point_pk)
+    services.learning_point_delete(point=point, actor=request.user)
+    messages.success(request, "Learning point removed; the others are renumbered.")
+    return redirect(_findings_url(case, "#learning"))
+
+
+@case_reader_required
+@require_POST
+def assurance_edit(request, case_pk):
+    case = case_for_reader(request, case_pk)
+    form = AssuranceForm(request.POST)
+    if form.is_valid():
+        services.assurance_record(case=case, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Assurance saved.")
+        return redirect(_findings_url(case, "#assurance"))
+    return _render_findings(request, case, status=400, assurance_form=form)
+
+
+@case_reader_required
+@require_POST
+def action_add(request, case_pk):
+    case = case_for_reader(request, case_pk)
+    form = AgencyActionForm(request.POST, case=case)
+    if form.is_valid():
+        services.agency_action_add(case=case, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Confidential action added.")
+        return redirect(_findings_url(case, "#actions"))
+    return _render_findings(request, case, status=400, action_form=form)
+
+
+@case_reader_required
+def action_edit(request, case_pk, action_pk):
+    case = case_for_reader(request, case_pk)
+    action = get_object_or_404(
+        AgencyAction.objects.filter(case=case).select_related("owner_agency"), pk=action_pk
+    )
+    form = AgencyActionForm(request.POST or None, instance=action, case=case)
+    if request.method == "POST" and form.is_valid():
+        services.agency_action_update(action=action, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Action saved.")
+        return redirect(_findings_url(case, "#actions"))
+    access_record(request=request, what="agency_action", obj=action, case=case)
+    return render(
+        request,
+        "reviews/action_form.html",
+        {"form": form, "case": case, "audit": case.audit, "action": action},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Confidential actions across audits ---------------------------------------------------------
+
+
+@action_reader_required
+@require_safe
+def action_list(request):
+    """Contributors: their own agency's actions. Panel and Business Manager: the actions they monitor."""
+    actions = selectors.agency_action_list_for_user(user=request.user).order_by("status", "due_date", "pk")
+    access_record(request=request, what="agency_actions")
+    context = {
+        "actions": actions,
+        "today": timezone.localdate(),
+        "open_statuses": [
+            AgencyAction.Status.OPEN,
+            AgencyAction.Status.IN_PROGRESS,
+            AgencyAction.Status.RESPONDED,
+        ],
+    }
+    return render(request, "reviews/action_list.html", context)
+
+
+@agency_contributor_required
+def action_respond(request, action_pk):
+    action = get_object_or_404(selectors.agency_action_list_for_user(user=request.user), pk=action_pk)
+    form = ActionResponseForm(
+        request.POST or None,
+        initial={"response": action.agency_response, "completed": action.status == action.Status.COMPLETED},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agency_action_respond(action=action, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, "Your response has been recorded. The audit group will review it.")
+            return redirect("reviews:action_list")
+    access_record(request=request, what="agency_action", obj=action, case=action.case)
+    return render(
+        request,
+        "reviews/action_respond.html",
+        {"form": form, "action": action},
+        status=400 if request.method == "POST" else 200,
+    )

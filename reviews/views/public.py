@@ -1,0 +1,81 @@
+"""The invitee's accept/decline page: no login, reached only through the signed personal link.
+
+A tampered or expired link, or one whose invitation is gone, gets a plain explanation (400/410/404),
+never a traceback. An answered link shows the answer recorded and changes nothing.
+"""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .. import selectors, services
+from ..forms import RespondForm
+from ..invitations import TokenExpired, TokenInvalid, invitation_pk_from_token
+from ..models import ReflectivePracticeMeeting
+from ._common import form_errors_from
+
+
+def _problem(request, *, title, message, status):
+    return render(
+        request, "reviews/invitation_problem.html", {"title": title, "message": message}, status=status
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_respond(request, token):
+    try:
+        pk = invitation_pk_from_token(token)
+    except TokenExpired:
+        return _problem(
+            request,
+            title="This link has expired",
+            message="Your invitation link is too old to use. Please reply to the invitation e-mail instead.",
+            status=410,
+        )
+    except TokenInvalid:
+        return _problem(
+            request,
+            title="This link is not valid",
+            message="The link may have been copied incompletely. Please use the link in your invitation "
+            "e-mail exactly as it was sent, or reply to the e-mail.",
+            status=400,
+        )
+    invitation = selectors.invitation_for_token(pk=pk)
+    if invitation is None:
+        return _problem(
+            request,
+            title="Invitation not found",
+            message="This invitation has been withdrawn. Please reply to the invitation e-mail if you have questions.",
+            status=404,
+        )
+    meeting = invitation.meeting
+    context = {"invitation": invitation, "meeting": meeting, "case": meeting.case}
+    answered = invitation.response != invitation.Response.PENDING
+    closed = meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED
+    if answered or closed:
+        return render(
+            request, "reviews/invitation_respond.html", {**context, "closed": closed and not answered}
+        )
+
+    form = RespondForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_respond(
+                invitation=invitation,
+                response=form.cleaned_data["response"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.InvitationAlreadyAnswered as exc:
+            invitation = exc.args[0]
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+            return render(request, "reviews/invitation_respond.html", {**context, "form": form}, status=400)
+        return render(
+            request,
+            "reviews/invitation_respond.html",
+            {**context, "invitation": invitation, "just_answered": True},
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reviews/invitation_respond.html", {**context, "form": form}, status=status)

@@ -1,0 +1,119 @@
+"""The case review page (returns, timeline, notes), circulation of the pack, and the pack PDF."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from accesslog.models import AccessLogEntry
+from accesslog.services import access_record
+from accounts.permissions import business_manager_required, case_reader_required
+from cases.timeline import case_timeline
+
+from .. import selectors, services
+from ..forms import CirculateForm, NoteForm
+from ..pack import case_pack_pdf as render_case_pack
+from ._common import case_for_reader, form_errors_from, or_404
+
+
+def _review_context(request, case, note_form=None):
+    return {
+        "case": case,
+        "audit": case.audit,
+        "returns": selectors.review_returns(case=case),
+        "pending": selectors.pending_returns(case=case),
+        "timeline": case_timeline(case=case),
+        "notes": selectors.note_list(case=case),
+        "note_form": note_form or NoteForm(),
+        "circulate_form": CirculateForm(initial={"circulated_on": timezone.localdate()})
+        if request.user.is_business_manager
+        else None,
+    }
+
+
+@case_reader_required
+@require_safe
+def case_review(request, case_pk):
+    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    access_record(request=request, what="case_review", obj=case, case=case)
+    return render(request, "reviews/case_review.html", _review_context(request, case))
+
+
+@case_reader_required
+@require_POST
+def note_add(request, case_pk):
+    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(case=case, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            form_errors_from(exc, form)
+        else:
+            messages.success(request, "Note added.")
+            return redirect(reverse("reviews:case_review", kwargs={"case_pk": case.pk}) + "#notes")
+    access_record(request=request, what="case_review", obj=case, case=case)
+    return render(
+        request, "reviews/case_review.html", _review_context(request, case, note_form=form), status=400
+    )
+
+
+@case_reader_required
+def note_edit(request, case_pk, note_pk):
+    """Only the note's author may edit it (anyone else: 404); the previous text is kept."""
+    note = or_404(selectors.note_get_for_author(user=request.user, case_pk=case_pk, note_pk=note_pk))
+    case = note.case
+    form = NoteForm(request.POST or None, initial={"body": note.body})
+    if request.method == "POST" and form.is_valid():
+        services.case_note_edit(note=note, actor=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Note saved.")
+        return redirect(reverse("reviews:case_review", kwargs={"case_pk": case.pk}) + f"#note-{note.pk}")
+    access_record(request=request, what="case_note", obj=note, case=case)
+    return render(
+        request,
+        "reviews/note_edit.html",
+        {"form": form, "note": note, "case": case, "audit": case.audit},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@business_manager_required
+@require_POST
+def case_pack_circulate(request, case_pk):
+    case = case_for_reader(request, case_pk)
+    form = CirculateForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(form.errors.get("circulated_on", ["Give the date the pack was circulated."]))
+        )
+        return redirect("reviews:case_review", case_pk=case.pk)
+    day = form.cleaned_data["circulated_on"]
+    if day == timezone.localdate():
+        circulated_at = timezone.now()
+    else:
+        circulated_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+    _, sent = services.case_pack_circulate(case=case, actor=request.user, circulated_at=circulated_at)
+    messages.success(
+        request,
+        f"Case pack marked circulated on {day:%-d %B %Y}; {sent} panel member{'s' if sent != 1 else ''} e-mailed.",
+    )
+    return redirect("reviews:case_review", case_pk=case.pk)
+
+
+@case_reader_required
+@require_safe
+def case_pack_pdf(request, case_pk):
+    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    access_record(
+        request=request, what="case_pack", obj=case, case=case, action=AccessLogEntry.Action.DOWNLOAD
+    )
+    pdf = render_case_pack(case=case, reader=request.user)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    slug = case.pseudonym.lower().replace(" ", "-")
+    response["Content-Disposition"] = f'attachment; filename="case-pack-{slug}.pdf"'
+    return response
