@@ -36,8 +36,9 @@ def meeting_link(meeting):
 
 
 def action_link(action, *, for_manager=False):
-    fallback = ("cases:case_detail", {"case_pk": action.case_id}) if for_manager else ("cases:portal", {})
-    return _absolute(("reviews:action_detail", {"action_pk": action.pk}), fallback)
+    if for_manager:
+        return _absolute(("reviews:findings", {"case_pk": action.case_id}))
+    return _absolute(("reviews:action_respond", {"action_pk": action.pk}))
 
 
 def recommendation_link(recommendation):
