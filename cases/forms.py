@@ -270,9 +270,16 @@ class ChronologyImportForm(forms.Form):
 
 class TimelineFilterForm(forms.Form):
     agency = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple, required=False, label="Agencies"
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+        label="Agencies",
     )
-    key_events = forms.BooleanField(label="Key events only", required=False)
+    key_events = forms.BooleanField(
+        label="Key events only",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)

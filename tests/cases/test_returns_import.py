@@ -224,7 +224,7 @@ def test_downloaded_templates_import_back_once_filled_in(cast, contributor_clien
         upload = "filled.csv"
     else:
         workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-        header = [c for c in next(workbook.worksheets[0].iter_rows(values_only=True))]
+        header = list(next(workbook.worksheets[0].iter_rows(values_only=True)))
         assert "Guidance" in workbook.sheetnames
         filled = _xlsx(GOOD_ROWS, header=header)
         upload = "filled.xlsx"
