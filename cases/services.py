@@ -189,27 +189,37 @@ def _check_worker(agency_return, actor):
         raise PermissionDenied
 
 
-def _notify_requested(agency_return):
+def _notify_contributors(agency_return, *, event, subject, key_suffix=""):
+    """E-mail the agency's contributors about their return. Pseudonym and link only: the message never
+    carries case detail (the review comment is read in the app)."""
     from accounts.models import Role, User
     from notifications.services import notification_queue
 
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "cases:return_edit", kwargs={"return_pk": agency_return.pk}
-    )
+    path = reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})
+    link = settings.SITE_URL.rstrip("/") + path
     contributors = User.objects.filter(
         role=Role.AGENCY_CONTRIBUTOR, agency_id=agency_return.agency_id, is_active=True
     ).order_by("pk")
     for user in contributors:
         notification_queue(
-            key=f"return:{agency_return.pk}:requested:{user.pk}",
-            kind="return_requested",
+            key=f"return:{agency_return.pk}:{event}{key_suffix}:{user.pk}",
+            kind=f"return_{event}",
             to=user.email,
             recipient=user,
-            subject=f"Return requested: {agency_return.case.pseudonym}, due {agency_return.due_date:%d/%m/%Y}",
-            template="cases/email/return_requested",
+            subject=subject,
+            template=f"cases/email/return_{event}",
             context={"agency_return": agency_return, "case": agency_return.case, "link": link},
             about=agency_return,
         )
+
+
+def _notify_requested(agency_return):
+    due = agency_return.due_date
+    _notify_contributors(
+        agency_return,
+        event="requested",
+        subject=f"Return requested: {agency_return.case.pseudonym}, due {due:%d/%m/%Y}",
+    )
 
 
 @transaction.atomic
@@ -337,11 +347,19 @@ def return_send_back(*, agency_return, actor, comment):
     current = _lock(agency_return)
     if current.status != AgencyReturn.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be returned for changes.")
-    _transition(agency_return=current, to_status=AgencyReturn.Status.RETURNED, actor=actor, comment=comment)
+    transition = _transition(
+        agency_return=current, to_status=AgencyReturn.Status.RETURNED, actor=actor, comment=comment
+    )
     current.status = AgencyReturn.Status.RETURNED
     current.review_comment = comment
     current.version += 1
     current.save()
+    _notify_contributors(
+        current,
+        event="returned",
+        key_suffix=f":{transition.pk}",
+        subject=f"Return for {current.case.pseudonym} returned for changes",
+    )
     return current
 
 

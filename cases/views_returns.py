@@ -101,10 +101,16 @@ def return_detail(request, return_pk):
         "entries": agency_return.entries.all(),
         "transitions": agency_return.transitions.all(),
         "can_edit": _may_edit(request.user, agency_return),
+        "show_content": _may_read_content(request.user, agency_return),
     }
     if request.user.is_business_manager:
         context["send_back_form"] = SendBackForm()
     return render(request, "cases/return_detail.html", context)
+
+
+def _may_read_content(user, agency_return):
+    """The panel reads what an agency has submitted, not its drafts (the timeline follows the same rule)."""
+    return not (user.is_panel_member and agency_return.status in agency_return.OPEN_STATUSES)
 
 
 def _may_edit(user, agency_return):
@@ -350,6 +356,7 @@ def return_send_back(request, return_pk):
         "entries": agency_return.entries.all(),
         "transitions": agency_return.transitions.all(),
         "can_edit": _may_edit(request.user, agency_return),
+        "show_content": True,
         "send_back_form": form,
     }
     return render(request, "cases/return_detail.html", context, status=400)

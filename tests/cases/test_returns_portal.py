@@ -4,6 +4,7 @@ Manager reviews them. Every transition keeps who and when."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,14 +192,23 @@ def test_business_manager_accepts_a_submitted_return(cast, client):
     assert "Accepted" in page and cast.bm.full_name in page
 
 
-def test_business_manager_returns_for_changes_and_the_agency_resubmits(cast, client):
+def test_business_manager_returns_for_changes_and_the_agency_resubmits(
+    cast, client, django_capture_on_commit_callbacks
+):
     _submit(client, cast)
     login(client, cast.bm)
     # A comment is required.
     response = client.post(_url("return_send_back", cast.agency_return), {"comment": "  "})
     assert response.status_code == 400 and "Say what the agency needs to change" in response.content.decode()
     assert AgencyReturn.objects.get(pk=cast.agency_return.pk).status == "submitted"
-    client.post(_url("return_send_back", cast.agency_return), {"comment": "Please add the child's views."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            _url("return_send_back", cast.agency_return), {"comment": "Please add the child's views."}
+        )
+    # The agency is told by e-mail; the comment itself stays in the app.
+    (message,) = [m for m in mail.outbox if "returned for changes" in m.subject]
+    assert message.to == [cast.contributor.email] and "Case One" in message.subject
+    assert "Please add the child" not in message.body
     r = AgencyReturn.objects.get(pk=cast.agency_return.pk)
     assert r.status == "returned" and r.review_comment == "Please add the child's views."
     assert r.transitions.get(to_status="returned").comment == "Please add the child's views."
@@ -246,7 +256,14 @@ def test_business_manager_enters_a_return_on_the_agencys_behalf(cast, client):
 
 def test_panel_reads_but_cannot_edit(cast, client):
     login(client, cast.panel)
-    assert client.get(_url("return_detail", cast.agency_return)).status_code == 200
+    ChronologyEntryFactory(agency_return=cast.agency_return, what_happened="Draft row, not yet shared")
+    AgencyReturn.objects.filter(pk=cast.agency_return.pk).update(status="draft")
+    page = client.get(_url("return_detail", cast.agency_return)).content.decode()
+    assert "has not submitted this return yet" in page and "Draft row, not yet shared" not in page
+    AgencyReturn.objects.filter(pk=cast.agency_return.pk).update(status="submitted")
+    page = client.get(_url("return_detail", cast.agency_return)).content.decode()
+    assert "Draft row, not yet shared" in page
+    assert "Accept this return" not in page  # review is the Business Manager's
     assert client.get(_url("return_edit", cast.agency_return)).status_code == 403
     login(client, cast.panel_other)
     assert client.get(_url("return_detail", cast.agency_return)).status_code == 404
