@@ -65,6 +65,7 @@ class TimelineGap:
 class LanePoint:
     x: float
     entry: object
+    label: str = ""
 
 
 @dataclass
@@ -207,13 +208,24 @@ def _lay_out_lanes(timeline):
 
     lanes = {a.pk: Lane(agency=a, y=i * LANE_HEIGHT) for i, a in enumerate(timeline.agencies)}
     for e in timeline.entries:
-        lanes[e.agency_return.agency_id].points.append(LanePoint(x=x_of(e.date), entry=e))
+        lanes[e.agency_return.agency_id].points.append(
+            LanePoint(x=x_of(e.date), entry=e, label=_point_label(e))
+        )
     timeline.lanes = list(lanes.values())
     for gap in timeline.gaps:
         gap.x1, gap.x2 = x_of(gap.start), x_of(gap.end)
     timeline.axis_y = len(timeline.lanes) * LANE_HEIGHT
     timeline.height = timeline.axis_y + AXIS_HEIGHT
     timeline.ticks = _ticks(first, last, x_of)
+
+
+def _point_label(entry):
+    """The hover text of a dot (built here: a template filter per dot is slow at thousands of dots)."""
+    what = " ".join(entry.what_happened.split())
+    if len(what) > 120:
+        what = what[:119] + "…"
+    when = entry.display_date + (f" {entry.time:%H:%M}" if entry.time else "")
+    return f"{when} — {entry.agency_return.agency.name}: {what}"
 
 
 def _ticks(first, last, x_of):
