@@ -316,3 +316,21 @@ class ChronologyEntry(TimeStamped):
     @property
     def sort_key(self):
         return (self.date, self.time or datetime.time.min)
+
+
+class ReturnTransition(TimeStamped):
+    """One step in a return's life (requested, draft, submitted, returned, accepted): who and when."""
+
+    agency_return = models.ForeignKey(AgencyReturn, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=AgencyReturn.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=AgencyReturn.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+    on_behalf = models.BooleanField(default=False, help_text="Done by the Business Manager for the agency.")
+
+    class Meta:
+        ordering = ["agency_return", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} -> {self.to_status} (return {self.agency_return_id})"

@@ -1,10 +1,13 @@
 """Reads of audits, cases and returns, always scoped by the user who asks."""
 
-from django.db.models import Count
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch
 
 from accounts.models import Role
 
-from .models import AgencyReturn, Audit, Case, IdentifyingTerm
+from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, ReturnTransition
 
 
 def audit_list_for_user(*, user):
@@ -48,3 +51,84 @@ def return_list_for_user(*, user):
     if user.role == Role.PANEL_MEMBER:
         return returns.filter(case__audit__panel_memberships__user=user)
     return returns.none()
+
+
+def return_list_for_worker(*, user):
+    """Returns a user may change: the Business Manager any (on the agency's behalf), a contributor
+    their own agency's. Panel members read returns but never write them."""
+    returns = AgencyReturn.objects.select_related("case__audit", "agency", "requested_by")
+    if user.role == Role.BUSINESS_MANAGER:
+        return returns
+    if user.role == Role.AGENCY_CONTRIBUTOR and user.agency_id:
+        return returns.filter(agency_id=user.agency_id)
+    return returns.none()
+
+
+def return_detail_for_user(*, user, pk):
+    """One return with its chronology and history, scoped by the user (404 outside the scope)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        return_list_for_user(user=user).prefetch_related(
+            Prefetch("entries", queryset=ChronologyEntry.objects.order_by("position", "date")),
+            Prefetch("transitions", queryset=ReturnTransition.objects.select_related("actor")),
+        ),
+        pk=pk,
+    )
+
+
+def return_cell_status(agency_return):
+    """The completion matrix's word for a return: its status, or overdue when open past its due date."""
+    return "overdue" if agency_return.is_overdue else agency_return.status
+
+
+MATRIX_STATUSES = [
+    ("requested", "Requested"),
+    ("draft", "Draft"),
+    ("submitted", "Submitted"),
+    ("returned", "Returned for changes"),
+    ("accepted", "Accepted"),
+    ("overdue", "Overdue"),
+]
+
+
+@dataclass
+class ReturnsMatrix:
+    agencies: list
+    rows: list  # [(case, [return or None per agency])]
+    counts: list  # [(status key, label, count)]
+    total: int
+
+
+def return_matrix_for_audit(*, user, audit):
+    """Case x agency grid of the audit's returns with counts per status, in three queries whatever the
+    size of the audit. Empty for users who may not read the audit."""
+    if not audit_list_for_user(user=user).filter(pk=audit.pk).exists():
+        return None
+    returns = list(
+        AgencyReturn.objects.filter(case__audit=audit)
+        .select_related("agency")
+        .only("id", "case_id", "agency_id", "status", "due_date", "agency__name", "entered_on_behalf")
+    )
+    cases = list(audit.cases.order_by("number").only("id", "pseudonym", "number", "audit_id"))
+    agencies = sorted({r.agency for r in returns}, key=lambda a: a.name)
+    by_cell = {(r.case_id, r.agency_id): r for r in returns}
+    counts = Counter()
+    for r in returns:
+        r.cell_status = return_cell_status(r)
+        counts[r.cell_status] += 1
+    rows = [(case, [by_cell.get((case.pk, a.pk)) for a in agencies]) for case in cases]
+    return ReturnsMatrix(
+        agencies=agencies,
+        rows=rows,
+        counts=[(key, label, counts[key]) for key, label in MATRIX_STATUSES],
+        total=len(returns),
+    )
+
+
+def timeline_agencies_for_case(*, case):
+    """Agencies whose chronology is on the case's merged timeline (for the filter)."""
+    return Agency.objects.filter(
+        returns__case=case,
+        returns__status__in=[AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED],
+    ).distinct()

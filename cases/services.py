@@ -1,10 +1,22 @@
-"""State changes for audits, panels, cases and the identifying-terms register."""
+"""State changes for audits, panels, cases, the identifying-terms register and agency returns."""
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import Audit, Case, IdentifyingTerm, PanelMembership, number_in_words
+from .models import (
+    AgencyReturn,
+    Audit,
+    Case,
+    ChronologyEntry,
+    IdentifyingTerm,
+    PanelMembership,
+    ReturnTransition,
+    number_in_words,
+)
 
 
 @transaction.atomic
@@ -96,3 +108,277 @@ def identifying_term_add(*, case, actor, kind, value):
 @transaction.atomic
 def identifying_term_remove(*, term, actor):
     term.delete()
+
+
+# --- Agency returns ---------------------------------------------------------------------------
+
+
+class StaleReturnError(Exception):
+    """Someone saved the return after this editor opened it; their save is refused."""
+
+    def __init__(self, agency_return):
+        self.current = agency_return
+        super().__init__("The return was changed by someone else since you opened it.")
+
+
+class ReturnNotEditable(ValidationError):
+    pass
+
+
+TEMPLATE_FOR_METHOD = {
+    Case.Method.PAPER: AgencyReturn.Template.KEY_EVENTS_ANALYSIS,
+    Case.Method.MEETING: AgencyReturn.Template.KEY_EVENTS_CHRONOLOGY,
+}
+
+# What a return must hold before it can be submitted (drafts may be incomplete).
+REQUIRED_TO_SUBMIT = {
+    AgencyReturn.Template.KEY_EVENTS_ANALYSIS: ["involvement", "engagement_evaluation"],
+    AgencyReturn.Template.KEY_EVENTS_CHRONOLOGY: [
+        "involvement",
+        "policy_analysis",
+        "practice_analysis",
+        "lessons_learnt",
+    ],
+}
+RETURN_TEXT_FIELDS = (
+    "involvement",
+    "engagement_evaluation",
+    "policy_analysis",
+    "practice_analysis",
+    "lessons_learnt",
+)
+ENTRY_FIELDS = (
+    "date",
+    "date_precision",
+    "time",
+    "what_happened",
+    "who_involved",
+    "source",
+    "significance",
+    "is_key_event",
+)
+
+
+def _transition(*, agency_return, to_status, actor, comment="", at=None):
+    from_status = agency_return.status if agency_return.pk else ""
+    return ReturnTransition.objects.create(
+        agency_return=agency_return,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        at=at or timezone.now(),
+        comment=comment,
+        # Accepting or sending back is the Business Manager's own job; completing a return is the agency's.
+        on_behalf=actor.is_business_manager
+        and to_status in (AgencyReturn.Status.DRAFT, AgencyReturn.Status.SUBMITTED),
+    )
+
+
+def _lock(agency_return, version=None):
+    """Lock the row; refuse when `version` is given and is not the one stored (optimistic lock)."""
+    current = AgencyReturn.objects.select_for_update().get(pk=agency_return.pk)
+    if version is not None and current.version != version:
+        raise StaleReturnError(current)
+    return current
+
+
+def _check_worker(agency_return, actor):
+    if actor.is_business_manager:
+        return
+    if actor.agency_id != agency_return.agency_id:
+        raise PermissionDenied
+
+
+def _notify_contributors(agency_return, *, event, subject, key_suffix=""):
+    """E-mail the agency's contributors about their return. Pseudonym and link only: the message never
+    carries case detail (the review comment is read in the app)."""
+    from accounts.models import Role, User
+    from notifications.services import notification_queue
+
+    path = reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})
+    link = settings.SITE_URL.rstrip("/") + path
+    contributors = User.objects.filter(
+        role=Role.AGENCY_CONTRIBUTOR, agency_id=agency_return.agency_id, is_active=True
+    ).order_by("pk")
+    for user in contributors:
+        notification_queue(
+            key=f"return:{agency_return.pk}:{event}{key_suffix}:{user.pk}",
+            kind=f"return_{event}",
+            to=user.email,
+            recipient=user,
+            subject=subject,
+            template=f"cases/email/return_{event}",
+            context={"agency_return": agency_return, "case": agency_return.case, "link": link},
+            about=agency_return,
+        )
+
+
+def _notify_requested(agency_return):
+    due = agency_return.due_date
+    _notify_contributors(
+        agency_return,
+        event="requested",
+        subject=f"Return requested: {agency_return.case.pseudonym}, due {due:%d/%m/%Y}",
+    )
+
+
+@transaction.atomic
+def return_request(*, case, agencies, due_date, actor):
+    """Ask each agency for a return on the case, of the template the case's method needs, and tell
+    the agency's contributors. An agency already asked keeps its existing return."""
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The due date cannot be in the past."})
+    already = set(case.returns.values_list("agency_id", flat=True))
+    created = []
+    for agency in agencies:
+        if agency.pk in already:
+            continue
+        agency_return = AgencyReturn(
+            case=case,
+            agency=agency,
+            template=TEMPLATE_FOR_METHOD[case.method],
+            due_date=due_date,
+            requested_by=actor,
+        )
+        agency_return.full_clean()
+        agency_return.save()
+        ReturnTransition.objects.create(
+            agency_return=agency_return, from_status="", to_status=AgencyReturn.Status.REQUESTED, actor=actor
+        )
+        _notify_requested(agency_return)
+        created.append(agency_return)
+    return created
+
+
+def _write(agency_return, *, actor, fields, entries):
+    for name, value in fields.items():
+        if name in RETURN_TEXT_FIELDS:
+            setattr(agency_return, name, value)
+    if actor.is_business_manager:
+        agency_return.entered_on_behalf = True
+    agency_return.version += 1
+    agency_return.save()
+    if entries is not None:
+        agency_return.entries.all().delete()
+        ChronologyEntry.objects.bulk_create(
+            ChronologyEntry(agency_return=agency_return, position=i, **{k: row.get(k) for k in ENTRY_FIELDS})
+            for i, row in enumerate(_clean_entries(entries))
+        )
+
+
+def _clean_entries(entries):
+    for row in entries:
+        row = {k: row.get(k) for k in ENTRY_FIELDS}
+        row["date_precision"] = row["date_precision"] or ChronologyEntry.Precision.DAY
+        row["is_key_event"] = bool(row["is_key_event"])
+        for text in ("what_happened", "who_involved", "source", "significance"):
+            row[text] = (row[text] or "").strip()
+        yield row
+
+
+def _refuse_unless_editable(agency_return):
+    if agency_return.status not in AgencyReturn.OPEN_STATUSES:
+        raise ReturnNotEditable(
+            f"This return is {agency_return.get_status_display().lower()} and can no longer be changed."
+        )
+
+
+@transaction.atomic
+def return_save_draft(*, agency_return, actor, version, fields, entries):
+    """Save the return as it stands, complete or not. Refused if someone saved since `version` was read
+    (nothing is written); a first save moves a requested return to draft."""
+    _check_worker(agency_return, actor)
+    current = _lock(agency_return, version)
+    _refuse_unless_editable(current)
+    if current.status == AgencyReturn.Status.REQUESTED:
+        _transition(agency_return=current, to_status=AgencyReturn.Status.DRAFT, actor=actor)
+        current.status = AgencyReturn.Status.DRAFT
+    _write(current, actor=actor, fields=fields, entries=entries)
+    return current
+
+
+@transaction.atomic
+def return_submit(*, agency_return, actor, version, fields=None, entries=None):
+    """Save (when given) and submit the return: it must be complete for its template and hold at least
+    one chronology row. Afterwards the agency can no longer change it."""
+    _check_worker(agency_return, actor)
+    current = _lock(agency_return, version)
+    _refuse_unless_editable(current)
+    if fields is not None or entries is not None:
+        _write(current, actor=actor, fields=fields or {}, entries=entries)
+    errors = {}
+    for name in REQUIRED_TO_SUBMIT[current.template]:
+        if not getattr(current, name).strip():
+            errors[name] = "Complete this before you submit."
+    if not current.entries.exists():
+        errors["__all__"] = "Add at least one chronology row before you submit."
+    if errors:
+        raise ValidationError(errors)
+    _transition(agency_return=current, to_status=AgencyReturn.Status.SUBMITTED, actor=actor)
+    current.status = AgencyReturn.Status.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.accepted_at = None
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def return_accept(*, agency_return, actor):
+    """The Business Manager accepts a submitted return."""
+    current = _lock(agency_return)
+    if current.status != AgencyReturn.Status.SUBMITTED:
+        raise ValidationError("Only a submitted return can be accepted.")
+    _transition(agency_return=current, to_status=AgencyReturn.Status.ACCEPTED, actor=actor)
+    current.status = AgencyReturn.Status.ACCEPTED
+    current.accepted_at = timezone.now()
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def return_send_back(*, agency_return, actor, comment):
+    """The Business Manager returns a submitted return for changes; the agency sees the comment and can
+    change and resubmit it."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": "Say what the agency needs to change."})
+    current = _lock(agency_return)
+    if current.status != AgencyReturn.Status.SUBMITTED:
+        raise ValidationError("Only a submitted return can be returned for changes.")
+    transition = _transition(
+        agency_return=current, to_status=AgencyReturn.Status.RETURNED, actor=actor, comment=comment
+    )
+    current.status = AgencyReturn.Status.RETURNED
+    current.review_comment = comment
+    current.version += 1
+    current.save()
+    _notify_contributors(
+        current,
+        event="returned",
+        key_suffix=f":{transition.pk}",
+        subject=f"Return for {current.case.pseudonym} returned for changes",
+    )
+    return current
+
+
+@transaction.atomic
+def return_import_entries(*, agency_return, actor, rows):
+    """Append imported chronology rows (already validated, all of them) after the existing ones."""
+    _check_worker(agency_return, actor)
+    current = _lock(agency_return)
+    _refuse_unless_editable(current)
+    if current.status == AgencyReturn.Status.REQUESTED:
+        _transition(agency_return=current, to_status=AgencyReturn.Status.DRAFT, actor=actor)
+        current.status = AgencyReturn.Status.DRAFT
+    start = (current.entries.aggregate(n=Max("position"))["n"] or 0) + 1 if current.entries.exists() else 0
+    ChronologyEntry.objects.bulk_create(
+        ChronologyEntry(agency_return=current, position=start + i, **row)
+        for i, row in enumerate(_clean_entries(rows))
+    )
+    if actor.is_business_manager:
+        current.entered_on_behalf = True
+    current.version += 1
+    current.save()
+    return current

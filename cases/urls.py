@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_returns
 
 app_name = "cases"
 
@@ -17,4 +17,13 @@ urlpatterns = [
     path("cases/<int:case_pk>/register/add/", views.term_add, name="term_add"),
     path("cases/<int:case_pk>/register/<int:term_pk>/remove/", views.term_remove, name="term_remove"),
     path("portal/", views.portal, name="portal"),
+    path("cases/<int:case_pk>/returns/request/", views_returns.return_request, name="return_request"),
+    path("cases/<int:case_pk>/timeline/", views_returns.case_timeline, name="case_timeline"),
+    path("returns/<int:return_pk>/", views_returns.return_detail, name="return_detail"),
+    path("returns/<int:return_pk>/edit/", views_returns.return_edit, name="return_edit"),
+    path("returns/<int:return_pk>/import/", views_returns.return_import, name="return_import"),
+    path("returns/<int:return_pk>/accept/", views_returns.return_accept, name="return_accept"),
+    path("returns/<int:return_pk>/send-back/", views_returns.return_send_back, name="return_send_back"),
+    path("returns/template.csv", views_returns.return_template_csv, name="return_template_csv"),
+    path("returns/template.xlsx", views_returns.return_template_xlsx, name="return_template_xlsx"),
 ]

@@ -56,7 +56,12 @@ def audit_detail(request, audit_pk):
         .order_by("number")
     )
     panel = audit.panel_memberships.select_related("user")
-    context = {"audit": audit, "cases": cases, "panel": panel}
+    context = {
+        "audit": audit,
+        "cases": cases,
+        "panel": panel,
+        "returns_matrix": selectors.return_matrix_for_audit(user=request.user, audit=audit),
+    }
     if request.user.is_business_manager:
         context["panel_form"] = PanelMembershipForm(audit=audit)
     return render(request, "cases/audit_detail.html", context)
@@ -196,5 +201,7 @@ def term_remove(request, case_pk, term_pk):
 @require_safe
 def portal(request):
     """The agency portal: this agency's requests, by case pseudonym, with due dates."""
-    returns = selectors.return_list_for_user(user=request.user).order_by("status", "due_date")
-    return render(request, "cases/portal.html", {"returns": returns, "agency": request.user.agency})
+    returns = list(selectors.return_list_for_user(user=request.user).order_by("due_date", "case__pseudonym"))
+    to_do = [r for r in returns if r.is_editable_by_agency]
+    done = [r for r in returns if not r.is_editable_by_agency]
+    return render(request, "cases/portal.html", {"to_do": to_do, "done": done, "agency": request.user.agency})

@@ -1,0 +1,30 @@
+"""Helpers for the agency-return tests: the POST a browser sends from the return edit page."""
+
+ROW_FIELDS = ("date", "date_precision", "time", "what_happened", "who_involved", "source", "significance")
+
+
+def edit_post(agency_return, *, action="save", version=None, fields=None, rows=()):
+    """The form data of the return edit page, as a browser without JavaScript sends it."""
+    data = {
+        "action": action,
+        "version": agency_return.version if version is None else version,
+        "entries-TOTAL_FORMS": len(rows),
+        "entries-INITIAL_FORMS": len(rows),
+        "entries-MIN_NUM_FORMS": 0,
+        "entries-MAX_NUM_FORMS": 500,
+    }
+    data.update(fields or {})
+    for i, row in enumerate(rows):
+        for name in ROW_FIELDS:
+            data[f"entries-{i}-{name}"] = row.get(name, "")
+        if row.get("is_key_event"):
+            data[f"entries-{i}-is_key_event"] = "on"
+    return data
+
+
+MEETING_TEXT = {
+    "involvement": "Allocated social worker from the strategy discussion onwards.",
+    "policy_analysis": "Threshold procedures were followed.",
+    "practice_analysis": "Visits were timely; the child was seen alone.",
+    "lessons_learnt": "Share previous allegations with the police at once.",
+}
