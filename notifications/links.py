@@ -18,12 +18,8 @@ def _absolute(*candidates):
 
 
 def return_link(agency_return, *, for_manager=False):
-    if for_manager:
-        return _absolute(
-            ("cases:return_detail", {"return_pk": agency_return.pk}),
-            ("cases:case_detail", {"case_pk": agency_return.case_id}),
-        )
-    return _absolute(("cases:return_detail", {"return_pk": agency_return.pk}), ("cases:portal", {}))
+    # The return page serves both: the agency completes it there, the Business Manager reviews it.
+    return _absolute(("cases:return_detail", {"return_pk": agency_return.pk}))
 
 
 def meeting_link(meeting):

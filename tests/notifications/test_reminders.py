@@ -44,7 +44,7 @@ def test_return_reminders_follow_the_due_date_to_the_agency_then_escalate(due_re
     sent = run_on(day(-7))
     assert recipients(sent) == ["contrib@test.example"]
     assert sent[0].subject == "Reminder: your return for Case One is due on 15 March 2027"
-    assert "https://audit.example.org/portal/" in sent[0].body
+    assert f"https://audit.example.org/returns/{cast.agency_return.pk}/" in sent[0].body
     assert run_on(day(-6)) == []  # not again
 
     sent = run_on(day(0))
@@ -61,7 +61,7 @@ def test_return_reminders_follow_the_due_date_to_the_agency_then_escalate(due_re
     assert all(m.subject.startswith("Escalation") for m in sent)
     assert "7 days overdue" in sent[0].body
     bm_mail = next(m for m in sent if m.to == ["bm@test.example"])
-    assert f"https://audit.example.org/cases/{cast.case.pk}/" in bm_mail.body
+    assert f"https://audit.example.org/returns/{cast.agency_return.pk}/" in bm_mail.body
     assert run_on(day(8)) == []
     # The other agency's contributor never heard about it.
     assert "contrib.other@test.example" not in recipients(mail.outbox)
