@@ -24,12 +24,12 @@ DROP FUNCTION IF EXISTS accesslog_refuse_change();
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(INSTALL)
+        schema_editor.execute(INSTALL, params=None)
 
 
 def uninstall(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNINSTALL)
+        schema_editor.execute(UNINSTALL, params=None)
 
 
 class Migration(migrations.Migration):
