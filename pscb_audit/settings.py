@@ -258,7 +258,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # (README, "Security and data protection"). SQLite has no triggers: no history is recorded there.
 PGTRIGGER_MIGRATIONS = False
 PGTRIGGER_INSTALL_ON_MIGRATE = True
-PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # Retention: per category, how long after an audit closes its data is kept, and why.
 RETENTION = {
