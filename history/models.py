@@ -117,3 +117,7 @@ class PurgeRecord(models.Model):
 
     def __str__(self):
         return f"{self.category} purge of audit {self.audit_id} ({self.outcome})"
+
+    @property
+    def category_label(self):
+        return self.category.replace("_", " ")

@@ -39,6 +39,10 @@ class PurgeItem:
     detail: str = ""
 
     @property
+    def label(self):
+        return self.category.replace("_", " ")
+
+    @property
     def total(self):
         return sum(self.counts.values())
 

@@ -18,6 +18,9 @@ RULES = {
     "accesslog:search": Rule(get={"bm", "admin"}),
     "accesslog:export": Rule(get={"bm", "admin"}),
     "history:record_history": Rule(get={"bm"}),
+    "history:retention": Rule(get={"bm"}),
+    "history:legal_hold_place": Rule(get=None, post={"bm"}),
+    "history:legal_hold_lift": Rule(get=None, post={"bm"}),
 }
 
 KWARGS = {
@@ -27,4 +30,11 @@ KWARGS = {
     "app_label": lambda cast: "cases",
     "model_name": lambda cast: "case",
     "object_pk": lambda cast: cast.case.pk,
+    "hold_pk": lambda cast: cast.legal_hold.pk,
 }
+
+
+def extend_cast(cast):
+    from history.models import LegalHold
+
+    cast.legal_hold = LegalHold.objects.create(audit=cast.audit, reason="Inquiry", placed_by=cast.bm)

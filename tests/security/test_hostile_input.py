@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cases.models import Audit, Case, IdentifyingTerm
 from tests.helpers import login
