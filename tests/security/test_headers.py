@@ -76,6 +76,7 @@ def blocked_by_csp(html):
         ("cases:audit_create", {}),
         ("two_factor", {}),
         ("accesslog:search", {}),
+        ("history:retention", {}),
     ],
 )
 def test_pages_work_under_the_csp(client, cast, url_name, kwargs):
