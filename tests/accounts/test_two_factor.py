@@ -186,3 +186,20 @@ def test_admin_site_never_shows_its_own_password_form(client):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_demo_administrator_can_remove_but_not_add_second_factor_devices(client):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("load_demo", force=True)
+    admin = User.objects.get(email="admin@pscb.example")
+    lost = TOTPDevice.objects.create(
+        user=User.objects.get(email="bm@pscb.example"), name="Lost", confirmed=True
+    )
+    login(client, admin)
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
