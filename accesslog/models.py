@@ -2,6 +2,19 @@ from django.conf import settings
 from django.db import models
 
 
+class AccessLogQuerySet(models.QuerySet):
+    """No bulk change either: on PostgreSQL a trigger refuses it too (migration 0003)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("The access log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The access log is append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("The access log is append-only.")
+
+
 class AccessLogEntry(models.Model):
     """Who read which case data, when and from where. Append-only: never updated or deleted."""
 
@@ -21,6 +34,8 @@ class AccessLogEntry(models.Model):
     path = models.CharField(max_length=500)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -8,3 +8,12 @@ class EmailBackend(ModelBackend):
         if username is not None:
             username = username.strip().lower()
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def axes_username(request, credentials):
+    """The username django-axes counts failures against: the address as EmailBackend compares it,
+    so that 'BM@x' and 'bm@x ' share one counter."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username", "")
+    return (username or "").strip().lower()

@@ -155,3 +155,11 @@ def _grant_admin_reference_data(admin):
         content_type__model__in=["user", "agency", "boardmeeting"],
     )
     admin.user_permissions.add(*perms)
+    # A user who lost their phone: the administrator removes their second-factor devices (view and
+    # delete only; never add, which would let them set a key they know) and the user enrols again.
+    device_perms = Permission.objects.filter(
+        content_type__app_label__in=["otp_totp", "otp_static"],
+        content_type__model__in=["totpdevice", "staticdevice"],
+        codename__regex=r"^(view|delete)_",
+    )
+    admin.user_permissions.add(*device_perms)

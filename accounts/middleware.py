@@ -1,4 +1,15 @@
-from .permissions import log_denial
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+from .permissions import SecondFactorRequired, log_denial
+from .two_factor import next_step_url
+
+# Set at log-in (accounts.signals); the absolute session limit counts from it.
+AUTH_STARTED_KEY = "auth_started_at"
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -17,3 +28,40 @@ class NoStoreForAuthenticatedMiddleware:
             if response.status_code in (403, 404):
                 log_denial(request, f"status_{response.status_code}")
         return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session SESSION_ABSOLUTE_TIMEOUT seconds after log-in, however active it has been.
+    (Inactivity is handled by SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST: the server-side
+    expiry moves on with each request and an idle session simply expires.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(AUTH_STARTED_KEY)
+            if started is None:
+                request.session[AUTH_STARTED_KEY] = int(time.time())
+            elif time.time() - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(request, "Your session has ended. Please log in again.")
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Turns SecondFactorRequired (raised by check_role) into a redirect to the verify page, or to
+    enrolment for a user who has no device yet."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SecondFactorRequired):
+            next_url = request.get_full_path() if request.method in ("GET", "HEAD") else "/"
+            return redirect(next_step_url(request.user, next_url))
+        return None

@@ -32,11 +32,23 @@ def log_denial(request, reason):
     )
 
 
+class SecondFactorRequired(PermissionDenied):
+    """The user has the role but has not passed their second factor in this session.
+    accounts.middleware.SecondFactorMiddleware turns it into a redirect to verify or enrol; anywhere
+    that middleware is missing it is still a PermissionDenied (403), never access."""
+
+
 def check_role(request, roles):
-    """Raise PermissionDenied unless the logged-in user has one of `roles`."""
+    """Raise PermissionDenied unless the logged-in user has one of `roles`, and SecondFactorRequired
+    unless they have passed the second factor their role (or their own choice) demands. Every role
+    rule goes through here, so this is the one place two-factor authentication is enforced."""
+    from .two_factor import needs_verification
+
     if request.user.role not in roles or not request.user.is_active:
         log_denial(request, "role")
         raise PermissionDenied
+    if needs_verification(request.user):
+        raise SecondFactorRequired
 
 
 class RoleRequiredMixin(AccessMixin):
@@ -101,6 +113,12 @@ class BoardReaderRequired(RoleRequiredMixin):
     allowed_roles = (Role.BOARD_MEMBER, Role.BUSINESS_MANAGER, Role.PANEL_MEMBER, Role.AGENCY_CONTRIBUTOR)
 
 
+class AccessLogReaderRequired(RoleRequiredMixin):
+    """Searching and exporting the access log: the Business Manager and the administrator."""
+
+    allowed_roles = (Role.BUSINESS_MANAGER, Role.ADMINISTRATOR)
+
+
 class AnyRoleRequired(RoleRequiredMixin):
     """Pages every logged-in user may open (home, own account)."""
 
@@ -112,4 +130,5 @@ case_reader_required = role_required(*CaseReaderRequired.allowed_roles)
 agency_contributor_required = role_required(*AgencyContributorRequired.allowed_roles)
 return_worker_required = role_required(*ReturnWorkerRequired.allowed_roles)
 board_reader_required = role_required(*BoardReaderRequired.allowed_roles)
+access_log_reader_required = role_required(*AccessLogReaderRequired.allowed_roles)
 any_role_required = role_required(*AnyRoleRequired.allowed_roles)

@@ -1,8 +1,18 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_otp import user_has_device
 
+from . import two_factor
+from .forms import EnrolmentForm, PasswordResetForm, SecondFactorForm
 from .models import Role
+from .permissions import security_log
 
 # Where each role lands after logging in.
 HOME_FOR_ROLE = {
@@ -12,6 +22,7 @@ HOME_FOR_ROLE = {
     Role.BOARD_MEMBER: "recommendations:board_home",
     Role.ADMINISTRATOR: "admin:index",
 }
+BACKUP_CODES_SESSION_KEY = "new_backup_codes"
 
 
 @login_required
@@ -19,3 +30,101 @@ HOME_FOR_ROLE = {
 def home(request):
     """Send each role to its own home page."""
     return redirect(HOME_FOR_ROLE[request.user.role])
+
+
+class LoginView(auth_views.LoginView):
+    """The password step. Django's login() gives the session a new key; the second factor follows
+    (verify if the user has a device, enrol if their role demands one and they have none)."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        super().form_valid(form)
+        user = form.get_user()
+        next_url = self.get_redirect_url() or reverse(settings.LOGIN_REDIRECT_URL)
+        if user_has_device(user, confirmed=True):
+            return redirect(f"{reverse('otp_verify')}?{urlencode({'next': next_url})}")
+        if two_factor.second_factor_required(user):
+            return redirect(f"{reverse('otp_setup')}?{urlencode({'next': next_url})}")
+        return redirect(next_url)
+
+
+@never_cache
+@login_required
+def otp_verify(request):
+    """The second step of log-in: a code from the authenticator app or a backup code."""
+    next_url = two_factor.safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    if two_factor.is_verified(request.user):
+        return redirect(next_url)
+    if not user_has_device(request.user, confirmed=True):
+        return redirect(f"{reverse('otp_setup')}?{urlencode({'next': next_url})}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.second_factor_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(next_url)
+        security_log.warning("second_factor_failed user_id=%s", request.user.pk)
+        form.add_error("token", "That code was not accepted. Codes work once; wait for a new one.")
+    return render(request, "registration/otp_verify.html", {"form": form, "next": next_url}, status=200)
+
+
+@never_cache
+@login_required
+def otp_setup(request):
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code."""
+    next_url = two_factor.safe_next(request, request.GET.get("next") or request.POST.get("next"))
+    if user_has_device(request.user, confirmed=True):
+        # A second device is added only from a verified session; losing the device is an
+        # administrator's job (delete it in the admin site, then the user enrols afresh).
+        if not two_factor.is_verified(request.user):
+            return redirect(f"{reverse('otp_verify')}?{urlencode({'next': next_url})}")
+        return redirect("two_factor")
+    device = two_factor.totp_device_for_enrolment(request.user)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.totp_confirm(request=request, device=device, token=form.cleaned_data["token"])
+        if codes is not None:
+            request.session[BACKUP_CODES_SESSION_KEY] = codes
+            messages.success(request, "Two-factor authentication is on.")
+            return redirect(f"{reverse('two_factor')}?{urlencode({'next': next_url})}")
+        form.add_error("token", "That code did not match. Check the app shows the PSCB Audit account.")
+    context = {
+        "form": form,
+        "next": next_url,
+        "qr_svg": two_factor.qr_svg(device.config_url),
+        "secret": two_factor.totp_secret(device),
+        "required": two_factor.second_factor_required(request.user),
+    }
+    return render(request, "registration/otp_setup.html", context)
+
+
+@never_cache
+@login_required
+def two_factor_status(request):
+    """The user's second factor: whether it is on, new backup codes (shown once), a fresh set."""
+    if user_has_device(request.user, confirmed=True) and not two_factor.is_verified(request.user):
+        return redirect(two_factor.next_step_url(request.user, request.get_full_path()))
+    if request.method == "POST":
+        if not two_factor.is_verified(request.user):
+            return redirect("otp_setup")
+        request.session[BACKUP_CODES_SESSION_KEY] = two_factor.backup_codes_renew(user=request.user)
+        messages.success(request, "New backup codes made; the old ones no longer work.")
+        return redirect("two_factor")
+    next_url = request.GET.get("next")
+    context = {
+        "enrolled": user_has_device(request.user, confirmed=True),
+        "new_codes": request.session.pop(BACKUP_CODES_SESSION_KEY, None),
+        "next": two_factor.safe_next(request, next_url) if next_url else None,
+        "required": two_factor.second_factor_required(request.user),
+    }
+    return render(request, "registration/two_factor.html", context)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    # Never log in after a reset: the user logs in again, password and second factor.
+    post_reset_login = False
+    success_url = reverse_lazy("password_reset_complete")

@@ -25,7 +25,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 BOARD_NAME = env("BOARD_NAME", default="Northbridge Safeguarding Children Partnership")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site demands a verified second factor (accounts.admin_site.VerifiedAdminSite).
+    "accounts.admin_apps.VerifiedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +36,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "pgtrigger",
+    "pghistory",
     "accounts",
     "cases",
     "reviews",
@@ -42,6 +50,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "accesslog",
+    "history",
 ]
 
 MIDDLEWARE = [
@@ -51,9 +60,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
+    "history.middleware.HistoryContextMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pscb_audit.urls"
@@ -82,7 +98,8 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+# django-axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -241,3 +258,75 @@ CELERY_BEAT_SCHEDULE.update(
 
 
 # --- Security and data protection --------------------------------------------------------
+# Roles that see case data must pass a second factor (TOTP, or a one-use backup code) before any
+# role rule lets them in; administrators must too, for the admin site. Board members may opt in.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="PSCB Audit")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_BACKUP_CODES = 10
+
+# Lockout (django-axes): per username, after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# axes.W006 asks for lockout by IP address as well. Not here: partner agencies (NHS trusts, police,
+# councils) reach the system through shared gateways, so a lock per address would let one person's
+# typing lock out a whole agency. Lockout is per username (SECURITY.md, ASVS 6.3.1).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Absolute session lifetime (seconds) whatever the activity; the idle limit is SESSION_COOKIE_AGE.
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=10 * 60 * 60)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# Content Security Policy (django-csp 4.x): no inline script or style, nothing from elsewhere,
+# never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Change history (django-pghistory): PostgreSQL triggers write an event row for every insert,
+# update and delete of the tracked models, whatever Python path made it. The triggers are installed
+# after `migrate` rather than by migrations, so that the tracked apps' migrations stay untouched
+# (README, "Security and data protection"). SQLite has no triggers: no history is recorded there.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+
+# Retention: per category, how long after an audit closes its data is kept, and why.
+RETENTION = {
+    "identifying_terms": {
+        "days": env.int("RETENTION_IDENTIFYING_TERMS_DAYS", default=365),
+        "reason": "Names and addresses are needed only while the panel may revisit the audit; "
+        "UK GDPR Art. 5(1)(e) storage limitation.",
+    },
+    "agency_returns": {
+        "days": env.int("RETENTION_AGENCY_RETURNS_DAYS", default=2 * 365),
+        "reason": "Returns and chronologies support challenge of the findings for two years after "
+        "closure; the published report and recommendations carry the learning after that.",
+    },
+    "evidence": {
+        "days": env.int("RETENTION_EVIDENCE_DAYS", default=2 * 365),
+        "reason": "Uploaded evidence is kept as long as the returns it supports.",
+    },
+}
+CELERY_BEAT_SCHEDULE["purge-retained-data"] = {
+    "task": "history.tasks.purge_retained",
+    "schedule": 24 * 60 * 60,
+}

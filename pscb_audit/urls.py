@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
     path("", include("accesslog.urls")),
+    path("", include("history.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Role, User
 from cases.models import Audit, IdentifyingTerm
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,8 @@ def test_each_printed_demo_login_works(client, capsys):
 
 def test_business_manager_sees_the_demo_audit_with_four_cases(client):
     call_command("load_demo", force=True)
-    client.post(reverse("login"), {"username": "bm@pscb.example", "password": DEMO_PASSWORD})
+    # Password and second factor, as a Business Manager needs both to read cases.
+    login(client, User.objects.get(email="bm@pscb.example"))
     audit = Audit.objects.get()
     html = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk})).content.decode()
     for name in ("Case One", "Case Two", "Case Three", "Case Four"):

@@ -1,7 +1,10 @@
 """The real parts: PostgreSQL and a Celery worker on Redis. These skip on a laptop without them and
 fail under REQUIRE_SERVICES=1 (CI)."""
 
+import time
+
 import pytest
+from celery.backends.redis import RedisBackend
 from django.db import connection
 
 from pscb_audit.celery import app as celery_app
@@ -28,7 +31,13 @@ def test_a_real_worker_on_redis_runs_a_task():
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             result = ping.apply_async(ignore_result=False)
-            assert result.get(timeout=20) == "pong"
+            # Read the result through a fresh Redis backend: an earlier eager task in this thread
+            # (any test that sends a notification) has cached Celery's disabled backend here.
+            backend = RedisBackend(app=celery_app, url=celery_app.conf.broker_url)
+            deadline = time.monotonic() + 20
+            while backend.get_state(result.id) != "SUCCESS" and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert backend.get_result(result.id) == "pong"
     finally:
         celery_app.conf.result_backend = None
         _forget_cached_backend()

@@ -21,4 +21,8 @@ class Command(BaseCommand):
             shown.add(role)
             label = Role(role).label + (f" ({agency})" if agency else "")
             self.stdout.write(f"  {label:<58} {email}")
+        self.stdout.write(
+            "  Second factor: every role but Board member sets up an authenticator app at first log-in "
+            "(the key is shown as text too; `oathtool --totp -b KEY` prints a code)."
+        )
         self.stdout.write("")

@@ -1,0 +1,51 @@
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.template.loader import render_to_string
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The six-digit code your authenticator app shows, or one of your backup codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class EnrolmentForm(forms.Form):
+    token = forms.CharField(
+        label="Code from the app",
+        max_length=6,
+        min_length=6,
+        help_text="After adding the account, enter the six-digit code the app shows.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form (same answer whether or not the address has an account), with the e-mail sent
+    through the notification queue like every other message."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from notifications.services import notification_queue
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        notification_queue(
+            key=f"password_reset:{context['uid']}:{context['token']}",
+            kind="password_reset",
+            to=to_email,
+            subject=subject,
+            template="registration/password_reset_email",
+            context=context,
+            recipient=context["user"],
+        )

@@ -1,0 +1,125 @@
+import datetime
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from accesslog.services import access_record
+from accounts.permissions import business_manager_required
+from cases.models import AgencyReturn, Case
+
+from . import selectors, services
+from .forms import LegalHoldForm
+
+
+def _case_of(model, object_pk):
+    """The case a record belongs to (for the access log), if it still exists."""
+    tracked = model.pgh_tracked_model
+    obj = tracked._default_manager.filter(pk=object_pk).first()
+    if obj is None:
+        return None
+    if isinstance(obj, Case):
+        return obj
+    if hasattr(obj, "case_id"):
+        return Case.objects.filter(pk=obj.case_id).first()
+    if hasattr(obj, "agency_return_id"):
+        return Case.objects.filter(returns__pk=obj.agency_return_id).first()
+    if isinstance(obj, AgencyReturn):
+        return obj.case
+    return None
+
+
+@business_manager_required
+@require_safe
+def record_history(request, app_label, model_name, object_pk):
+    """Who changed what on one record, with the values before and after each change."""
+    event_model = selectors.event_model_for(app_label, model_name)
+    case = _case_of(event_model, object_pk)
+    access_record(
+        request=request,
+        what=f"history:{event_model.pgh_tracked_model._meta.model_name}",
+        obj=SimpleNamespace(pk=object_pk),
+        case=case,
+    )
+    context = {
+        "items": selectors.record_history(event_model=event_model, object_pk=object_pk),
+        "kind": event_model.pgh_tracked_model._meta.verbose_name,
+        "object_pk": object_pk,
+        "case": case,
+        "recorded": selectors.history_is_recorded(),
+    }
+    return render(request, "history/record_history.html", context)
+
+
+def _label(category):
+    return category.replace("_", " ").capitalize()
+
+
+def _retention_context(request, forms=None):
+    from django.conf import settings
+
+    from cases.models import Audit
+
+    from .models import LegalHold, PurgeRecord
+    from .retention import retention_plan
+
+    audits = Audit.objects.filter(status=Audit.Status.CLOSED).order_by("closed_at")
+    holds = {
+        h.audit_id: h for h in LegalHold.objects.filter(lifted_at__isnull=True).select_related("placed_by")
+    }
+    rows = []
+    for audit in audits:
+        due = [
+            (
+                _label(category),
+                audit.closed_at + datetime.timedelta(days=rule["days"]) if audit.closed_at else None,
+            )
+            for category, rule in settings.RETENTION.items()
+        ]
+        form = (forms or {}).get(audit.pk) or LegalHoldForm(prefix=f"hold-{audit.pk}")
+        rows.append({"audit": audit, "due": due, "hold": holds.get(audit.pk), "form": form})
+    return {
+        "rows": rows,
+        "rules": [(_label(category), rule) for category, rule in settings.RETENTION.items()],
+        "plan": retention_plan(),
+        "records": PurgeRecord.objects.select_related("audit", "run_by")[:50],
+    }
+
+
+@business_manager_required
+@require_safe
+def retention(request):
+    """Closed audits, when each kind of data is due to go, legal holds, and what has been purged."""
+    return render(request, "history/retention.html", _retention_context(request))
+
+
+@business_manager_required
+@require_POST
+def legal_hold_place(request, audit_pk):
+    from cases.models import Audit
+
+    audit = get_object_or_404(Audit, pk=audit_pk)
+    form = LegalHoldForm(request.POST, prefix=f"hold-{audit.pk}")
+    if form.is_valid():
+        try:
+            services.legal_hold_place(audit=audit, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason", exc.message_dict.get("reason"))
+        else:
+            messages.success(request, f"Legal hold placed on {audit}. Nothing will be purged from it.")
+            return redirect("history:retention")
+    context = _retention_context(request, forms={audit.pk: form})
+    return render(request, "history/retention.html", context, status=400)
+
+
+@business_manager_required
+@require_POST
+def legal_hold_lift(request, hold_pk):
+    from .models import LegalHold
+
+    hold = get_object_or_404(LegalHold.objects.select_related("audit"), pk=hold_pk, lifted_at__isnull=True)
+    services.legal_hold_lift(hold=hold, actor=request.user)
+    messages.success(request, f"Legal hold on {hold.audit} lifted.")
+    return redirect("history:retention")
