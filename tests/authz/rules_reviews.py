@@ -28,7 +28,12 @@ RULES = {
     "reviews:invitations_send": Rule(get=None, post=BM),
     "reviews:attendance_record": Rule(get=None, post=BM),
     # The invitee's signed link: no login, for anyone holding it
-    "reviews:invitation_respond": Rule(get=ALL | {"anon"}, post=ALL | {"anon"}, public=True),
+    "reviews:invitation_respond": Rule(
+        get=ALL | {"anon"},
+        post=ALL | {"anon"},
+        public=True,
+        kwargs={"token": lambda cast: invitation_token(cast.invitation)},
+    ),
     # Findings: the BM and the audit's panel
     "reviews:findings": Rule(get=READERS),
     "reviews:learning_point_add": Rule(get=None, post=READERS),
@@ -67,5 +72,4 @@ KWARGS = {
     "meeting_pk": lambda cast: cast.meeting.pk,
     "point_pk": lambda cast: cast.point.pk,
     "action_pk": lambda cast: cast.action.pk,
-    "token": lambda cast: invitation_token(cast.invitation),
 }

@@ -25,16 +25,31 @@ def test_demo_is_idempotent_and_follows_the_seed():
 
 
 def test_each_printed_demo_login_works(client, capsys):
+    """Each printed login (password and one-time code) reaches that role's home page."""
+    import re
+
+    from accounts.views import HOME_FOR_ROLE
+
     call_command("load_demo", force=True)
-    call_command("demo_logins")
+    call_command("demo_logins", force=True)
     printed = capsys.readouterr().out
-    emails = [word for word in printed.split() if "@" in word and "." in word]
-    assert len(emails) == len(Role.values)
-    for email in emails:
+    logins = re.findall(r"(\S+@\S+)\s+code (\S+)", printed)
+    assert len(logins) == len(Role.values)
+    for email, code in logins:
         client.logout()
-        response = client.post(reverse("login"), {"username": email, "password": DEMO_PASSWORD})
-        assert response.status_code == 302, email
-        assert client.get(reverse("home")).status_code == 302
+        user = User.objects.get(email=email)
+        response = client.post(reverse("login"), {"username": email, "password": DEMO_PASSWORD}, follow=True)
+        if code != "(no":
+            assert response.redirect_chain[-1][0].startswith(reverse("otp_verify")), email
+            response = client.post(response.redirect_chain[-1][0], {"token": code}, follow=True)
+        assert response.status_code == 200, email
+        assert response.redirect_chain[-1][0] == reverse(HOME_FOR_ROLE[user.role]), email
+    # A code works once.
+    email, code = next((e, c) for e, c in logins if c != "(no")
+    client.logout()
+    client.post(reverse("login"), {"username": email, "password": DEMO_PASSWORD})
+    response = client.post(reverse("otp_verify"), {"token": code})
+    assert response.status_code == 200 and not client.session.get("otp_device_id")
 
 
 def test_business_manager_sees_the_demo_audit_with_four_cases(client):

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.models import User
 from cases.models import Audit
 from reviews.models import (
     AgencyAction,
@@ -15,6 +15,7 @@ from reviews.models import (
     LearningPoint,
     ReflectivePracticeMeeting,
 )
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_demo_reviews_follow_the_seed_and_load_twice_unchanged():
 
 def test_demo_meeting_page_shows_case_four_attendance(client):
     call_command("load_demo", force=True)
-    client.post(reverse("login"), {"username": "bm@pscb.example", "password": DEMO_PASSWORD})
+    login(client, User.objects.get(email="bm@pscb.example"))
     meeting = ReflectivePracticeMeeting.objects.get(case__number=4)
     html = client.get(reverse("reviews:meeting_detail", kwargs={"meeting_pk": meeting.pk})).content.decode()
     assert "Did not attend" in html and "Sent apologies" in html
