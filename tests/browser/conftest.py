@@ -1,6 +1,6 @@
 """Real-browser tests: Playwright for Python driving Debian's chromium against pytest-django's live server.
 
-One browser per session (starting chromium costs seconds); a fresh browser context (cookies,
+One browser for the folder (starting chromium costs seconds); a fresh browser context (cookies,
 storage) per test. Every test in this folder is marked `browser` and `postgres`: it skips locally
 without chromium or PostgreSQL and fails under REQUIRE_SERVICES=1, as in CI.
 
@@ -48,16 +48,17 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def _playwright_browser():
     ok, why = _browser_available()
     if not ok:
         if REQUIRE_SERVICES:
             pytest.fail(f"REQUIRE_SERVICES=1 but {why}")
         pytest.skip(why)
-    # Playwright's sync API keeps an asyncio loop running in this thread; Django would refuse its ORM
-    # calls (made by fixtures such as `cast`) as "async-unsafe" without this. The live server runs in
-    # its own thread and is unaffected.
+    # Playwright's sync API keeps an asyncio loop running in this thread while it is open; Django would
+    # refuse the ORM calls of fixtures such as `cast` as "async-unsafe" without this. The browser is
+    # package-scoped, so the loop and this variable last only while this folder's tests run (pytest-
+    # django keeps live-server tests together) and never reach other tests or their subprocesses.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright

@@ -65,6 +65,30 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
     journey.step("adds a panel member and sees both cases in the audit")
 
 
+def test_business_manager_opens_an_audit_and_corrects_its_period(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.bm.email, PASSWORD)
+    page.get_by_role("link", name="Open an audit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open an audit")
+    journey.step("opens the new-audit form")
+
+    page.get_by_label("Title").fill("Neglect in the early years")
+    page.get_by_label("Theme").fill("Neglect")
+    page.get_by_label("Purpose").fill("Examine inter-agency working.\nIdentify effective practice.")
+    page.get_by_label("Period from").fill("2026-07-01")
+    page.get_by_label("Period to").fill("2026-01-31")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The period must end on or after the day it starts.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Neglect in the early years")
+    journey.step("a period ending before it starts is refused, with the message next to the field")
+
+    page.get_by_label("Period to").fill("2026-12-31")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Audit opened.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neglect in the early years")
+    expect(page.get_by_text("1 July 2026 – 31 December 2026")).to_be_visible()
+    journey.step("the audit is opened, its period shown UK style")
+
+
 def test_panel_member_reads_the_case_and_its_register(page, journey, live_server, cast):
     browser_login(page, live_server, cast.panel.email, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Audits on your panel")
@@ -99,6 +123,11 @@ def test_contributor_lands_on_our_returns(page, journey, live_server, cast):
     expect(page.get_by_role("link", name="Our returns")).to_be_visible()
     expect(page.get_by_role("cell", name="Case One")).to_be_visible()
     journey.step("agency contributor lands on Our returns")
+
+    response = page.goto(f"{live_server.url}/cases/{cast.case.pk}/")
+    assert response.status in (403, 404)
+    expect(page.locator("main")).not_to_contain_text("Zephyrine")
+    journey.step("case detail is not theirs to read")
 
 
 def test_board_member_lands_on_board_home(page, journey, live_server, cast):
