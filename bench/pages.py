@@ -129,23 +129,49 @@ class Timing:
     status: int
 
 
-def measure(client, path, *, repeats, warmup=3):
-    """Server time through the whole stack (middleware, session, view, template), in-process."""
-    for _ in range(warmup):
-        response = client.get(path)
+def _timed_get(client, path):
+    started = time.perf_counter()
+    response = client.get(path)
+    return (time.perf_counter() - started) * 1000, response
+
+
+def count_queries(client, path):
     queries = []
-    with connection.execute_wrapper(
-        lambda execute, sql, params, many, context: queries.append(sql) or execute(sql, params, many, context)
-    ):
+
+    def record(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         response = client.get(path)
-    samples = []
+    return len(queries), response.status_code
+
+
+def measure(client, path, *, repeats, warmup=3, baseline=None):
+    """Server time through the whole stack (middleware, session, view, template), in-process.
+
+    With `baseline` (client, path), each request to `path` alternates with one to the baseline, so
+    the ratio compares the two under the same machine conditions (a shared machine's load varies
+    from second to second). Returns (Timing of path, Timing of the baseline or None).
+    """
+    for _ in range(warmup):
+        client.get(path)
+        if baseline:
+            baseline[0].get(baseline[1])
+    queries, status = count_queries(client, path)
+    samples, base_samples = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    p90 = samples[min(len(samples) - 1, int(round(0.9 * (len(samples) - 1))))]
-    return Timing(statistics.median(samples), p90, len(queries), response.status_code)
+        samples.append(_timed_get(client, path)[0])
+        if baseline:
+            base_samples.append(_timed_get(*baseline)[0])
+    timing = Timing(statistics.median(samples), _p90(samples), queries, status)
+    base = Timing(statistics.median(base_samples), _p90(base_samples), 0, 0) if baseline else None
+    return timing, base
+
+
+def _p90(samples):
+    samples = sorted(samples)
+    return samples[min(len(samples) - 1, int(round(0.9 * (len(samples) - 1))))]
 
 
 def logged_in_client(user):

@@ -74,7 +74,7 @@ def parse_args():
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--reuse", action="store_true", help="measure an already generated database")
-    parser.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 15)))
+    parser.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", 25)))
     parser.add_argument("--clients", type=int, default=int(os.environ.get("BENCH_CLIENTS", 20)))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_LOAD_SECONDS", 10)))
     parser.add_argument("--max-requests", type=int, default=20_000, help="per page under load")
@@ -135,13 +135,18 @@ def main():
             clients[key] = pages.logged_in_client(pages.persona_user(world, persona, size))
         return clients[key]
 
-    minimal = pages.measure(client_for("bm"), pages.MINIMAL_PATH, repeats=args.repeats)
-    home = pages.measure(client_for("bm"), "/", repeats=args.repeats)
+    minimal, _ = pages.measure(client_for("bm"), pages.MINIMAL_PATH, repeats=args.repeats)
+    home, _ = pages.measure(client_for("bm"), "/", repeats=args.repeats)
     rows = []
     for page in measured:
-        large = pages.measure(client_for(page.persona), page.urls["large"], repeats=args.repeats)
-        small = pages.measure(client_for(page.persona, "small"), page.urls["small"], repeats=3, warmup=1)
-        rows.append((page, large, small))
+        large, baseline = pages.measure(
+            client_for(page.persona),
+            page.urls["large"],
+            repeats=args.repeats,
+            baseline=(client_for(page.persona), pages.MINIMAL_PATH),
+        )
+        small_queries, _status = pages.count_queries(client_for(page.persona, "small"), page.urls["small"])
+        rows.append((page, large, baseline, small_queries))
         log(f"  {page.label}: {large.median_ms:.1f} ms, {large.queries} queries")
 
     # --- Under load -------------------------------------------------------------------------
@@ -151,7 +156,7 @@ def main():
     server = load.Gunicorn(env=env, workers=workers)
     load_rows = []
     try:
-        for page, _large, _small in rows:
+        for page, *_ in rows:
             if not page.main:
                 continue
             user = pages.persona_user(world, page.persona)
@@ -242,8 +247,9 @@ def render(
     out.append("Data: " + ", ".join(f"{n:,} {what}" for what, n in world.counts.items()) + f"; {generated}.")
     out += ["", f"## Server time (in-process, median of {args.repeats}) and queries", ""]
     out.append(
-        f"Minimal logged-in page (404 page inside the layout): {minimal.median_ms:.1f} ms, {minimal.queries} queries. "
-        f"Home redirect: {home.median_ms:.1f} ms, {home.queries} queries."
+        f"Minimal logged-in page (the 404 page inside the layout, no view of its own): {minimal.median_ms:.1f} ms, "
+        f"{minimal.queries} queries. Home redirect: {home.median_ms:.1f} ms, {home.queries} queries. Each page's ratio "
+        "is to the minimal page requested alternately with it, by the same user."
     )
     out += [
         "",
@@ -251,12 +257,12 @@ def render(
         "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     misses = []
-    for page, large, small in rows:
-        ratio = large.median_ms / minimal.median_ms
+    for page, large, baseline, small_queries in rows:
+        ratio = large.median_ms / baseline.median_ms
         status = "" if large.status == 200 else f" (HTTP {large.status})"
         out.append(
             f"| {page.label}{'' if page.main else ' (extra)'}{status} | {page.persona} | {large.median_ms:.1f} | "
-            f"{large.p90_ms:.1f} | {ratio:.1f} | {large.queries} | {small.queries} |"
+            f"{large.p90_ms:.1f} | {ratio:.1f} | {large.queries} | {small_queries} |"
         )
         if large.status != 200:
             misses.append(f"{page.label} answered HTTP {large.status}")
@@ -266,9 +272,9 @@ def render(
             misses.append(f"{page.label}: {large.median_ms:.0f} ms server time (target < {TARGET_MS} ms)")
         if ratio >= TARGET_RATIO:
             misses.append(f"{page.label}: {ratio:.1f}× the minimal page (target < {TARGET_RATIO}×)")
-        if large.queries != small.queries:
+        if large.queries != small_queries:
             misses.append(
-                f"{page.label}: {large.queries} queries on the largest object, {small.queries} on the smallest "
+                f"{page.label}: {large.queries} queries on the largest object, {small_queries} on the smallest "
                 "(target: independent of size)"
             )
     if missing:
