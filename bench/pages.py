@@ -1,0 +1,180 @@
+"""The pages the benchmark measures, by URL name, and how it measures them in-process.
+
+A page of a later feature is listed by the URL names it may have; the first name that resolves is
+measured, and a page none of whose names resolve is reported as "not present yet". To add a page,
+add a line to PAGES: keyword arguments are filled by name from the generated world (audit_pk,
+case_pk, return_pk, agency_pk), large and small.
+"""
+
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test import Client
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+# The floor of the stack: a logged-in request that matches no URL renders the 404 page inside
+# base.html (session, user, navigation, footer) with no view of its own.
+MINIMAL_PATH = "/bench/minimal-logged-in-page/"
+
+
+@dataclass
+class Page:
+    label: str
+    persona: str  # "bm", "panel", "contributor" or "board"
+    url_names: list
+    query: str = ""
+    main: bool = True  # main pages are held to the targets and load-tested
+    resolved_name: str = ""
+    urls: dict = field(default_factory=dict)  # "large"/"small" -> path
+
+
+PAGES = [
+    Page("Dashboard: audit list", "bm", ["cases:audit_list"]),
+    Page("Audit list of a panel member", "panel", ["cases:audit_list"], main=False),
+    Page("Audit page with its matrix", "bm", ["cases:audit_detail"]),
+    Page("Case page, largest case", "panel", ["cases:case_detail"]),
+    Page(
+        "Case review with merged timeline, largest case",
+        "panel",
+        ["reviews:case_review", "reviews:case_detail", "reviews:review", "reviews:case"],
+    ),
+    Page(
+        "Merged timeline, largest case",
+        "panel",
+        ["cases:timeline", "cases:case_timeline", "reviews:timeline"],
+    ),
+    Page("Agency portal, busiest agency", "contributor", ["cases:portal"]),
+    Page(
+        "Return, largest chronology", "contributor", ["cases:return_detail", "cases:return_edit"], main=False
+    ),
+    Page("Board home", "board", ["recommendations:board_home"]),
+    Page(
+        "Recommendation tracker",
+        "board",
+        ["recommendations:tracker", "recommendations:recommendation_list", "recommendations:tracker_list"],
+    ),
+    Page(
+        "Access log search",
+        "bm",
+        [
+            "accesslog:search",
+            "accesslog:entry_list",
+            "accesslog:log",
+            "accesslog:index",
+            "accesslog:access_log",
+        ],
+        query="?q=Case",
+    ),
+]
+
+
+def _walk(patterns, namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, p.namespace or namespace)
+        elif isinstance(p, URLPattern) and p.name:
+            yield (f"{namespace}:{p.name}" if namespace else p.name), list(p.pattern.regex.groupindex)
+
+
+def url_keywords():
+    """Every named URL of the project and the keyword names it takes."""
+    return dict(_walk(get_resolver().url_patterns))
+
+
+def resolve_pages(world):
+    """Fill each page's URLs (large and small world) from the first of its names that resolves."""
+    large = {
+        "audit_pk": world.largest_audit.pk,
+        "case_pk": world.largest_case.pk,
+        "return_pk": world.largest_return.pk,
+        "agency_pk": world.contributor_busiest.agency_id,
+    }
+    small = {
+        "audit_pk": world.smallest_audit.pk,
+        "case_pk": world.smallest_case.pk,
+        "return_pk": world.smallest_return.pk,
+        "agency_pk": world.contributor_quietest.agency_id,
+    }
+    known = url_keywords()
+    for page in PAGES:
+        for name in page.url_names:
+            keywords = known.get(name)
+            if keywords is None or not set(keywords) <= set(large):
+                continue
+            try:
+                page.urls = {
+                    size: reverse(name, kwargs={k: values[k] for k in keywords}) + page.query
+                    for size, values in (("large", large), ("small", small))
+                }
+            except NoReverseMatch:
+                continue
+            page.resolved_name = name
+            break
+    return [p for p in PAGES if p.resolved_name], [p for p in PAGES if not p.resolved_name]
+
+
+def persona_user(world, persona, size="large"):
+    if persona == "contributor":
+        return world.contributor_busiest if size == "large" else world.contributor_quietest
+    return getattr(world, persona)
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    p90_ms: float
+    queries: int
+    status: int
+
+
+def _timed_get(client, path):
+    started = time.perf_counter()
+    response = client.get(path)
+    return (time.perf_counter() - started) * 1000, response
+
+
+def count_queries(client, path):
+    queries = []
+
+    def record(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(path)
+    return len(queries), response.status_code
+
+
+def measure(client, path, *, repeats, warmup=3, baseline=None):
+    """Server time through the whole stack (middleware, session, view, template), in-process.
+
+    With `baseline` (client, path), each request to `path` alternates with one to the baseline, so
+    the ratio compares the two under the same machine conditions (a shared machine's load varies
+    from second to second). Returns (Timing of path, Timing of the baseline or None).
+    """
+    for _ in range(warmup):
+        client.get(path)
+        if baseline:
+            baseline[0].get(baseline[1])
+    queries, status = count_queries(client, path)
+    samples, base_samples = [], []
+    for _ in range(repeats):
+        samples.append(_timed_get(client, path)[0])
+        if baseline:
+            base_samples.append(_timed_get(*baseline)[0])
+    timing = Timing(statistics.median(samples), _p90(samples), queries, status)
+    base = Timing(statistics.median(base_samples), _p90(base_samples), 0, 0) if baseline else None
+    return timing, base
+
+
+def _p90(samples):
+    samples = sorted(samples)
+    return samples[min(len(samples) - 1, int(round(0.9 * (len(samples) - 1))))]
+
+
+def logged_in_client(user):
+    client = Client()
+    client.force_login(user)
+    return client

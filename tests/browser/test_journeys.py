@@ -1,0 +1,149 @@
+"""The users' journeys, end to end in a real browser, each page checked with axe-core (WCAG 2.2 AA).
+
+Every `journey.step(...)` screenshots the page and fails on serious/critical accessibility
+violations or browser errors. Journeys of later features (returns portal, panel review, tracker,
+report) extend this module with the same pattern.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+from .journey import browser_login
+
+
+def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.bm.email, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audits")
+    journey.step("Business Manager lands on the audit list")
+
+    page.get_by_role("link", name="Audit under test").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit under test")
+    expect(page.get_by_role("link", name="Case One")).to_be_visible()
+    journey.step("opens the audit and sees Case One")
+
+    page.get_by_role("link", name="Add a case").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a case")
+    journey.step("opens the case form")
+
+    page.get_by_label("Selection basis").select_option(label="Child Protection Conference")
+    page.get_by_label("Child's current status").select_option(label="Child in need")
+    page.get_by_label("Audit method").select_option(label="Paper audit")
+    page.get_by_label("Riverton Police").check()
+    page.get_by_label("Summary").fill("Referral by school nurse; concluded section 47 enquiry.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Case Two")
+    expect(page.get_by_role("status")).to_have_text("Case Two added.")
+    expect(page.get_by_text("Riverton Police")).to_be_visible()
+    journey.step("adds Case Two")
+
+    register = page.locator("#register")
+    expect(register).to_contain_text("The register is empty.")
+    register.get_by_label("Kind").select_option(label="School")
+    register.get_by_label("Term").fill("H")
+    register.get_by_role("button", name="Add to register").click()
+    expect(register.get_by_text("Enter at least two characters.")).to_be_visible()
+    expect(register.get_by_label("Kind")).to_have_value("school")
+    journey.step("a one-letter term is refused, with the message next to the field")
+
+    register.get_by_label("Term").fill("Hollowmere Primary School")
+    register.get_by_role("button", name="Add to register").click()
+    expect(page.get_by_role("status")).to_have_text("Term added to the register.")
+    expect(register.get_by_role("cell", name="Hollowmere Primary School")).to_be_visible()
+    journey.step("adds a school to the identifying-terms register")
+
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Audit under test").click()
+    panel = page.locator("section", has=page.get_by_role("heading", name="Panel", exact=True))
+    panel.get_by_label("Panel member").select_option(label=str(cast.panel_other))
+    panel.get_by_label("Panel role").fill("Designated Nurse")
+    panel.get_by_role("button", name="Add to panel").click()
+    expect(page.get_by_role("status")).to_have_text("Panel member added.")
+    expect(panel.get_by_text(f"Designated Nurse — {cast.panel_other.full_name}")).to_be_visible()
+    expect(page.get_by_role("link", name="Case Two")).to_be_visible()
+    journey.step("adds a panel member and sees both cases in the audit")
+
+
+def test_business_manager_opens_an_audit_and_corrects_its_period(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.bm.email, PASSWORD)
+    page.get_by_role("link", name="Open an audit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open an audit")
+    journey.step("opens the new-audit form")
+
+    page.get_by_label("Title").fill("Neglect in the early years")
+    page.get_by_label("Theme").fill("Neglect")
+    page.get_by_label("Purpose").fill("Examine inter-agency working.\nIdentify effective practice.")
+    page.get_by_label("Period from").fill("2026-07-01")
+    page.get_by_label("Period to").fill("2026-01-31")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The period must end on or after the day it starts.")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("Neglect in the early years")
+    journey.step("a period ending before it starts is refused, with the message next to the field")
+
+    page.get_by_label("Period to").fill("2026-12-31")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Audit opened.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neglect in the early years")
+    expect(page.get_by_text("1 July 2026 – 31 December 2026")).to_be_visible()
+    journey.step("the audit is opened, its period shown UK style")
+
+
+def test_panel_member_reads_the_case_and_its_register(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.panel.email, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audits on your panel")
+    expect(page.get_by_role("link", name="Another audit")).to_have_count(0)
+    journey.step("panel member lands on the audits of their panel")
+
+    page.get_by_role("link", name="Audit under test").click()
+    expect(page.get_by_role("link", name="Add a case")).to_have_count(0)
+    journey.step("opens the audit, without the Business Manager's buttons")
+
+    page.get_by_role("link", name="Case One").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Case One")
+    register = page.locator("#register")
+    expect(register.get_by_role("cell", name="Zephyrine Quillfeather")).to_be_visible()
+    expect(register.get_by_role("button", name="Add to register")).to_have_count(0)
+    journey.step("opens Case One and reads the identifying-terms register")
+
+
+def test_panel_member_of_another_audit_gets_page_not_found(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.panel_other.email, PASSWORD)
+    response = page.goto(f"{live_server.url}/cases/{cast.case.pk}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.locator("main")).not_to_contain_text("Zephyrine")
+    journey.step("panel member of another audit opens the case's address and is told it is not found")
+
+
+def test_contributor_lands_on_our_returns(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.contributor.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/portal/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Returns requested from {cast.agency.name}")
+    expect(page.get_by_role("link", name="Our returns")).to_be_visible()
+    expect(page.get_by_role("cell", name="Case One")).to_be_visible()
+    journey.step("agency contributor lands on Our returns")
+
+    response = page.goto(f"{live_server.url}/cases/{cast.case.pk}/")
+    assert response.status in (403, 404)
+    expect(page.locator("main")).not_to_contain_text("Zephyrine")
+    journey.step("case detail is not theirs to read")
+
+
+def test_board_member_lands_on_board_home(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.board.email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/board/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Board home")
+    expect(page.get_by_role("link", name="Audits")).to_have_count(0)
+    journey.step("Board member lands on Board home")
+
+
+def test_login_page_and_a_wrong_password(page, journey, live_server, cast):
+    page.goto(f"{live_server.url}/accounts/login/")
+    journey.step("the login page")
+    page.get_by_label("E-mail address").fill(cast.bm.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("main")).to_contain_text("enter a correct e-mail address and password")
+    expect(page.get_by_label("E-mail address")).to_have_value(cast.bm.email)
+    journey.step("a wrong password is refused with a message, the e-mail kept")

@@ -1,0 +1,86 @@
+"""Keyboard-only use: a person who cannot use a mouse completes the forms with Tab, arrows, Space and Enter.
+
+Nothing here clicks or fills: focus moves with Tab, choices are made with the arrow keys and Space,
+forms are submitted with Enter. Extend with the return form when it lands (issue 4).
+"""
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+from .journey import browser_login, focused_text, press_tab_until
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content(
+    page, journey, live_server, cast
+):
+    browser_login(page, live_server, cast.bm.email, PASSWORD)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()  # visually hidden until focused
+    journey.step("the skip link shows on the first Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Open an audit")).to_be_focused()
+
+
+def test_business_manager_adds_a_case_with_the_keyboard_only(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.bm.email, PASSWORD)
+    press_tab_until(page, page.get_by_role("link", name="Audit under test"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit under test")
+
+    press_tab_until(page, page.get_by_role("link", name="Add a case"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a case")
+    journey.step("reaches the case form by keyboard")
+
+    # The form's fields come in reading order, each announced by its label.
+    press_tab_until(page, page.get_by_label("Selection basis"))
+    assert focused_text(page).startswith("Selection basis")
+    page.keyboard.press("ArrowDown")  # Section 47 enquiry
+    page.keyboard.press("Tab")
+    assert focused_text(page).startswith("Child's current status")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # Looked after
+    page.keyboard.press("Tab")
+    assert focused_text(page).startswith("Audit method")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # Reflective practice meeting
+    page.keyboard.press("Tab")
+    assert focused_text(page) == cast.agency.name
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert focused_text(page) == cast.other_agency.name
+    page.keyboard.press("Tab")
+    assert focused_text(page).startswith("Summary")
+    page.keyboard.type("Looked after; reflective practice meeting planned.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Save")).to_be_focused()
+    journey.step("fills every field with the keyboard")
+
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Case Two")
+    summary = page.locator("dl.case-summary")
+    expect(summary).to_contain_text("Section 47 enquiry")
+    expect(summary).to_contain_text("Looked after")
+    expect(summary).to_contain_text(cast.agency.name)
+    expect(summary).not_to_contain_text(cast.other_agency.name)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Reflective practice meeting")
+    journey.step("submits with Enter and sees Case Two as entered")
+
+
+def test_keyboard_user_adds_a_register_term_and_is_told_of_a_duplicate(page, journey, live_server, cast):
+    browser_login(page, live_server, cast.bm.email, PASSWORD)
+    page.goto(f"{live_server.url}/cases/{cast.case.pk}/")
+    register = page.locator("#register")
+    press_tab_until(page, register.get_by_label("Kind"))
+    for _ in range(1):
+        page.keyboard.press("ArrowDown")  # Child's name
+    page.keyboard.press("Tab")
+    page.keyboard.type(cast.term.value)
+    page.keyboard.press("Enter")  # Enter in a text field submits its form
+    expect(register.get_by_text("This term is already in the register.")).to_be_visible()
+    expect(register.get_by_label("Term")).to_have_value(cast.term.value)
+    journey.step("a duplicate term is refused with the message next to the field, the text kept")
