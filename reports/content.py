@@ -108,7 +108,11 @@ class ReportContent:
         texts = [
             LocatedText(SECTION_TITLE, "Audit title", audit.title, object_type="audit", object_id=audit.pk),
             LocatedText(
-                SECTION_WHAT_WE_DID, "Framing text", self.what_we_did, object_type="framing", object_id=audit.pk
+                SECTION_WHAT_WE_DID,
+                "Framing text",
+                self.what_we_did,
+                object_type="framing",
+                object_id=audit.pk,
             ),
         ]
         texts += [
@@ -116,7 +120,9 @@ class ReportContent:
             for i, item in enumerate(self.purpose_items, start=1)
         ]
         texts.append(
-            LocatedText(SECTION_HOW, "Framing text", self.how_we_did_this, object_type="framing", object_id=audit.pk)
+            LocatedText(
+                SECTION_HOW, "Framing text", self.how_we_did_this, object_type="framing", object_id=audit.pk
+            )
         )
         texts += [
             LocatedText(SECTION_HOW, "Panel role", role, object_type="panel", object_id=audit.pk)
@@ -124,7 +130,11 @@ class ReportContent:
         ]
         texts.append(
             LocatedText(
-                SECTION_FOUND, "Assurance paragraph", self.assurance, object_type="framing", object_id=audit.pk
+                SECTION_FOUND,
+                "Assurance paragraph",
+                self.assurance,
+                object_type="framing",
+                object_id=audit.pk,
             )
         )
         for findings in self.cases:
@@ -185,8 +195,7 @@ def framing_defaults(*, audit, cases=None, agencies=None, panel_roles=None):
     how = (
         "We looked at cases that had been considered as a Section 47 enquiry or at a Child Protection "
         f"Conference. Of these, {count_in_words(n)} {'case was' if n == 1 else 'cases were'} chosen to be "
-        "considered within this audit"
-        + (f": {' and '.join(method_bits)}." if method_bits else ".")
+        "considered within this audit" + (f": {' and '.join(method_bits)}." if method_bits else ".")
     )
     if panel_roles:
         how += (
@@ -230,7 +239,9 @@ def contributing_agencies(*, audit):
 
 def panel_roles_of(*, audit):
     """The panel by role only, chair first: never members' names."""
-    return list(audit.panel_memberships.order_by("-is_chair", "panel_role").values_list("panel_role", flat=True))
+    return list(
+        audit.panel_memberships.order_by("-is_chair", "panel_role").values_list("panel_role", flat=True)
+    )
 
 
 def report_content(*, audit, build_date):
@@ -247,9 +258,7 @@ def report_content(*, audit, build_date):
     panel_roles = panel_roles_of(audit=audit)
     defaults = framing_defaults(audit=audit, cases=cases, agencies=agencies, panel_roles=panel_roles)
     framing = getattr(audit, "report", None)  # the reverse one-to-one raises an AttributeError subclass
-    texts = {
-        key: (getattr(framing, key, "") or "").strip() or default for key, default in defaults.items()
-    }
+    texts = {key: (getattr(framing, key, "") or "").strip() or default for key, default in defaults.items()}
     method_counts = Counter(c.method for c in cases)
     selection_counts = Counter(c.selection_basis for c in cases)
     recommendations = (
@@ -281,7 +290,9 @@ def report_content(*, audit, build_date):
         assurance=texts["assurance"],
         purpose_items=audit.purpose_items,
         method_counts=[
-            (label, method_counts[m], METHOD_DESCRIPTIONS[m]) for m, label in Case.Method.choices if method_counts[m]
+            (label, method_counts[m], METHOD_DESCRIPTIONS[m])
+            for m, label in Case.Method.choices
+            if method_counts[m]
         ],
         selection_counts=[
             (label, selection_counts[b]) for b, label in Case.SelectionBasis.choices if selection_counts[b]
@@ -298,4 +309,3 @@ def report_content(*, audit, build_date):
         ],
         recommendations=lines,
     )
-

@@ -126,12 +126,16 @@ _DATE_PATTERNS = [
         re.IGNORECASE,
     ),
     # 03/05/2003, 3/5/03, 03-05-2003, 03.05.2003 (UK day-first)
-    re.compile(r"(?<![\w/.-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/]|\.\d)"),
+    re.compile(
+        r"(?<![\w/.-])(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/]|\.\d)"
+    ),
     # 2003-05-03, 2003/05/03 (ISO)
     re.compile(r"(?<![\w/.-])(?P<y>\d{4})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\w/]|\.\d)"),
 ]
 
-_DOB_CONTEXT = re.compile(r"\b(?:born|d\.?o\.?b\.?|date\s+of\s+birth|birthday|b\.)\s*[:\-]?\s*(?:on\s+)?$", re.I)
+_DOB_CONTEXT = re.compile(
+    r"\b(?:born|d\.?o\.?b\.?|date\s+of\s+birth|birthday|b\.)\s*[:\-]?\s*(?:on\s+)?$", re.I
+)
 
 
 def _year(text):
@@ -256,8 +260,10 @@ def looks_like_birth_date(*, value, text_before, today):
 
 
 def _context(text, start, end, width=40):
-    return ("…" if start > width else "") + text[max(0, start - width) : end + width] + (
-        "…" if end + width < len(text) else ""
+    return (
+        ("…" if start > width else "")
+        + text[max(0, start - width) : end + width]
+        + ("…" if end + width < len(text) else "")
     )
 
 
@@ -286,9 +292,12 @@ def check_texts(texts, terms, today=None):
                 )
             )
 
-        for regex, term in term_patterns:
-            for m in regex.finditer(text):
-                add(KIND_REGISTER, term.kind, m.start(), m.end(), term)
+        # Several terms can match the same words ("Quenby" is part of two family names): report the
+        # longest match at each place once.
+        matches = [(m.start(), m.end(), term) for regex, term in term_patterns for m in regex.finditer(text)]
+        for start, end, term in sorted(matches, key=lambda t: (t[0], t[0] - t[1])):
+            if not any(s <= start < e for s, e in spans):
+                add(KIND_REGISTER, term.kind, start, end, term)
         for start, end, value in find_dates(text):
             if value in term_dates:
                 add(KIND_REGISTER, "date_of_birth", start, end, term_dates[value])

@@ -69,7 +69,9 @@ class LeakHit(TimeStamped):
     build = models.ForeignKey(ReportBuild, on_delete=models.CASCADE, related_name="hits")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     rule = models.CharField(max_length=30, help_text="The register term's kind or the pattern's name.")
-    matched = models.CharField(max_length=250, help_text="The text found: shown to the Business Manager only.")
+    matched = models.CharField(
+        max_length=250, help_text="The text found: shown to the Business Manager only."
+    )
     context = models.TextField(blank=True, help_text="The words around it: Business Manager only.")
     section = models.CharField(max_length=100)
     label = models.CharField(max_length=200, help_text="Where in the section, e.g. 'Learning point ii'.")

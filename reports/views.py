@@ -31,7 +31,9 @@ def hit_fix_url(hit, audit_pk):
     audit_url = reverse("cases:audit_detail", kwargs={"audit_pk": audit_pk})
     if hit.object_type == "learning_point":
         case_url = reverse("cases:case_detail", kwargs={"case_pk": hit.case_id}) + "#learning-points"
-        return _first_url([("reviews:learning_point_edit", {"learning_point_pk": hit.object_id}, "")], case_url)
+        return _first_url(
+            [("reviews:learning_point_edit", {"learning_point_pk": hit.object_id}, "")], case_url
+        )
     if hit.object_type == "assurance":
         case_url = reverse("cases:case_detail", kwargs={"case_pk": hit.case_id}) + "#assurance"
         return _first_url([("reviews:assurance_edit", {"case_pk": hit.case_id}, "")], case_url)
@@ -120,7 +122,9 @@ def _build_for_reader(request, build_pk):
 def build_status(request, build_pk):
     """The draft's progress, polled by htmx every two seconds until the build has finished."""
     build = _build_for_reader(request, build_pk)
-    return render(request, "reports/_build_status.html", {"audit": build.audit, **_build_context(request, build)})
+    return render(
+        request, "reports/_build_status.html", {"audit": build.audit, **_build_context(request, build)}
+    )
 
 
 @board_reader_required
@@ -152,7 +156,9 @@ def build_publish(request, build_pk):
 
 @business_manager_required
 def hit_override(request, hit_pk):
-    hit = get_object_or_404(selectors.hit_list_for_user(user=request.user).select_related("build__audit"), pk=hit_pk)
+    hit = get_object_or_404(
+        selectors.hit_list_for_user(user=request.user).select_related("build__audit"), pk=hit_pk
+    )
     if not hit.can_override:
         raise Http404("Only a pattern hit that has not been overridden can be overridden.")
     form = LeakHitOverrideForm(request.POST or None)
@@ -163,7 +169,9 @@ def hit_override(request, hit_pk):
             form.add_error("reason" if hasattr(exc, "error_dict") else None, exc.messages)
         else:
             messages.success(request, "Override recorded.")
-            return redirect(reverse("reports:report_detail", kwargs={"audit_pk": hit.build.audit_id}) + "#draft")
+            return redirect(
+                reverse("reports:report_detail", kwargs={"audit_pk": hit.build.audit_id}) + "#draft"
+            )
     return render(request, "reports/hit_override.html", {"form": form, "hit": hit, "audit": hit.build.audit})
 
 

@@ -6,97 +6,252 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditReport',
+            name="AuditReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('what_we_did', models.TextField(blank=True, verbose_name='What we did')),
-                ('how_we_did_this', models.TextField(blank=True, verbose_name='How we did this')),
-                ('assurance', models.TextField(blank=True, verbose_name='Assurance paragraph')),
-                ('audit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='report', to='cases.audit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("what_we_did", models.TextField(blank=True, verbose_name="What we did")),
+                ("how_we_did_this", models.TextField(blank=True, verbose_name="How we did this")),
+                ("assurance", models.TextField(blank=True, verbose_name="Assurance paragraph")),
+                (
+                    "audit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="report", to="cases.audit"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ReportBuild',
+            name="ReportBuild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Building'), ('done', 'Built'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('stage', models.CharField(blank=True, max_length=100)),
-                ('error', models.TextField(blank=True)),
-                ('build_date', models.DateField(help_text='The date the report and its tracker annex are dated.')),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('pdf', models.BinaryField(blank=True, null=True)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('page_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_builds', to='cases.audit')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Building"),
+                            ("done", "Built"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("stage", models.CharField(blank=True, max_length=100)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "build_date",
+                    models.DateField(help_text="The date the report and its tracker annex are dated."),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("pdf", models.BinaryField(blank=True, null=True)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("page_count", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_builds",
+                        to="cases.audit",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LeakHit',
+            name="LeakHit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('register', 'Identifying-terms register'), ('pattern', 'Pattern')], max_length=10)),
-                ('rule', models.CharField(help_text="The register term's kind or the pattern's name.", max_length=30)),
-                ('matched', models.CharField(help_text='The text found: shown to the Business Manager only.', max_length=250)),
-                ('context', models.TextField(blank=True, help_text='The words around it: Business Manager only.')),
-                ('section', models.CharField(max_length=100)),
-                ('label', models.CharField(help_text="Where in the section, e.g. 'Learning point ii'.", max_length=200)),
-                ('object_type', models.CharField(blank=True, max_length=30)),
-                ('object_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('override_reason', models.TextField(blank=True)),
-                ('overridden_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('overridden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('term_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('build', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hits', to='reports.reportbuild')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("register", "Identifying-terms register"), ("pattern", "Pattern")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "rule",
+                    models.CharField(
+                        help_text="The register term's kind or the pattern's name.", max_length=30
+                    ),
+                ),
+                (
+                    "matched",
+                    models.CharField(
+                        help_text="The text found: shown to the Business Manager only.", max_length=250
+                    ),
+                ),
+                (
+                    "context",
+                    models.TextField(blank=True, help_text="The words around it: Business Manager only."),
+                ),
+                ("section", models.CharField(max_length=100)),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="Where in the section, e.g. 'Learning point ii'.", max_length=200
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=30)),
+                ("object_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("override_reason", models.TextField(blank=True)),
+                ("overridden_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "overridden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "term_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "build",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hits",
+                        to="reports.reportbuild",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['build', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('overridden_at__isnull', True), ('kind', 'pattern'), _connector='OR'), name='leak_hit_override_only_for_patterns')],
+                "ordering": ["build", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("overridden_at__isnull", True), ("kind", "pattern"), _connector="OR"
+                        ),
+                        name="leak_hit_override_only_for_patterns",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReportVersion',
+            name="ReportVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(editable=False)),
-                ('pdf', models.BinaryField()),
-                ('sha256', models.CharField(editable=False, max_length=64)),
-                ('size', models.PositiveIntegerField(editable=False)),
-                ('build_date', models.DateField(editable=False)),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('audit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_versions', to='cases.audit')),
-                ('build', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='version', to='reports.reportbuild')),
-                ('published_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(editable=False)),
+                ("pdf", models.BinaryField()),
+                ("sha256", models.CharField(editable=False, max_length=64)),
+                ("size", models.PositiveIntegerField(editable=False)),
+                ("build_date", models.DateField(editable=False)),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "audit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_versions",
+                        to="cases.audit",
+                    ),
+                ),
+                (
+                    "build",
+                    models.OneToOneField(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="version",
+                        to="reports.reportbuild",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['audit', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('audit', 'number'), name='report_version_number_unique'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='report_version_number_positive')],
+                "ordering": ["audit", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("audit", "number"), name="report_version_number_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)), name="report_version_number_positive"
+                    ),
+                ],
             },
         ),
     ]

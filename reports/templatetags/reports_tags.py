@@ -15,5 +15,11 @@ def published_reports(user):
 @register.inclusion_tag("reports/_audit_section_body.html")
 def report_audit_section(audit, user):
     """The audit page's report summary: the latest draft and the latest published version."""
-    latest_version = selectors.version_list_for_user(user=user).filter(audit=audit).order_by("-number").first()
-    return {"audit": audit, "latest_build": selectors.latest_build(audit=audit), "latest_version": latest_version}
+    latest_version = (
+        selectors.version_list_for_user(user=user).filter(audit=audit).order_by("-number").first()
+    )
+    return {
+        "audit": audit,
+        "latest_build": selectors.latest_build(audit=audit),
+        "latest_version": latest_version,
+    }

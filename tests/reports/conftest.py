@@ -88,7 +88,9 @@ def seeded(cast):
         AgencyActionFactory(case=case, owner_agency=cast.agency, description=ACTION)
     # cast.agency_return (case 1, cast.agency) exists; submit it, add police (accepted) and health (draft).
     AgencyReturn.objects.filter(pk=cast.agency_return.pk).update(status=AgencyReturn.Status.SUBMITTED)
-    AgencyReturnFactory(case=cases[2], agency=police, requested_by=cast.bm, status=AgencyReturn.Status.ACCEPTED)
+    AgencyReturnFactory(
+        case=cases[2], agency=police, requested_by=cast.bm, status=AgencyReturn.Status.ACCEPTED
+    )
     AgencyReturnFactory(case=cases[3], agency=health, requested_by=cast.bm, status=AgencyReturn.Status.DRAFT)
     meeting = MeetingFactory(case=cases[4], created_by=cast.bm)
     InvitationFactory(meeting=meeting, agency=cast.agency, name=PRACTITIONER)
@@ -103,10 +105,18 @@ def seeded(cast):
             owners=[cast.agency, police],
         ),
         RecommendationFactory(
-            audit=audit, position=2, text=RECOMMENDATIONS[1], deadline_date=datetime.date(2027, 3, 15), owners=[health]
+            audit=audit,
+            position=2,
+            text=RECOMMENDATIONS[1],
+            deadline_date=datetime.date(2027, 3, 15),
+            owners=[health],
         ),
         RecommendationFactory(
-            audit=audit, position=3, text=RECOMMENDATIONS[2], deadline_date=datetime.date(2026, 10, 1), owners=[police]
+            audit=audit,
+            position=3,
+            text=RECOMMENDATIONS[2],
+            deadline_date=datetime.date(2026, 10, 1),
+            owners=[police],
         ),
     ]
     return SimpleNamespace(audit=audit, cases=cases, recommendations=recs, health=health, police=police)
@@ -120,3 +130,18 @@ def pdf_text(pdf_bytes):
 def flat(text):
     """Extracted text with line breaks and repeated spaces folded, to find sentences across lines."""
     return " ".join(text.split())
+
+
+@pytest.fixture
+def build_of(django_capture_on_commit_callbacks):
+    """Request a draft build as the Business Manager's button does and run its task (inline)."""
+    from reports import services
+
+    def run(audit, actor):
+        with django_capture_on_commit_callbacks(execute=True):
+            build = services.report_build_request(audit=audit, actor=actor)
+        build.refresh_from_db()
+        assert build.status == build.Status.DONE, build.error
+        return build
+
+    return run
