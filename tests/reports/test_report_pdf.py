@@ -79,9 +79,7 @@ def test_every_learning_point_is_numbered_under_its_case(rendered):
     for number, points in LEARNING.items():
         for i, point in enumerate(points, start=1):
             numeral = ["i", "ii", "iii"][i - 1]
-            assert f"{numeral}. {flat(point)} [case {number} point {i}]" in body.replace(
-                "[case 3 point 1]", "[case 3 point 1]"
-            )
+            assert f"{numeral}. {flat(point)} [case {number} point {i}]" in body
         assert f"The panel found no child left unsafe in case number {number}." in body
 
 
