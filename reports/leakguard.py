@@ -206,7 +206,7 @@ def _variant_regex(variant):
 
 
 def compile_terms(terms):
-    """[(compiled regex, term)] for the text terms, and {date: term} for dates of birth."""
+    """[(compiled regex, term, leading words)] for the text terms, and {date: term} for dates of birth."""
     patterns, dates = [], {}
     for term in terms:
         if term.kind == "date_of_birth":
@@ -216,7 +216,10 @@ def compile_terms(terms):
                 continue
         variants = sorted(term_variants(term), key=len, reverse=True)
         regex = "|".join(f"(?:{_variant_regex(v)})" for v in variants)
-        patterns.append((re.compile(regex, re.IGNORECASE), term))
+        # The leading word of each variant: a text without any of them cannot match (a fast pre-check,
+        # so that a large register costs a substring test per text, not a regex search).
+        keys = {m.group().lower() for v in variants if (m := re.match(r"\w+", v))}
+        patterns.append((re.compile(regex, re.IGNORECASE), term, keys))
     return patterns, dates
 
 
@@ -294,7 +297,13 @@ def check_texts(texts, terms, today=None):
 
         # Several terms can match the same words ("Quenby" is part of two family names): report the
         # longest match at each place once.
-        matches = [(m.start(), m.end(), term) for regex, term in term_patterns for m in regex.finditer(text)]
+        lower = text.lower()
+        matches = [
+            (m.start(), m.end(), term)
+            for regex, term, keys in term_patterns
+            if any(key in lower for key in keys)
+            for m in regex.finditer(text)
+        ]
         for start, end, term in sorted(matches, key=lambda t: (t[0], t[0] - t[1])):
             if not any(s <= start < e for s, e in spans):
                 add(KIND_REGISTER, term.kind, start, end, term)

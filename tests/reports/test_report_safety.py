@@ -3,8 +3,8 @@
 import pytest
 
 from cases.models import PanelMembership
-from reports.services import render_report, report_framing_save, report_html
 from reports.content import report_content
+from reports.services import render_report, report_framing_save, report_html
 
 from .conftest import TODAY, flat, pdf_text
 from .test_pdf_safety import canary_server  # noqa: F401  (the local canary HTTP server fixture)
