@@ -178,7 +178,7 @@ class ReportContent:
 
 def framing_defaults(*, audit, cases=None, agencies=None, panel_roles=None):
     """Default framing text, drawn from the audit's records, in the seed's words."""
-    cases = list(audit.cases.all()) if cases is None else cases
+    cases = list(audit.cases.select_related("assurance")) if cases is None else cases
     agencies = contributing_agencies(audit=audit) if agencies is None else agencies
     panel_roles = panel_roles_of(audit=audit) if panel_roles is None else panel_roles
     n = len(cases)

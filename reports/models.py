@@ -1,8 +1,10 @@
+import datetime
 import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.models import Audit, Case, IdentifyingTerm, TimeStamped
 
@@ -57,6 +59,13 @@ class ReportBuild(TimeStamped):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stalled(self):
+        """Not finished well after the task's hard time limit (a worker killed or lost it): the page
+        stops polling and offers a new build."""
+        limit = datetime.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 120)
+        return not self.is_finished and timezone.now() - self.created_at > limit
 
 
 class LeakHit(TimeStamped):

@@ -145,3 +145,38 @@ def test_report_page_query_count_is_flat(build_of, cast, seeded, client, django_
 def test_others_cannot_open_the_report_page(cast, seeded, client, user_attr):
     response = login(client, getattr(cast, user_attr)).get(detail_url(seeded.audit))
     assert response.status_code in (403, 404)
+
+
+def test_report_page_queries_do_not_grow_with_cases(cast, seeded, client, django_assert_max_num_queries):
+    from tests.factories import CaseAssuranceFactory, CaseFactory
+
+    login(client, cast.bm)
+    with django_assert_max_num_queries(16) as small:
+        client.get(detail_url(seeded.audit))
+    for number in range(5, 17):
+        CaseAssuranceFactory(case=CaseFactory(audit=seeded.audit, number=number))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert "a sample of sixteen children" in client.get(detail_url(seeded.audit)).content.decode()
+
+
+def test_a_build_lost_by_its_worker_stops_polling(cast, seeded, client, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    build = ReportBuild.objects.create(
+        audit=seeded.audit,
+        requested_by=cast.bm,
+        build_date=seeded.audit.period_end,
+        status=ReportBuild.Status.RUNNING,
+        stage="Rendering the PDF",
+    )
+    ReportBuild.objects.filter(pk=build.pk).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 600)
+    )
+    html = (
+        login(client, cast.bm)
+        .get(reverse("reports:build_status", kwargs={"build_pk": build.pk}))
+        .content.decode()
+    )
+    assert "hx-trigger" not in html and "did not finish in time" in html
