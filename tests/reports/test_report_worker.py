@@ -18,6 +18,7 @@ from .conftest import flat, pdf_text
 def test_a_real_worker_builds_the_draft(seeded, cast):
     from celery.contrib.testing.worker import start_worker
 
+    previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
@@ -29,6 +30,10 @@ def test_a_real_worker_builds_the_draft(seeded, cast):
                     break
                 time.sleep(0.5)
     finally:
-        celery_app.conf.task_always_eager = True
+        celery_app.conf.task_always_eager = previous
+        # The worker cached the app's (disabled) result backend; forget it so that a later test that
+        # configures a result backend gets one (pytest-django runs this transactional test early).
+        celery_app._backend_cache = None
+        celery_app._local.__dict__.pop("backend", None)
     assert build.status == ReportBuild.Status.DONE, build.error
     assert "What we recommend should happen now" in flat(pdf_text(bytes(build.pdf)))
