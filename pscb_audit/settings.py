@@ -255,6 +255,9 @@ CELERY_BEAT_SCHEDULE.update(
 
 
 # --- Report --------------------------------------------------------------------------------
+# A draft report build is stopped after this many seconds (soft limit: recorded as failed).
+REPORT_BUILD_TIME_LIMIT = env.int("REPORT_BUILD_TIME_LIMIT", default=180)
+REPORT_BUILD_SOFT_TIME_LIMIT = env.int("REPORT_BUILD_SOFT_TIME_LIMIT", default=150)
 
 
 # --- Security and data protection --------------------------------------------------------

@@ -74,10 +74,19 @@ def render_pdf(*, html, css="", base_url=f"{ASSET_SCHEME}/", pdf_variant=None, m
     pdf_variant: e.g. "pdf/ua-1" for a tagged, accessible PDF.
     """
     weasyprint = _weasyprint()
+    from weasyprint.text.fonts import FontConfiguration
+
     fetcher = safe_url_fetcher_class()()
-    stylesheets = [weasyprint.CSS(string=css, url_fetcher=fetcher, base_url=base_url)] if css else []
+    # @font-face rules (bundled fonts, fetched through the same safe fetcher) are only honoured when
+    # the stylesheet and the writer share a FontConfiguration.
+    font_config = FontConfiguration()
+    stylesheets = (
+        [weasyprint.CSS(string=css, url_fetcher=fetcher, base_url=base_url, font_config=font_config)]
+        if css
+        else []
+    )
     document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=base_url)
-    options = {"stylesheets": stylesheets}
+    options = {"stylesheets": stylesheets, "font_config": font_config}
     if pdf_variant:
         options["pdf_variant"] = pdf_variant
     return document.write_pdf(**options)

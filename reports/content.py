@@ -1,0 +1,311 @@
+"""What goes into the anonymised report, read from the audit's records.
+
+Anonymised by construction: this module reads only what the seed report publishes (purpose, case
+pseudonyms and methods, learning points, assurance, panel roles, agency names, recommendations).
+It never reads case notes, confidential agency actions, the identifying-terms register, practitioner
+invitations, chronologies or any user's name.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.dateformat import format as date_format
+
+from cases.models import Agency, AgencyReturn, Audit, Case, number_in_words
+from recommendations.models import Recommendation
+from recommendations.tracker import rag_state
+from reviews.models import CaseAssurance, LearningPoint
+
+from .leakguard import LocatedText
+
+SECTION_TITLE = "Title page"
+SECTION_WHAT_WE_DID = "What we did"
+SECTION_HOW = "How we did this"
+SECTION_FOUND = "What we found"
+SECTION_RECOMMEND = "What we recommend should happen now"
+SECTION_ANNEX = "Annex: recommendation tracker"
+
+METHOD_DESCRIPTIONS = {
+    Case.Method.PAPER: (
+        "the child protection process had concluded, so an audit based on agency records was appropriate. "
+        "Every agency known to have worked with the child was asked to describe their involvement, write "
+        "a chronology of key events and evaluate their engagement with the child and their family "
+        "(key events & analysis return)."
+    ),
+    Case.Method.MEETING: (
+        "the child was looked after or on a child protection plan, so the key practitioners who knew the "
+        "child best were invited to a reflective practice meeting, to hear the voices of those who worked "
+        "directly with the child. Agencies prepared a summary of their involvement, a chronology of key "
+        "events and a brief analysis of policy and procedures, professional practice and lessons learnt "
+        "(key events & chronology return)."
+    ),
+}
+
+CONTRIBUTED_STATUSES = (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED)
+
+
+def uk_date(value):
+    return date_format(value, "j F Y") if value else ""
+
+
+def roman(n):
+    """1 -> 'i', 4 -> 'iv', 12 -> 'xii' (the seed numbers learning points this way)."""
+    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc")]
+    numerals += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, letters in numerals:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def count_in_words(n):
+    return number_in_words(n).lower() if 0 < n < 1000 else str(n)
+
+
+@dataclass
+class CaseFindings:
+    case: Case
+    learning_points: list  # [(numeral, LearningPoint)]
+    assurance: CaseAssurance | None
+
+
+@dataclass
+class RecommendationLine:
+    recommendation: Recommendation
+    letter: str
+    owners: list
+    deadline_text: str
+    rag: str
+
+
+@dataclass
+class ReportContent:
+    board_name: str
+    audit: Audit
+    build_date: object
+    what_we_did: str
+    how_we_did_this: str
+    assurance: str
+    purpose_items: list
+    method_counts: list  # [(method label, count, description)]
+    selection_counts: list  # [(selection basis label, count)]
+    panel_roles: list
+    agencies: list
+    cases: list = field(default_factory=list)  # [CaseFindings]
+    recommendations: list = field(default_factory=list)  # [RecommendationLine]
+
+    @property
+    def title(self):
+        return self.audit.title
+
+    def located_texts(self):
+        """Every text the report prints that a user typed, with where it is: the leak guard's input."""
+        audit = self.audit
+        texts = [
+            LocatedText(SECTION_TITLE, "Audit title", audit.title, object_type="audit", object_id=audit.pk),
+            LocatedText(
+                SECTION_WHAT_WE_DID,
+                "Framing text",
+                self.what_we_did,
+                object_type="framing",
+                object_id=audit.pk,
+            ),
+        ]
+        texts += [
+            LocatedText(SECTION_WHAT_WE_DID, f"Purpose {i}", item, object_type="audit", object_id=audit.pk)
+            for i, item in enumerate(self.purpose_items, start=1)
+        ]
+        texts.append(
+            LocatedText(
+                SECTION_HOW, "Framing text", self.how_we_did_this, object_type="framing", object_id=audit.pk
+            )
+        )
+        texts += [
+            LocatedText(SECTION_HOW, "Panel role", role, object_type="panel", object_id=audit.pk)
+            for role in self.panel_roles
+        ]
+        texts.append(
+            LocatedText(
+                SECTION_FOUND,
+                "Assurance paragraph",
+                self.assurance,
+                object_type="framing",
+                object_id=audit.pk,
+            )
+        )
+        for findings in self.cases:
+            case = findings.case
+            for numeral, point in findings.learning_points:
+                texts.append(
+                    LocatedText(
+                        SECTION_FOUND,
+                        f"Learning point {numeral}",
+                        point.text,
+                        case_id=case.pk,
+                        case_label=case.pseudonym,
+                        object_type="learning_point",
+                        object_id=point.pk,
+                    )
+                )
+            if findings.assurance and findings.assurance.statement:
+                texts.append(
+                    LocatedText(
+                        SECTION_FOUND,
+                        "Assurance statement",
+                        findings.assurance.statement,
+                        case_id=case.pk,
+                        case_label=case.pseudonym,
+                        object_type="assurance",
+                        object_id=findings.assurance.pk,
+                    )
+                )
+        for line in self.recommendations:
+            texts.append(
+                LocatedText(
+                    SECTION_RECOMMEND,
+                    f"Recommendation {line.letter}",
+                    line.recommendation.text,
+                    object_type="recommendation",
+                    object_id=line.recommendation.pk,
+                )
+            )
+        return texts
+
+
+def framing_defaults(*, audit, cases=None, agencies=None, panel_roles=None):
+    """Default framing text, drawn from the audit's records, in the seed's words."""
+    cases = list(audit.cases.select_related("assurance")) if cases is None else cases
+    agencies = contributing_agencies(audit=audit) if agencies is None else agencies
+    panel_roles = panel_roles_of(audit=audit) if panel_roles is None else panel_roles
+    n = len(cases)
+    children = f"{count_in_words(n)} {'child' if n == 1 else 'children'}"
+    what = (
+        f"The {settings.BOARD_NAME} multi-agency audit team coordinated a thematic learning review "
+        f"({audit.theme.strip().rstrip('.').lower() or 'thematic audit'}) with the aim of understanding how "
+        f"effectively current multi-agency practice responded to a sample of {children}."
+    )
+    counts = Counter(c.method for c in cases)
+    method_bits = [
+        f"{count_in_words(counts[m])} by {label.lower()}" for m, label in Case.Method.choices if counts[m]
+    ]
+    how = (
+        "We looked at cases that had been considered as a Section 47 enquiry or at a Child Protection "
+        f"Conference. Of these, {count_in_words(n)} {'case was' if n == 1 else 'cases were'} chosen to be "
+        "considered within this audit" + (f": {' and '.join(method_bits)}." if method_bits else ".")
+    )
+    if panel_roles:
+        how += (
+            f"\n\nA panel of {count_in_words(len(panel_roles))} led the review. The Business Manager collated "
+            "the returns from all agencies for each case and circulated them to the panel in advance, with a "
+            "timeline of the key events."
+        )
+    if agencies:
+        how += f"\n\n{count_in_words(len(agencies)).capitalize()} agencies contributed returns."
+    assurances = [getattr(c, "assurance", None) for c in cases]
+    unsafe = sum(1 for a in assurances if a and a.finding == CaseAssurance.Finding.CHILD_UNSAFE)
+    undetermined = sum(1 for a in assurances if not a or a.finding == CaseAssurance.Finding.NOT_DETERMINED)
+    assurance = (
+        "For each case the audit panel considered the learning and whether any specific actions needed to "
+        "be considered by the teams involved, and then drew up recommendations for the Board. Specific "
+        "actions recommended to agencies have been fed back separately and are monitored by the audit group; "
+        "they are not included in this report for reasons of confidentiality."
+    )
+    if n and not unsafe and not undetermined:
+        assurance += (
+            f" The Board can be reassured that in none of these {count_in_words(n)} cases did the audit group "
+            "find any incidents of children being left unsafe or potentially at risk of continued harm."
+        )
+    elif unsafe:
+        assurance += (
+            f" In {count_in_words(unsafe)} of the {count_in_words(n)} cases the audit group found that a child "
+            "had been left unsafe or at risk of continued harm; this was escalated at once."
+        )
+    return {"what_we_did": what, "how_we_did_this": how, "assurance": assurance}
+
+
+def contributing_agencies(*, audit):
+    """Agencies with at least one submitted or accepted return in the audit, by name."""
+    return list(
+        Agency.objects.filter(returns__case__audit=audit, returns__status__in=CONTRIBUTED_STATUSES)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def panel_roles_of(*, audit):
+    """The panel by role only, chair first: never members' names."""
+    return list(
+        audit.panel_memberships.order_by("-is_chair", "panel_role").values_list("panel_role", flat=True)
+    )
+
+
+def report_content(*, audit, build_date):
+    """Everything the report prints, read in a fixed number of queries whatever the audit's size."""
+    audit = Audit.objects.get(pk=audit.pk)
+    cases = list(
+        audit.cases.select_related("assurance")
+        .prefetch_related(
+            Prefetch("learning_points", queryset=LearningPoint.objects.order_by("position", "pk"))
+        )
+        .order_by("number")
+    )
+    agencies = contributing_agencies(audit=audit)
+    panel_roles = panel_roles_of(audit=audit)
+    defaults = framing_defaults(audit=audit, cases=cases, agencies=agencies, panel_roles=panel_roles)
+    framing = getattr(audit, "report", None)  # the reverse one-to-one raises an AttributeError subclass
+    texts = {key: (getattr(framing, key, "") or "").strip() or default for key, default in defaults.items()}
+    method_counts = Counter(c.method for c in cases)
+    selection_counts = Counter(c.selection_basis for c in cases)
+    recommendations = (
+        Recommendation.objects.filter(audit=audit)
+        .select_related("deadline_meeting")
+        .prefetch_related("owners")
+        .order_by("position", "pk")
+    )
+    lines = []
+    for rec in recommendations:
+        deadline = uk_date(rec.deadline)
+        if rec.deadline_meeting_id:
+            deadline = f"{rec.deadline_meeting.title}, {deadline}"
+        lines.append(
+            RecommendationLine(
+                recommendation=rec,
+                letter=rec.letter,
+                owners=sorted(a.name for a in rec.owners.all()),
+                deadline_text=deadline,
+                rag=rag_state(recommendation=rec, today=build_date).label,
+            )
+        )
+    return ReportContent(
+        board_name=settings.BOARD_NAME,
+        audit=audit,
+        build_date=build_date,
+        what_we_did=texts["what_we_did"],
+        how_we_did_this=texts["how_we_did_this"],
+        assurance=texts["assurance"],
+        purpose_items=audit.purpose_items,
+        method_counts=[
+            (label, method_counts[m], METHOD_DESCRIPTIONS[m])
+            for m, label in Case.Method.choices
+            if method_counts[m]
+        ],
+        selection_counts=[
+            (label, selection_counts[b]) for b, label in Case.SelectionBasis.choices if selection_counts[b]
+        ],
+        panel_roles=panel_roles,
+        agencies=agencies,
+        cases=[
+            CaseFindings(
+                case=c,
+                learning_points=[(roman(i), p) for i, p in enumerate(c.learning_points.all(), start=1)],
+                assurance=getattr(c, "assurance", None),
+            )
+            for c in cases
+        ],
+        recommendations=lines,
+    )

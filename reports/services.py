@@ -1,0 +1,204 @@
+"""State changes for the report: framing text, draft builds, the leak guard, overrides, publishing."""
+
+import hashlib
+import io
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.models import IdentifyingTerm
+
+from . import leakguard
+from .content import report_content
+from .models import AuditReport, LeakHit, ReportBuild, ReportVersion
+from .pdf import render_pdf
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+@transaction.atomic
+def report_framing_save(*, audit, actor, what_we_did, how_we_did_this, assurance):
+    """Save the Business Manager's framing text; a blank field falls back to the default."""
+    report, _ = AuditReport.objects.select_for_update().get_or_create(audit=audit)
+    report.what_we_did = what_we_did.strip()
+    report.how_we_did_this = how_we_did_this.strip()
+    report.assurance = assurance.strip()
+    report.updated_by = actor
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_build_request(*, audit, actor):
+    """Queue a draft build. The render runs in a Celery task once the row is committed."""
+    from .tasks import report_build_render
+
+    build = ReportBuild.objects.create(
+        audit=audit, requested_by=actor, build_date=timezone.localdate(), stage="Waiting for a worker"
+    )
+    transaction.on_commit(lambda: report_build_render.delay(build.pk))
+    return build
+
+
+def _progress(build, progress, stage):
+    ReportBuild.objects.filter(pk=build.pk).update(progress=progress, stage=stage, updated_at=timezone.now())
+
+
+def report_html(content):
+    return render_to_string("reports/pdf/report.html", {"c": content})
+
+
+def report_css():
+    return render_to_string("reports/pdf/report.css", {})
+
+
+def render_report(*, audit, build_date):
+    """(content, pdf bytes) of an audit's report as of build_date. Tagged PDF/UA where WeasyPrint can."""
+    content = report_content(audit=audit, build_date=build_date)
+    html = report_html(content)
+    pdf = render_pdf(html=html, css=report_css(), pdf_variant=PDF_VARIANT)
+    return content, pdf
+
+
+def register_terms(*, audit):
+    """Every case's register, for the guard (the guard reads it; the report never prints it)."""
+    return [
+        leakguard.Term(case_id=t.case_id, case_label=t.case.pseudonym, kind=t.kind, value=t.value)
+        for t in IdentifyingTerm.objects.filter(case__audit=audit).select_related("case")
+    ]
+
+
+def report_build_run(*, build_id):
+    """Render a queued build and run the leak guard over every text in it. Safe to run twice: the
+    build is claimed (queued -> running) by one conditional update, and only the claimant renders."""
+    claimed = ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
+        status=ReportBuild.Status.RUNNING,
+        started_at=timezone.now(),
+        progress=10,
+        stage="Reading the audit's records",
+    )
+    if not claimed:
+        return None
+    build = ReportBuild.objects.select_related("audit").get(pk=build_id)
+    try:
+        content = report_content(audit=build.audit, build_date=build.build_date)
+        _progress(build, 30, "Rendering the PDF")
+        pdf = render_pdf(html=report_html(content), css=report_css(), pdf_variant=PDF_VARIANT)
+        _progress(build, 80, "Checking for identifying details")
+        hits = leakguard.check_texts(
+            content.located_texts(), register_terms(audit=build.audit), today=build.build_date
+        )
+        pages = _page_count(pdf)
+        with transaction.atomic():
+            LeakHit.objects.bulk_create(
+                [
+                    LeakHit(
+                        build=build,
+                        kind=hit.kind,
+                        rule=hit.rule,
+                        matched=hit.matched[:250],
+                        context=hit.context,
+                        section=hit.where.section,
+                        label=hit.where.label[:200],
+                        case_id=hit.where.case_id,
+                        object_type=hit.where.object_type,
+                        object_id=hit.where.object_id,
+                        term_case_id=hit.term_case_id,
+                    )
+                    for hit in hits
+                ]
+            )
+            ReportBuild.objects.filter(pk=build.pk).update(
+                status=ReportBuild.Status.DONE,
+                progress=100,
+                stage="Built",
+                pdf=pdf,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                page_count=pages,
+                finished_at=timezone.now(),
+            )
+    except Exception as exc:
+        report_build_fail(build_id=build.pk, error=exc)
+        raise
+    build.refresh_from_db()
+    return build
+
+
+def report_build_fail(*, build_id, error):
+    """Record a failed build; the message shown names the error's type only (no user text)."""
+    ReportBuild.objects.filter(pk=build_id).exclude(status=ReportBuild.Status.DONE).update(
+        status=ReportBuild.Status.FAILED,
+        stage="Failed",
+        error=type(error).__name__ if not isinstance(error, str) else error,
+        finished_at=timezone.now(),
+    )
+
+
+def _page_count(pdf):
+    from pypdf import PdfReader
+
+    try:
+        return len(PdfReader(io.BytesIO(pdf)).pages)
+    except Exception:  # pypdf is a dev dependency in some installs; the count is only informative
+        return None
+
+
+def blocking_hits(build):
+    """Hits that stop publication: every register hit and every pattern hit not overridden."""
+    return build.hits.filter(overridden_at__isnull=True)
+
+
+@transaction.atomic
+def leak_hit_override(*, hit, actor, reason):
+    """Mark a pattern hit as a false positive, with the reason, who and when. Register hits never."""
+    hit = LeakHit.objects.select_for_update().get(pk=hit.pk)
+    reason = reason.strip()
+    if hit.kind != LeakHit.Kind.PATTERN:
+        raise ValidationError("A register hit cannot be overridden: change the text and build again.")
+    if hit.is_overridden:
+        raise ValidationError("This hit has already been overridden.")
+    if len(reason) < 10:
+        raise ValidationError({"reason": "Say why this is not identifying (at least 10 characters)."})
+    hit.override_reason = reason
+    hit.overridden_by = actor
+    hit.overridden_at = timezone.now()
+    hit.save(update_fields=["override_reason", "overridden_by", "overridden_at", "updated_at"])
+    return hit
+
+
+@transaction.atomic
+def report_publish(*, build, actor):
+    """Publish a finished draft as the audit's next immutable version. Refused while the leak guard
+    has unresolved hits, or if a newer draft exists (publish what was last checked)."""
+    build = ReportBuild.objects.select_for_update().select_related("audit").get(pk=build.pk)
+    if build.status != ReportBuild.Status.DONE or not build.pdf:
+        raise ValidationError("Only a finished draft can be published.")
+    if hasattr(build, "version"):
+        raise ValidationError(f"This draft is already published as version {build.version.number}.")
+    newer = ReportBuild.objects.filter(audit=build.audit, created_at__gt=build.created_at).exists()
+    if newer:
+        raise ValidationError("A newer draft exists: publish that one instead.")
+    blocking = blocking_hits(build).count()
+    if blocking:
+        raise ValidationError(
+            f"The leak guard found {blocking} identifying detail{'s' if blocking != 1 else ''}: "
+            "fix the text and build again (or override a pattern hit that is a false positive)."
+        )
+    # Lock the audit's versions so two publications cannot take the same number.
+    build.audit.__class__.objects.select_for_update().get(pk=build.audit_id)
+    number = (ReportVersion.objects.filter(audit=build.audit).aggregate(n=Max("number"))["n"] or 0) + 1
+    pdf = bytes(build.pdf)
+    return ReportVersion.objects.create(
+        audit=build.audit,
+        number=number,
+        build=build,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        build_date=build.build_date,
+        published_by=actor,
+    )

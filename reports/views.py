@@ -1,0 +1,196 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from accesslog.models import AccessLogEntry
+from accesslog.services import access_record
+from accounts.permissions import board_reader_required, business_manager_required, case_reader_required
+from cases.models import Audit
+
+from . import selectors, services
+from .content import framing_defaults
+from .forms import LeakHitOverrideForm, ReportFramingForm
+from .models import AuditReport, ReportBuild
+
+
+def _first_url(candidates, fallback):
+    """The first of several URL names that exists (other apps' edit pages), else the fallback."""
+    for name, kwargs, anchor in candidates:
+        try:
+            return reverse(name, kwargs=kwargs) + anchor
+        except NoReverseMatch:
+            continue
+    return fallback
+
+
+def hit_fix_url(hit, audit_pk):
+    """Where the Business Manager goes to change the text a hit was found in."""
+    audit_url = reverse("cases:audit_detail", kwargs={"audit_pk": audit_pk})
+    if hit.object_type == "learning_point":
+        case_url = reverse("cases:case_detail", kwargs={"case_pk": hit.case_id}) + "#learning-points"
+        return _first_url(
+            [("reviews:learning_point_edit", {"learning_point_pk": hit.object_id}, "")], case_url
+        )
+    if hit.object_type == "assurance":
+        case_url = reverse("cases:case_detail", kwargs={"case_pk": hit.case_id}) + "#assurance"
+        return _first_url([("reviews:assurance_edit", {"case_pk": hit.case_id}, "")], case_url)
+    if hit.object_type == "recommendation":
+        return _first_url(
+            [("recommendations:recommendation_edit", {"recommendation_pk": hit.object_id}, "")],
+            audit_url + "#recommendations",
+        )
+    if hit.object_type == "framing":
+        return reverse("reports:framing_edit", kwargs={"audit_pk": audit_pk})
+    if hit.object_type == "audit":
+        return reverse("cases:audit_edit", kwargs={"audit_pk": audit_pk})
+    return audit_url + "#panel-h"
+
+
+def _build_context(request, build):
+    hits = list(build.hits.select_related("case", "term_case", "overridden_by")) if build else []
+    for hit in hits:
+        hit.fix_url = hit_fix_url(hit, build.audit_id)
+    blocking = [h for h in hits if not h.is_overridden]
+    return {
+        "build": build,
+        "hits": hits,
+        "blocking_count": len(blocking),
+        "can_publish": bool(
+            build
+            and request.user.is_business_manager
+            and build.status == ReportBuild.Status.DONE
+            and not blocking
+            and not hasattr(build, "version")
+        ),
+    }
+
+
+def _report_audit(request, audit_pk):
+    return get_object_or_404(selectors.report_audit_list_for_user(user=request.user), pk=audit_pk)
+
+
+@case_reader_required
+@require_safe
+def report_detail(request, audit_pk):
+    """The report's page: framing text, the latest draft with its leak guard result, versions."""
+    audit = _report_audit(request, audit_pk)
+    access_record(request=request, what="report", obj=audit, audit=audit)
+    framing = AuditReport.objects.filter(audit=audit).first()
+    defaults = framing_defaults(audit=audit)
+    texts = {key: (getattr(framing, key, "") or "") or default for key, default in defaults.items()}
+    build = selectors.latest_build(audit=audit)
+    context = {
+        "audit": audit,
+        "framing": framing,
+        "texts": texts,
+        "versions": audit.report_versions.defer("pdf").select_related("published_by"),
+        **_build_context(request, build),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@business_manager_required
+def framing_edit(request, audit_pk):
+    audit = get_object_or_404(Audit, pk=audit_pk)
+    framing = AuditReport.objects.filter(audit=audit).first() or AuditReport(audit=audit)
+    form = ReportFramingForm(request.POST or None, instance=framing, defaults=framing_defaults(audit=audit))
+    if request.method == "POST" and form.is_valid():
+        services.report_framing_save(audit=audit, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Framing text saved. Build a new draft to see it in the report.")
+        return redirect("reports:report_detail", audit_pk=audit.pk)
+    return render(request, "reports/framing_form.html", {"form": form, "audit": audit})
+
+
+@business_manager_required
+@require_POST
+def build_create(request, audit_pk):
+    audit = get_object_or_404(Audit, pk=audit_pk)
+    services.report_build_request(audit=audit, actor=request.user)
+    messages.info(request, "Building a draft of the report.")
+    return redirect(reverse("reports:report_detail", kwargs={"audit_pk": audit.pk}) + "#draft")
+
+
+def _build_for_reader(request, build_pk):
+    return get_object_or_404(selectors.build_list_for_user(user=request.user).defer("pdf"), pk=build_pk)
+
+
+@board_reader_required
+@require_safe
+def build_status(request, build_pk):
+    """The draft's progress, polled by htmx every two seconds until the build has finished."""
+    build = _build_for_reader(request, build_pk)
+    return render(
+        request, "reports/_build_status.html", {"audit": build.audit, **_build_context(request, build)}
+    )
+
+
+@board_reader_required
+@require_safe
+def build_preview(request, build_pk):
+    """A finished draft, inline in the browser: Business Manager and the audit's panel only."""
+    build = get_object_or_404(selectors.build_list_for_user(user=request.user), pk=build_pk)
+    if build.status != ReportBuild.Status.DONE or not build.pdf:
+        raise Http404("This draft has not finished building.")
+    access_record(request=request, what="report_draft", obj=build, audit=build.audit)
+    response = HttpResponse(bytes(build.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="audit-{build.audit_id}-draft-{build.pk}.pdf"'
+    return response
+
+
+@business_manager_required
+@require_POST
+def build_publish(request, build_pk):
+    build = get_object_or_404(ReportBuild.objects.defer("pdf"), pk=build_pk)
+    try:
+        version = services.report_publish(build=build, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Published as version {version.number}.")
+    return redirect(reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id}) + "#draft")
+
+
+@business_manager_required
+def hit_override(request, hit_pk):
+    hit = get_object_or_404(
+        selectors.hit_list_for_user(user=request.user).select_related("build__audit"), pk=hit_pk
+    )
+    if not hit.can_override:
+        raise Http404("Only a pattern hit that has not been overridden can be overridden.")
+    form = LeakHitOverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.leak_hit_override(hit=hit, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error("reason" if hasattr(exc, "error_dict") else None, exc.messages)
+        else:
+            messages.success(request, "Override recorded.")
+            return redirect(
+                reverse("reports:report_detail", kwargs={"audit_pk": hit.build.audit_id}) + "#draft"
+            )
+    return render(request, "reports/hit_override.html", {"form": form, "hit": hit, "audit": hit.build.audit})
+
+
+@board_reader_required
+@require_safe
+def version_download(request, version_pk):
+    """A published version, exactly as published (its checksum is verified before it is sent)."""
+    version = get_object_or_404(selectors.version_list_for_user(user=request.user).defer(None), pk=version_pk)
+    pdf = bytes(version.pdf)
+    if not version.checksum_matches():
+        raise RuntimeError(f"Report version {version.pk} does not match its checksum.")
+    access_record(
+        request=request,
+        what="report_version",
+        obj=version,
+        audit=version.audit,
+        action=AccessLogEntry.Action.DOWNLOAD,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{version.filename}"'
+    response["ETag"] = f'"{version.sha256}"'
+    return response
