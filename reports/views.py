@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.models import AccessLogEntry
@@ -16,32 +16,17 @@ from .forms import LeakHitOverrideForm, ReportFramingForm
 from .models import AuditReport, ReportBuild
 
 
-def _first_url(candidates, fallback):
-    """The first of several URL names that exists (other apps' edit pages), else the fallback."""
-    for name, kwargs, anchor in candidates:
-        try:
-            return reverse(name, kwargs=kwargs) + anchor
-        except NoReverseMatch:
-            continue
-    return fallback
-
-
 def hit_fix_url(hit, audit_pk):
     """Where the Business Manager goes to change the text a hit was found in."""
     audit_url = reverse("cases:audit_detail", kwargs={"audit_pk": audit_pk})
     if hit.object_type == "learning_point":
-        case_url = reverse("cases:case_detail", kwargs={"case_pk": hit.case_id}) + "#learning-points"
-        return _first_url(
-            [("reviews:learning_point_edit", {"learning_point_pk": hit.object_id}, "")], case_url
+        return reverse(
+            "reviews:learning_point_edit", kwargs={"case_pk": hit.case_id, "point_pk": hit.object_id}
         )
     if hit.object_type == "assurance":
-        case_url = reverse("cases:case_detail", kwargs={"case_pk": hit.case_id}) + "#assurance"
-        return _first_url([("reviews:assurance_edit", {"case_pk": hit.case_id}, "")], case_url)
+        return reverse("reviews:assurance_edit", kwargs={"case_pk": hit.case_id})
     if hit.object_type == "recommendation":
-        return _first_url(
-            [("recommendations:recommendation_edit", {"recommendation_pk": hit.object_id}, "")],
-            audit_url + "#recommendations",
-        )
+        return reverse("recommendations:recommendation_edit", kwargs={"recommendation_pk": hit.object_id})
     if hit.object_type == "framing":
         return reverse("reports:framing_edit", kwargs={"audit_pk": audit_pk})
     if hit.object_type == "audit":

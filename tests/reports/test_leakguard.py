@@ -143,7 +143,8 @@ def test_a_hit_in_a_learning_point_blocks_publication_with_its_location(
     html = page.content.decode()
     assert "Blocks publication" in html and "Case Three" in html and "Learning point ii" in html
     assert escape(hit.matched) in html
-    assert reverse("cases:case_detail", kwargs={"case_pk": seeded.cases[3].pk}) in html
+    fix = reverse("reviews:learning_point_edit", kwargs={"case_pk": seeded.cases[3].pk, "point_pk": lp.pk})
+    assert f'href="{fix}"' in html
     assert "Publish this draft" not in html
 
 
