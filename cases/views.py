@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +11,7 @@ from accounts.permissions import agency_contributor_required, business_manager_r
 
 from . import selectors, services
 from .forms import AuditForm, CaseForm, IdentifyingTermForm, PanelMembershipForm
-from .models import Audit, Case, PanelMembership
+from .models import AgencyReturn, Audit, Case, PanelMembership
 
 
 def _form_errors_from(exc, form):
@@ -197,11 +198,18 @@ def term_remove(request, case_pk, term_pk):
     return redirect(reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register")
 
 
+PORTAL_PAGE_SIZE = 25
+
+
 @agency_contributor_required
 @require_safe
 def portal(request):
     """The agency portal: this agency's requests, by case pseudonym, with due dates."""
-    returns = list(selectors.return_list_for_user(user=request.user).order_by("due_date", "case__pseudonym"))
-    to_do = [r for r in returns if r.is_editable_by_agency]
-    done = [r for r in returns if not r.is_editable_by_agency]
+    returns = selectors.return_list_for_user(user=request.user)
+    to_do = returns.filter(status__in=AgencyReturn.OPEN_STATUSES).order_by("due_date", "case__pseudonym")
+    # Years of submitted returns pile up: newest first, a page at a time.
+    done = Paginator(
+        returns.exclude(status__in=AgencyReturn.OPEN_STATUSES).order_by("-submitted_at", "-pk"),
+        PORTAL_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     return render(request, "cases/portal.html", {"to_do": to_do, "done": done, "agency": request.user.agency})

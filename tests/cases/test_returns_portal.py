@@ -40,7 +40,7 @@ def test_portal_lists_only_the_contributors_own_agency_returns(cast, client):
     AgencyReturnFactory(case=case2, agency=cast.other_agency)
     login(client, cast.contributor)
     response = client.get(reverse("cases:portal"))
-    listed = response.context["to_do"] + response.context["done"]
+    listed = list(response.context["to_do"]) + list(response.context["done"].object_list)
     assert [r.pk for r in listed] == [cast.agency_return.pk]
     assert _url("return_edit", cast.agency_return) in response.content.decode()
 
@@ -285,7 +285,8 @@ def test_portal_and_detail_query_counts_do_not_grow(cast, client, django_assert_
     for n in range(2, 12):
         AgencyReturnFactory(case=CaseFactory(audit=cast.audit, number=n), agency=cast.agency)
     ChronologyEntryFactory.create_batch(60, agency_return=cast.agency_return)
-    with django_assert_max_num_queries(8):
+    # Two lists (to complete; a page of submitted, with its count): one more query than before paging.
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("cases:portal")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(_url("return_detail", cast.agency_return)).status_code == 200
@@ -299,3 +300,30 @@ def test_overdue_shows_in_the_portal(cast, client):
     )
     login(client, cast.contributor)
     assert "Overdue" in client.get(reverse("cases:portal")).content.decode()
+
+
+def test_portal_pages_submitted_returns_newest_first(client, cast):
+    """Years of submitted returns do not make the portal grow: 25 a page, open ones always shown."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import AgencyReturn
+    from tests.factories import AgencyReturnFactory, CaseFactory
+
+    start = timezone.now() - datetime.timedelta(days=400)
+    for n in range(2, 32):
+        AgencyReturnFactory(
+            case=CaseFactory(audit=cast.audit, number=n),
+            agency=cast.agency,
+            requested_by=cast.bm,
+            status=AgencyReturn.Status.ACCEPTED,
+            submitted_at=start + datetime.timedelta(days=n),
+        )
+    login(client, cast.contributor)
+    first = client.get(reverse("cases:portal")).content.decode()
+    assert "Page 1 of 2" in first
+    assert "Case Thirty-One" in first and "Case Two<" not in first
+    assert "Case One" in first  # the open return is listed under "To complete" on every page
+    second = client.get(reverse("cases:portal") + "?page=2").content.decode()
+    assert "Case Two<" in second and "Case Thirty-One" not in second
