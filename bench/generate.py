@@ -381,11 +381,14 @@ def generate(shape=None, *, seed=2016, log=print):
             ],
             entry_rows(),
         )
-        largest_return = max(
-            (r for r in returns if r.case_id == largest_case.pk), key=lambda r: entry_counts[r.pk]
+        # The return pages are measured as a contributor, so each return is one of that contributor's.
+        busiest_id, quietest_id = world.contributor_busiest.agency_id, world.contributor_quietest.agency_id
+        world.largest_return = max(
+            (r for r in returns if r.agency_id == busiest_id), key=lambda r: entry_counts[r.pk]
         )
-        world.largest_return = largest_return
-        world.smallest_return = min(returns, key=lambda r: entry_counts[r.pk])
+        world.smallest_return = min(
+            (r for r in returns if r.agency_id == quietest_id), key=lambda r: entry_counts[r.pk]
+        )
         log(f"  {entries:,} chronology entries (COPY): {time.perf_counter() - started:.1f} s")
 
         terms = [
@@ -603,8 +606,8 @@ def world_from_database():
     world.largest_case = cases.order_by("-n").first()
     world.smallest_case = cases.filter(audit=world.smallest_audit).order_by("n").first()
     returns = AgencyReturn.objects.annotate(n=Count("entries"))
-    world.largest_return = returns.order_by("-n").first()
-    world.smallest_return = returns.order_by("n").first()
+    world.largest_return = returns.filter(agency_id=busiest).order_by("-n").first()
+    world.smallest_return = returns.filter(agency_id=quietest).order_by("n").first()
     world.counts = {
         "agencies": Agency.objects.count(),
         "users": User.objects.count(),

@@ -169,6 +169,7 @@ def _p90(samples):
 
 
 def logged_in_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
+    """A client logged in as after password and second factor (as the test suite logs in)."""
+    from tests.helpers import login
+
+    return login(Client(), user)

@@ -10,7 +10,7 @@ urlpatterns = [
     path("tracker/export.csv", views.tracker_export_csv, name="tracker_export_csv"),
     path("tracker/export.xlsx", views.tracker_export_xlsx, name="tracker_export_xlsx"),
     path("board-meetings/", views.meeting_list, name="meeting_list"),
-    path("board-meetings/<int:meeting_pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("board-meetings/<int:board_meeting_pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path(
         "audits/<int:audit_pk>/recommendations/new/",
         views.recommendation_create,

@@ -140,8 +140,8 @@ def meeting_list(request):
 
 
 @business_manager_required
-def meeting_edit(request, meeting_pk):
-    meeting = get_object_or_404(BoardMeeting, pk=meeting_pk)
+def meeting_edit(request, board_meeting_pk):
+    meeting = get_object_or_404(BoardMeeting, pk=board_meeting_pk)
     form = BoardMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -57,7 +57,7 @@ def extend_cast(cast):
 
 
 KWARGS = {
-    "meeting_pk": lambda cast: cast.board_meeting.pk,
+    "board_meeting_pk": lambda cast: cast.board_meeting.pk,
     "recommendation_pk": lambda cast: cast.recommendation.pk,
     "evidence_pk": lambda cast: cast.evidence.pk,
 }

@@ -219,7 +219,7 @@ def test_moving_a_board_meeting_moves_its_recommendations_and_tells_the_business
         audit=cast.audit, position=1, deadline_date=None, deadline_meeting=meeting, owners=[cast.agency]
     )
     login(client, cast.bm)
-    url = reverse("recommendations:meeting_edit", kwargs={"meeting_pk": meeting.pk})
+    url = reverse("recommendations:meeting_edit", kwargs={"board_meeting_pk": meeting.pk})
     assert 'value="2027-01-31"' in client.get(url).content.decode()
     response = client.post(url, {"date": "2027-02-07", "title": "January Board meeting"}, follow=True)
     assert "Recommendations due at it follow its date." in response.content.decode()
