@@ -21,7 +21,10 @@ RULES = {
     "recommendations:tracker_export_csv": Rule(get=TRACKER),
     "recommendations:tracker_export_xlsx": Rule(get=TRACKER),
     "recommendations:meeting_list": Rule(get={"bm"}),
-    "recommendations:meeting_edit": Rule(get={"bm"}),
+    # meeting_pk is also the reviews' meeting: name the Board meeting here.
+    "recommendations:meeting_edit": Rule(
+        get={"bm"}, kwargs={"meeting_pk": lambda cast: cast.board_meeting.pk}
+    ),
     "recommendations:recommendation_create": Rule(get={"bm"}),
     "recommendations:recommendation_detail": Rule(get=READERS),
     "recommendations:recommendation_edit": Rule(get={"bm"}),
