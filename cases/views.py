@@ -93,6 +93,7 @@ def panel_add(request, audit_pk):
         messages.success(request, "Panel member added.")
         return redirect("cases:audit_detail", audit_pk=audit.pk)
     cases = audit.cases.annotate(return_count=Count("returns")).prefetch_related("agencies")
+    access_record(request=request, what="audit", obj=audit, audit=audit)
     return render(
         request,
         "cases/audit_detail.html",
@@ -156,6 +157,7 @@ def case_detail(request, case_pk):
 @business_manager_required
 def case_edit(request, case_pk):
     case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
+    access_record(request=request, what="case", obj=case, case=case)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -178,6 +180,7 @@ def term_add(request, case_pk):
         services.identifying_term_add(case=case, actor=request.user, **form.cleaned_data)
         messages.success(request, "Term added to the register.")
         return redirect(reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register")
+    access_record(request=request, what="identifying_terms", obj=case, case=case)
     context = {
         "case": case,
         "audit": case.audit,

@@ -1,7 +1,8 @@
 """Retention: what an audit closed for longer than its retention period loses, and the purge itself.
 
 Per category (settings.RETENTION): the identifying-terms register, the agency returns with their
-chronologies (and anything that cascades from them), and uploaded evidence. The audit, its cases,
+chronologies (and anything that cascades from them), and uploaded evidence (including the files
+attached to responses to recommendations, not the responses). The audit, its cases,
 findings, the published report and the recommendation tracker stay. A legal hold stops everything.
 The change history of a purged record goes with it (keeping it would keep the data); a PurgeRecord
 says what went, under which rule and why.
@@ -24,8 +25,12 @@ from .models import EVENT_MODELS, LegalHold, PurgeRecord
 
 log = logging.getLogger("pscb_audit.security")
 
-# Apps whose file-holding records count as evidence. Reports and recommendations are never purged.
+# Apps whose file-holding records count as evidence (found by their path to the audit).
 EVIDENCE_APPS = ("cases", "reviews")
+# Evidence in the apps that are otherwise kept. The files agencies attach to their responses to a
+# recommendation are evidence (they may hold anything about the case); the recommendation, the
+# responses' text and their history (the tracker) and the published report stay.
+EVIDENCE_MODELS = {"recommendations.EvidenceFile": "response__recommendation__audit"}
 _AUDIT_PATHS = ("audit", "case__audit", "agency_return__case__audit", "meeting__case__audit")
 
 
@@ -72,6 +77,8 @@ def evidence_querysets(audit):
             path = _audit_path(model)
             if path:
                 yield model.objects.filter(**{path: audit})
+    for label, path in EVIDENCE_MODELS.items():
+        yield apps.get_model(label).objects.filter(**{path: audit})
 
 
 def category_querysets(category, audit):

@@ -304,6 +304,7 @@ def recommendation_comment(request, recommendation_pk):
             reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
             + "#comments-h"
         )
+    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/recommendation_detail.html",
@@ -333,6 +334,7 @@ def recommendation_decide(request, recommendation_pk):
             )
             return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
     recommendation.refresh_from_db()
+    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/recommendation_detail.html",
@@ -360,6 +362,7 @@ def recommendation_respond(request, recommendation_pk):
                 "Final response sent." if form.cleaned_data["is_final"] else "Progress update posted.",
             )
             return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
+    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/response_form.html",

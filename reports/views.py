@@ -107,6 +107,8 @@ def _build_for_reader(request, build_pk):
 def build_status(request, build_pk):
     """The draft's progress, polled by htmx every two seconds until the build has finished."""
     build = _build_for_reader(request, build_pk)
+    if build.is_finished:  # the finished partial shows the leak guard's hits (polling has stopped)
+        access_record(request=request, what="report_leak_hits", obj=build, audit=build.audit)
     return render(
         request, "reports/_build_status.html", {"audit": build.audit, **_build_context(request, build)}
     )
@@ -119,7 +121,13 @@ def build_preview(request, build_pk):
     build = get_object_or_404(selectors.build_list_for_user(user=request.user), pk=build_pk)
     if build.status != ReportBuild.Status.DONE or not build.pdf:
         raise Http404("This draft has not finished building.")
-    access_record(request=request, what="report_draft", obj=build, audit=build.audit)
+    access_record(
+        request=request,
+        what="report_draft",
+        obj=build,
+        audit=build.audit,
+        action=AccessLogEntry.Action.DOWNLOAD,
+    )
     response = HttpResponse(bytes(build.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="audit-{build.audit_id}-draft-{build.pk}.pdf"'
     return response
@@ -146,6 +154,7 @@ def hit_override(request, hit_pk):
     )
     if not hit.can_override:
         raise Http404("Only a pattern hit that has not been overridden can be overridden.")
+    access_record(request=request, what="leak_hit", obj=hit, case=hit.case, audit=hit.build.audit)
     form = LeakHitOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

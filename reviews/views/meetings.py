@@ -85,6 +85,7 @@ def meeting_create(request, case_pk):
 def meeting_edit(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
     case = meeting.case
+    access_record(request=request, what="meeting", obj=meeting, case=case)
     form = MeetingForm(request.POST or None, instance=meeting, case=case)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -136,6 +137,7 @@ def invitation_add(request, meeting_pk):
                 request, f"{form.cleaned_data['name']} added. Send the invitations when the list is ready."
             )
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
+    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
     return render(
         request,
         "reviews/meeting_detail.html",
@@ -179,6 +181,7 @@ def attendance_record(request, meeting_pk):
             messages.success(request, "Attendance recorded; the meeting is marked held.")
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
     meeting = _meeting_for_reader(request, meeting_pk)
+    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
     return render(
         request,
         "reviews/meeting_detail.html",

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accesslog.services import access_record
+
 from .. import selectors, services
 from ..forms import RespondForm
 from ..invitations import TokenExpired, TokenInvalid, invitation_pk_from_token
@@ -51,6 +53,7 @@ def invitation_respond(request, token):
             status=404,
         )
     meeting = invitation.meeting
+    access_record(request=request, what="invitation", obj=invitation, case=meeting.case)
     context = {"invitation": invitation, "meeting": meeting, "case": meeting.case}
     answered = invitation.response != invitation.Response.PENDING
     closed = meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED

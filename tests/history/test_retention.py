@@ -137,3 +137,111 @@ def test_the_history_of_purged_records_goes_with_them(cast, old_audit):
     assert IdentifyingTermEvent.objects.filter(pgh_obj_id=term_pk).exists()
     call_command("purge_retained")
     assert not IdentifyingTermEvent.objects.filter(pgh_obj_id=term_pk).exists()
+
+
+# --- Evidence attached to responses to recommendations -----------------------------------------
+
+
+@pytest.fixture
+def evidenced_audit(cast):
+    """A closed audit with a published report and a recommendation whose owner agency answered with
+    an evidence file."""
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from recommendations.services import response_post
+    from reports.models import ReportBuild, ReportVersion
+
+    recommendation = RecommendationFactory(audit=cast.audit, created_by=cast.bm, owners=[cast.agency])
+    response = response_post(
+        recommendation=recommendation,
+        actor=cast.contributor,
+        text="Guidance issued to every locality team.",
+        files=[SimpleUploadedFile("minutes.txt", b"Fictional minutes naming the child.\n", "text/plain")],
+    )
+    pdf = b"%PDF-1.4 published report"
+    build = ReportBuild.objects.create(
+        audit=cast.audit,
+        status=ReportBuild.Status.DONE,
+        progress=100,
+        build_date=cast.audit.period_end,
+        requested_by=cast.bm,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    version = ReportVersion.objects.create(
+        audit=cast.audit,
+        number=1,
+        build=build,
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        build_date=build.build_date,
+        published_by=cast.bm,
+    )
+    close(cast.audit, days_ago=800)
+    return {
+        "recommendation": recommendation,
+        "response": response,
+        "evidence": response.evidence.get(),
+        "version": version,
+    }
+
+
+def test_dry_run_lists_evidence_files_and_deletes_nothing(cast, evidenced_audit, capsys):
+    from django.core.files.storage import default_storage
+
+    from recommendations.models import EvidenceFile
+
+    name = evidenced_audit["evidence"].file.name
+    call_command("purge_retained", "--dry-run")
+    out = capsys.readouterr().out
+    assert f"Would purge evidence of audit {cast.audit.pk}" in out
+    assert "1 recommendations.EvidenceFile; 1 file(s)" in out
+    assert EvidenceFile.objects.filter(pk=evidenced_audit["evidence"].pk).exists()
+    assert default_storage.exists(name)
+    assert not PurgeRecord.objects.filter(category="evidence").exists()
+
+
+def test_purge_removes_evidence_files_from_storage_and_keeps_the_tracker_and_report(
+    client, cast, evidenced_audit, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+    from django.urls import reverse
+
+    from recommendations.models import EvidenceFile, RecommendationResponse
+    from reports.models import ReportVersion
+    from tests.helpers import login
+
+    name = evidenced_audit["evidence"].file.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_retained")
+    assert not EvidenceFile.objects.filter(response__recommendation__audit=cast.audit).exists()
+    assert not default_storage.exists(name)
+    # The tracker (recommendation, the response's text) and the published report stay.
+    response = RecommendationResponse.objects.get(pk=evidenced_audit["response"].pk)
+    assert response.text == "Guidance issued to every locality team."
+    assert Recommendation.objects.filter(pk=evidenced_audit["recommendation"].pk).exists()
+    version = ReportVersion.objects.get(pk=evidenced_audit["version"].pk)
+    assert version.checksum_matches()
+    record = PurgeRecord.objects.get(audit=cast.audit, category="evidence")
+    assert record.counts == {"recommendations.EvidenceFile": 1} and record.files_removed == 1
+    assert record.reason == "Evidence reason"
+    # The recommendation page still shows the response, without the purged file.
+    login(client, cast.bm)
+    url = reverse(
+        "recommendations:recommendation_detail", kwargs={"recommendation_pk": response.recommendation_id}
+    )
+    html = client.get(url).content.decode()
+    assert "Guidance issued to every locality team." in html and "minutes.txt" not in html
+
+
+def test_a_legal_hold_keeps_evidence_files(cast, evidenced_audit, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    LegalHold.objects.create(audit=cast.audit, reason="Inquiry", placed_by=cast.bm)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_retained")
+    assert default_storage.exists(evidenced_audit["evidence"].file.name)
