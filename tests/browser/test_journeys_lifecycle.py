@@ -7,9 +7,17 @@ import re
 
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from cases.models import AgencyReturn, Case
-from tests.factories import PASSWORD, CaseFactory, ChronologyEntryFactory
+from tests.factories import (
+    PASSWORD,
+    CaseAssuranceFactory,
+    CaseFactory,
+    ChronologyEntryFactory,
+    LearningPointFactory,
+    RecommendationFactory,
+)
 
 from .journey import browser_login
 
@@ -25,7 +33,9 @@ def log_in_as(page, live_server, user):
     browser_login(page, live_server, user.email, PASSWORD)
 
 
-def test_returns_are_requested_completed_with_an_import_and_accepted(page, journey, live_server, cast, tmp_path):
+def test_returns_are_requested_completed_with_an_import_and_accepted(
+    page, journey, live_server, cast, tmp_path
+):
     case_two = CaseFactory(audit=cast.audit, number=2, method=Case.Method.PAPER)
     agency = cast.agency.name
 
@@ -92,7 +102,9 @@ def test_returns_are_requested_completed_with_an_import_and_accepted(page, journ
     assert AgencyReturn.objects.get(case=case_two).status == AgencyReturn.Status.ACCEPTED
 
 
-def test_panel_member_reviews_a_case_and_records_a_note_and_a_learning_point(page, journey, live_server, cast):
+def test_panel_member_reviews_a_case_and_records_a_note_and_a_learning_point(
+    page, journey, live_server, cast
+):
     ChronologyEntryFactory(
         agency_return=cast.agency_return, what_happened="School nurse shared concern about weight loss"
     )
@@ -116,7 +128,61 @@ def test_panel_member_reviews_a_case_and_records_a_note_and_a_learning_point(pag
 
     page.goto(f"{live_server.url}/cases/{cast.case.pk}/findings/")
     page.get_by_label("Kind").select_option(label="Good practice")
-    page.get_by_role("textbox", name=re.compile(r"^Learning point")).fill("Health and social care shared information promptly.")
+    page.get_by_role("textbox", name=re.compile(r"^Learning point")).fill(
+        "Health and social care shared information promptly."
+    )
     page.get_by_role("button", name="Add learning point").click()
     expect(page.locator("main")).to_contain_text("Health and social care shared information promptly.")
     journey.step("adds a learning point on the findings page")
+
+
+def test_report_is_built_published_and_downloaded_by_the_board(page, journey, live_server, cast):
+    LearningPointFactory(
+        case=cast.case, position=1, text="Agencies shared information promptly at the strategy discussion."
+    )
+    CaseAssuranceFactory(case=cast.case, statement="The panel found the child was safeguarded.")
+    RecommendationFactory(
+        audit=cast.audit,
+        position=1,
+        text="Partner agencies should review how early help referrals are recorded.",
+        owners=[cast.agency],
+    )
+
+    # The Business Manager builds a draft; the build runs (inline in tests) and the page polls until ready.
+    log_in_as(page, live_server, cast.bm)
+    page.goto(f"{live_server.url}/audits/{cast.audit.pk}/")
+    page.get_by_role("link", name="Open the report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("The anonymised report")
+    journey.step("Business Manager opens the report page")
+
+    page.get_by_role("button", name="Build a draft PDF").click()
+    status = page.locator("#build-status")
+    built = status.get_by_text(re.compile(r"^Built: \d+ pages"))
+    if not built.is_visible():  # still running: htmx polls every 2 s; without JS the link reloads
+        page.reload()
+    expect(built).to_be_visible(timeout=30_000)
+    expect(status.get_by_role("link", name="Preview the draft (PDF)")).to_be_visible()
+    expect(status).to_contain_text("No identifying details found.")
+    journey.step("the draft is built and the leak guard finds nothing")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    status.get_by_role("button", name="Publish this draft").click()
+    expect(page.locator("#build-status")).to_contain_text("Published as version 1.")
+    journey.step("publishes the draft as version 1")
+
+    # A Board member downloads it from Board home.
+    log_in_as(page, live_server, cast.board)
+    published = page.locator("section", has=page.get_by_role("heading", name="Published audit reports"))
+    link = published.get_by_role(
+        "link", name=re.compile(rf"Download {re.escape(cast.audit.title)}, version 1")
+    )
+    expect(link).to_be_visible()
+    journey.step("Board member finds the published report on Board home")
+
+    with page.expect_download() as download_info:
+        link.click()
+    text = "\n".join(p.extract_text() for p in PdfReader(download_info.value.path()).pages)
+    flat = " ".join(text.split())
+    assert cast.audit.title in flat
+    assert "Agencies shared information promptly at the strategy discussion." in flat
+    assert cast.term.value not in flat
