@@ -14,6 +14,7 @@ page logged a JavaScript error or a Content-Security-Policy violation.
 """
 
 import json
+import shutil
 from pathlib import Path
 
 AXE_PATH = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -131,6 +132,7 @@ class Journey:
             self.shots.append((f"{name} (no screenshot: {exc})", b""))
 
     def save_screenshots(self, folder):
+        shutil.rmtree(folder, ignore_errors=True)  # only this run's steps, not an earlier failure's
         folder.mkdir(parents=True, exist_ok=True)
         self._screenshot("at failure")
         for number, (name, png) in enumerate(self.shots, start=1):

@@ -14,6 +14,11 @@ from tests.factories import PASSWORD
 from .journey import browser_login
 
 
+def cases_section(page):
+    """The audit page's "Cases" section (the returns matrix and panel review also link the cases)."""
+    return page.locator("section", has=page.get_by_role("heading", name="Cases", exact=True))
+
+
 def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, journey, live_server, cast):
     browser_login(page, live_server, cast.bm.email, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Audits")
@@ -21,7 +26,7 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
 
     page.get_by_role("link", name="Audit under test").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit under test")
-    expect(page.get_by_role("link", name="Case One")).to_be_visible()
+    expect(cases_section(page).get_by_role("link", name="Case One")).to_be_visible()
     journey.step("opens the audit and sees Case One")
 
     page.get_by_role("link", name="Add a case").click()
@@ -61,7 +66,7 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
     panel.get_by_role("button", name="Add to panel").click()
     expect(page.get_by_role("status")).to_have_text("Panel member added.")
     expect(panel.get_by_text(f"Designated Nurse — {cast.panel_other.full_name}")).to_be_visible()
-    expect(page.get_by_role("link", name="Case Two")).to_be_visible()
+    expect(cases_section(page).get_by_role("link", name="Case Two")).to_be_visible()
     journey.step("adds a panel member and sees both cases in the audit")
 
 
@@ -99,7 +104,7 @@ def test_panel_member_reads_the_case_and_its_register(page, journey, live_server
     expect(page.get_by_role("link", name="Add a case")).to_have_count(0)
     journey.step("opens the audit, without the Business Manager's buttons")
 
-    page.get_by_role("link", name="Case One").click()
+    cases_section(page).get_by_role("link", name="Case One").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Case One")
     register = page.locator("#register")
     expect(register.get_by_role("cell", name="Zephyrine Quillfeather")).to_be_visible()
@@ -121,7 +126,7 @@ def test_contributor_lands_on_our_returns(page, journey, live_server, cast):
     expect(page).to_have_url(re.compile(r"/portal/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Returns requested from {cast.agency.name}")
     expect(page.get_by_role("link", name="Our returns")).to_be_visible()
-    expect(page.get_by_role("cell", name="Case One")).to_be_visible()
+    expect(page.get_by_role("cell", name="Case One", exact=True)).to_be_visible()
     journey.step("agency contributor lands on Our returns")
 
     response = page.goto(f"{live_server.url}/cases/{cast.case.pk}/")

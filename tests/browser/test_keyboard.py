@@ -1,8 +1,11 @@
 """Keyboard-only use: a person who cannot use a mouse completes the forms with Tab, arrows, Space and Enter.
 
 Nothing here clicks or fills: focus moves with Tab, choices are made with the arrow keys and Space,
-forms are submitted with Enter. Extend with the return form when it lands (issue 4).
+forms are submitted with Enter, including an agency return with a chronology row.
 """
+
+import datetime
+import re
 
 from playwright.sync_api import expect
 
@@ -84,3 +87,45 @@ def test_keyboard_user_adds_a_register_term_and_is_told_of_a_duplicate(page, jou
     expect(register.get_by_text("This term is already in the register.")).to_be_visible()
     expect(register.get_by_label("Term")).to_have_value(cast.term.value)
     journey.step("a duplicate term is refused with the message next to the field, the text kept")
+
+
+def test_contributor_adds_a_chronology_row_and_saves_the_draft_with_the_keyboard_only(
+    page, journey, live_server, cast
+):
+    browser_login(page, live_server, cast.contributor.email, PASSWORD)
+    press_tab_until(page, page.get_by_role("link", name="Start the return for Case One"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{cast.agency.name} — Case One")
+    journey.step("opens the return from Our returns by keyboard")
+
+    press_tab_until(page, page.get_by_role("button", name="Add row"))
+    page.keyboard.press("Enter")
+    expect(page.locator("fieldset#row-1")).to_be_visible()
+    journey.step("adds an empty chronology row by keyboard")
+
+    press_tab_until(
+        page, page.locator("fieldset#row-1").get_by_role("textbox", name=re.compile(r"^Date\W*$"))
+    )
+    page.keyboard.type("14/03/2026")
+    page.keyboard.press("Tab")
+    assert focused_text(page).startswith("Date precision")
+    page.keyboard.press("Tab")
+    assert focused_text(page).startswith("Time")
+    page.keyboard.type("09:30")
+    page.keyboard.press("Tab")
+    assert focused_text(page).startswith("Who was involved")
+    page.keyboard.type("Health visitor")
+    page.keyboard.press("Tab")
+    assert focused_text(page).startswith("What happened")
+    page.keyboard.type("Home visit; concerns about home conditions shared with social care.")
+    press_tab_until(page, page.get_by_role("button", name="Save draft").last)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_have_text("Draft saved.")
+    expect(page.get_by_label("What happened")).to_have_value(
+        "Home visit; concerns about home conditions shared with social care."
+    )
+    journey.step("the row is saved with the draft")
+    entry = cast.agency_return.entries.get()
+    assert entry.date == datetime.date(2026, 3, 14)
+    assert entry.who_involved == "Health visitor"
