@@ -8,19 +8,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, business_manager_required, case_reader_required
+from pscb_audit.forms import add_service_errors
 
 from . import selectors, services
 from .forms import AuditForm, CaseForm, IdentifyingTermForm, PanelMembershipForm
 from .models import AgencyReturn, Audit, Case, PanelMembership
-
-
-def _form_errors_from(exc, form):
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @case_reader_required
@@ -37,7 +29,7 @@ def audit_create(request):
         try:
             audit = services.audit_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Audit opened.")
             return redirect("cases:audit_detail", audit_pk=audit.pk)
@@ -76,7 +68,7 @@ def audit_edit(request, audit_pk):
         try:
             services.audit_update(audit=audit, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Audit saved.")
             return redirect("cases:audit_detail", audit_pk=audit.pk)

@@ -14,6 +14,7 @@ from accounts.permissions import (
     return_worker_required,
     role_required,
 )
+from pscb_audit.forms import add_service_errors
 
 from . import selectors, services
 from .chronology import (
@@ -41,14 +42,6 @@ ROWS_PREFIX = "entries"
 ROW_FIELDS = list(ChronologyEntryForm.base_fields)
 
 
-def _service_errors_to(form, exc):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 # --- Requests ---------------------------------------------------------------------------------
 
 
@@ -64,7 +57,7 @@ def return_request(request, case_pk):
         try:
             created = services.return_request(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _service_errors_to(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -233,7 +226,7 @@ def return_edit(request, return_pk):
     except services.StaleReturnError as exc:
         return _render_edit(request, agency_return, form, formset, status=409, stale=exc.current)
     except ValidationError as exc:
-        _service_errors_to(form, exc)
+        add_service_errors(form, exc)
         messages.error(request, "Not submitted, and nothing was saved: complete the fields marked below.")
         return _render_edit(request, agency_return, form, formset, status=400)
     if action == "submit":
@@ -344,7 +337,7 @@ def return_send_back(request, return_pk):
         try:
             services.return_send_back(agency_return=agency_return, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _service_errors_to(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Return sent back to {agency_return.agency.name} with your comment.")
             return redirect("cases:return_detail", return_pk=agency_return.pk)

@@ -11,6 +11,7 @@ from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, board_reader_required, business_manager_required
 from cases.models import Audit
+from pscb_audit.forms import add_service_errors
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
@@ -19,16 +20,6 @@ from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationFo
 from .models import BoardMeeting, RecommendationEvent
 from .permissions import recommendation_commenter_required, recommendation_reader_required
 from .tracker import rag_state
-
-
-def _form_errors_from(exc, form):
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
 
 # --- Board home and tracker ------------------------------------------------------------------
 
@@ -127,7 +118,7 @@ def meeting_list(request):
         try:
             services.board_meeting_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Board meeting added.")
             return redirect("recommendations:meeting_list")
@@ -150,7 +141,7 @@ def meeting_edit(request, board_meeting_pk):
                 meeting=meeting, actor=request.user, date=data["date"], title=data["title"]
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Board meeting saved. Recommendations due at it follow its date.")
             return redirect("recommendations:meeting_list")
@@ -174,7 +165,7 @@ def recommendation_create(request, audit_pk):
                 audit=audit, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Recommendation ({recommendation.letter}) drafted.")
             return redirect(
@@ -202,7 +193,7 @@ def recommendation_edit(request, recommendation_pk):
                 recommendation=recommendation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Recommendation ({recommendation.letter}) saved.")
             return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
@@ -327,7 +318,7 @@ def recommendation_decide(request, recommendation_pk):
                 recommendation=recommendation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Recommendation ({recommendation.letter}): {recommendation.get_status_display()}."
@@ -355,7 +346,7 @@ def recommendation_respond(request, recommendation_pk):
         try:
             services.response_post(recommendation=recommendation, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

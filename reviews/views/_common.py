@@ -9,15 +9,6 @@ def case_for_reader(request, case_pk):
     return get_object_or_404(case_list_for_user(user=request.user), pk=case_pk)
 
 
-def form_errors_from(exc, form):
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def or_404(obj):
     if obj is None:
         raise Http404

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, case_reader_required
+from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import ActionResponseForm, AgencyActionForm, AssuranceForm, LearningPointForm
 from ..models import AgencyAction, CaseAssurance, LearningPoint
 from ..permissions import action_reader_required
-from ._common import case_for_reader, form_errors_from
+from ._common import case_for_reader
 
 
 def _findings_url(case, anchor=""):
@@ -179,7 +180,7 @@ def action_respond(request, action_pk):
         try:
             services.agency_action_respond(action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Your response has been recorded. The audit group will review it.")
             return redirect("reviews:action_list")

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required, case_reader_required
+from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import AttendanceForm, InvitationForm, MeetingForm
-from ._common import case_for_reader, form_errors_from, or_404
+from ._common import case_for_reader, or_404
 
 
 def _lead_warning(request, meeting):
@@ -62,7 +63,7 @@ def meeting_create(request, case_pk):
         try:
             meeting = services.meeting_schedule(case=case, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Meeting scheduled.")
             _lead_warning(request, meeting)
@@ -94,7 +95,7 @@ def meeting_edit(request, meeting_pk):
                 meeting=meeting, actor=request.user, panel_attending=data.pop("panel_attending"), **data
             )
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Meeting saved.")
             _lead_warning(request, meeting)
@@ -131,7 +132,7 @@ def invitation_add(request, meeting_pk):
         try:
             services.invitation_add(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, f"{form.cleaned_data['name']} added. Send the invitations when the list is ready."

@@ -10,12 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accesslog.services import access_record
+from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import RespondForm
 from ..invitations import TokenExpired, TokenInvalid, invitation_pk_from_token
 from ..models import ReflectivePracticeMeeting
-from ._common import form_errors_from
 
 
 def _problem(request, *, title, message, status):
@@ -73,7 +73,7 @@ def invitation_respond(request, token):
         except services.InvitationAlreadyAnswered as exc:
             invitation = exc.args[0]
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
             return render(request, "reviews/invitation_respond.html", {**context, "form": form}, status=400)
         return render(
             request,

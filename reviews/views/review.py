@@ -14,11 +14,12 @@ from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required, case_reader_required
 from cases.timeline import case_timeline
+from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import CirculateForm, NoteForm
 from ..pack import case_pack_pdf as render_case_pack
-from ._common import case_for_reader, form_errors_from, or_404
+from ._common import case_for_reader, or_404
 
 
 def _review_context(request, case, note_form=None):
@@ -53,7 +54,7 @@ def note_add(request, case_pk):
         try:
             services.case_note_add(case=case, author=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Note added.")
             return redirect(reverse("reviews:case_review", kwargs={"case_pk": case.pk}) + "#notes")
