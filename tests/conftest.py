@@ -71,11 +71,20 @@ def _require_services(request):
                 pytest.skip(why)
 
 
+def _forget_cached_result_backend():
+    celery_app._backend_cache = None
+    vars(celery_app._local).pop("backend", None)
+
+
 @pytest.fixture(autouse=True)
 def _celery_inline(request):
     """Tasks run inline in tests unless a test asks for a real worker (marker real_celery)."""
     if request.node.get_closest_marker("real_celery"):
+        # Celery caches the app's result backend on first use: one cached while tasks ran inline (or
+        # by this test's worker) must not outlive the test that configured it.
+        _forget_cached_result_backend()
         yield
+        _forget_cached_result_backend()
         return
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True

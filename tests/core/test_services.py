@@ -27,7 +27,6 @@ def test_a_real_worker_on_redis_runs_a_task():
 
     celery_app.conf.task_always_eager = False
     celery_app.conf.result_backend = celery_app.conf.broker_url
-    _forget_cached_backend()  # an earlier eager task may have cached the disabled backend
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             result = ping.apply_async(ignore_result=False)
@@ -40,9 +39,3 @@ def test_a_real_worker_on_redis_runs_a_task():
             assert backend.get_result(result.id) == "pong"
     finally:
         celery_app.conf.result_backend = None
-        _forget_cached_backend()
-
-
-def _forget_cached_backend():
-    celery_app._backend_cache = None
-    celery_app._local.__dict__.pop("backend", None)

@@ -30,13 +30,6 @@ def _wait_until_settled(mailoutbox, timeout=60):
     raise AssertionError(f"not settled: {list(Notification.objects.values_list('key', 'status'))}")
 
 
-def _forget_result_backend():
-    """Sending through the broker made the app cache its (disabled) result backend; drop it so a later
-    test that configures one gets it."""
-    celery_app._backend_cache = None
-    vars(celery_app._local).pop("backend", None)
-
-
 def _run_in_thread(barrier, errors, results):
     try:
         barrier.wait(timeout=10)
@@ -83,7 +76,6 @@ def test_each_reminder_is_sent_once_by_a_real_worker(everything_due, settings, m
             _wait_until_settled(mailoutbox)
     finally:
         celery_app.conf.task_always_eager = True
-        _forget_result_backend()
         close_old_connections()
     assert not errors and len(results) == 2
     # Between them the runs queued each reminder at most once (the worker's runs queued the rest).

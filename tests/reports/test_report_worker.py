@@ -31,9 +31,5 @@ def test_a_real_worker_builds_the_draft(seeded, cast):
                 time.sleep(0.5)
     finally:
         celery_app.conf.task_always_eager = previous
-        # The worker cached the app's (disabled) result backend; forget it so that a later test that
-        # configures a result backend gets one (pytest-django runs this transactional test early).
-        celery_app._backend_cache = None
-        celery_app._local.__dict__.pop("backend", None)
     assert build.status == ReportBuild.Status.DONE, build.error
     assert "What we recommend should happen now" in flat(pdf_text(bytes(build.pdf)))
