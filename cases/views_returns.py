@@ -37,6 +37,7 @@ from .forms import (
     TimelineFilterForm,
 )
 from .timeline import case_timeline as build_case_timeline
+from .timeline import timeline_link_prefix, timeline_position
 
 ROWS_PREFIX = "entries"
 ROW_FIELDS = list(ChronologyEntryForm.base_fields)
@@ -371,7 +372,13 @@ def case_timeline(request, case_pk):
     if form.is_bound and form.is_valid():
         agency_ids = [a.pk for a in form.cleaned_data["agency"]] or None
         key_events_only = form.cleaned_data["key_events"]
-    timeline = build_case_timeline(case=case, agency_ids=agency_ids, key_events_only=key_events_only)
+    timeline = build_case_timeline(
+        case=case,
+        agency_ids=agency_ids,
+        key_events_only=key_events_only,
+        link_prefix=timeline_link_prefix(request),
+        **timeline_position(request),
+    )
     return render(
         request,
         "cases/case_timeline.html",
