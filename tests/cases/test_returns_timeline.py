@@ -121,14 +121,17 @@ def test_swim_lanes_put_each_agency_in_its_own_lane_one_bar_per_month(cast, two_
     timeline = case_timeline(case=cast.case)
     lanes = {lane.agency.name: lane for lane in timeline.lanes}
     csc_cells = lanes["Riverton Children's Social Care"].cells
-    assert [(c.month, c.entries, c.key_events) for c in csc_cells] == [(D(2026, 1, 1), 1, 0), (D(2026, 4, 1), 2, 1)]
+    assert [(c.month, c.entries, c.key_events) for c in csc_cells] == [
+        (D(2026, 1, 1), 1, 0),
+        (D(2026, 4, 1), 2, 1),
+    ]
     assert csc_cells[0].x == timeline.plot_left
     assert timeline.plot_left < csc_cells[1].x < timeline.plot_right
     assert csc_cells[1].height > csc_cells[0].height  # two entries draw a taller bar than one
     police_cells = lanes["Riverton Police"].cells
     assert [c.month for c in police_cells] == [D(2026, 7, 1)]
     assert police_cells[0].x + police_cells[0].width < timeline.plot_right
-    assert "April 2026 — Riverton Children's Social Care: 2 entries, 1 key event" == csc_cells[1].label
+    assert csc_cells[1].label == "April 2026 — Riverton Children's Social Care: 2 entries, 1 key event"
     assert csc_cells[1].href == "?on=2026-04-01#timeline-list"
     assert [t.label for t in timeline.ticks][:2] == ["Jan 2026", "Feb 2026"]
 
