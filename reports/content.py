@@ -34,9 +34,9 @@ METHOD_DESCRIPTIONS = {
         "judged how well it had engaged the child and family (key events & analysis return)."
     ),
     Case.Method.MEETING: (
-        "the child was looked after or on a child protection plan, so the practitioners closest to the "
-        "child were invited to a reflective practice meeting, where their experience could be heard first "
-        "hand. Beforehand each agency summarised its involvement, set out the key events in date order and "
+        "the child was looked after or on a child protection plan, so the practitioners most involved with "
+        "the child were invited to a reflective practice meeting, where their experience could be heard "
+        "first hand. Beforehand each agency summarised its involvement, set out the key events in date order and "
         "briefly analysed policy and procedure, professional practice and the lessons learnt so far (key "
         "events & chronology return)."
     ),
