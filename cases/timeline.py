@@ -40,6 +40,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .models import AgencyReturn, ChronologyEntry
 
@@ -66,6 +69,7 @@ class TimelineIndex:
     agencies: dict  # agency id -> name
     conflicts: dict  # entry id -> [reason, ...]
     return_ids: list
+    key: str = ""  # its cache key
 
 
 @dataclass
@@ -151,29 +155,90 @@ class PageLink:
     last: datetime.date
     href: str = ""
 
+    @property
+    def label(self):
+        return f"{self.first.day} {self.first:%B %Y} to {self.last.day} {self.last:%B %Y}"
+
 
 @dataclass
 class Timeline:
     case: object
-    entries: list = field(default_factory=list)  # this page's entries (ChronologyEntry, in order)
     agencies: list = field(default_factory=list)  # agencies with an entry shown (TimelineAgency)
-    days: list = field(default_factory=list)  # this page's days
     gaps: list = field(default_factory=list)  # every gap among the entries shown, for the lanes
     total: int = 0  # entries shown on all pages
+    case_agency_count: int = 0  # agencies with entries on the timeline, whatever the filter
     conflict_count: int = 0
-    lanes: list = field(default_factory=list)
     ticks: list = field(default_factory=list)
     gap_days: int = 90
     page_number: int = 1
     pages: list = field(default_factory=list)  # PageLink per page
     years: list = field(default_factory=list)  # (year, href) of the page where each year starts
     link_prefix: str = "?"
+    filter_key: str = ""
     anchor: str = "timeline-list"
     width: int = LANE_LABEL_WIDTH + LANE_PLOT_WIDTH + 20
     height: int = AXIS_HEIGHT
     plot_left: int = LANE_LABEL_WIDTH
     plot_right: int = LANE_LABEL_WIDTH + LANE_PLOT_WIDTH
     axis_y: int = 0
+    cache_key: str = ""  # the index's: what the rendered parts are cached under, with the view's choices
+    # What the lazy parts below are computed from: (index, rows shown, days, gaps by day, page bounds)
+    source: tuple = field(default=(), repr=False)
+
+    # Entries, days and lanes are worked out when first read: a template whose cached fragment is
+    # still good never reads them, and then the page's entries are not even loaded.
+
+    @cached_property
+    def entries(self):
+        """This page's entries (ChronologyEntry, in order), each with agency_name and conflict_reasons."""
+        index, rows, days, _gap_before, bounds = self.source
+        if not bounds:
+            return []
+        first_day, last_day = bounds[self.page_number - 1]
+        start = days[first_day][2]
+        stop = days[last_day][2] + days[last_day][3]
+        return _load_entries(index, rows[start:stop], every=stop - start == len(index.rows))
+
+    @cached_property
+    def days(self):
+        index, rows, days, gap_before, bounds = self.source
+        if not bounds:
+            return []
+        first_day, last_day = bounds[self.page_number - 1]
+        return _group_by_day(self.entries, gap_before, first_day, last_day, days)
+
+    @cached_property
+    def lanes(self):
+        index, rows, *_ = self.source
+        return _lay_out_lanes(self, rows, index)
+
+    def _fragment_key(self, part, *, paged):
+        choice = (
+            part,
+            self.cache_key,
+            self.case.pseudonym,
+            self.link_prefix,
+            self.page_number if paged else 0,
+            len(self.pages),
+            self.gap_days,
+            self.total,
+            tuple(a.pk for a in self.agencies),
+            self.filter_key,
+        )
+        return hashlib.sha256(repr(choice).encode()).hexdigest()[:40]
+
+    @property
+    def list_fragment_key(self):
+        """The list as rendered for this page, filter and address: the same for everyone who reads it."""
+        return self._fragment_key("list", paged=True)
+
+    @property
+    def lanes_fragment_key(self):
+        return self._fragment_key("lanes", paged=False)
+
+    @property
+    def cache_seconds(self):
+        return settings.TIMELINE_CACHE_SECONDS
 
     @property
     def page_count(self):
@@ -194,6 +259,17 @@ class Timeline:
     @property
     def current_page(self):
         return self.pages[self.page_number - 1] if self.pages else None
+
+    @property
+    def nearby_pages(self):
+        """The pages linked by number: the first, the last and those near this one (the years and
+        "previous"/"next" reach the rest)."""
+        n = self.page_number
+        return [p for p in self.pages if p.number in (1, len(self.pages)) or abs(p.number - n) <= 3]
+
+    @cached_property
+    def lanes_svg(self):
+        return render_lanes_svg(self)
 
 
 # --- Where a request asks to be ------------------------------------------------------------
@@ -246,6 +322,7 @@ def timeline_index(case):
     index = cache.get(key)
     if index is None:
         index = _build_index(returns)
+        index.key = key
         cache.set(key, index, settings.TIMELINE_CACHE_SECONDS)
     return index
 
@@ -322,6 +399,7 @@ def _find_conflicts(full, names):
 def case_timeline(
     *,
     case,
+    index=None,
     agency_ids=None,
     key_events_only=False,
     page=None,
@@ -336,8 +414,9 @@ def case_timeline(
 
     The page is `page` (1-based), or the one holding the first entry on or after the date `on`, or the
     one holding the entry `entry_pk`. `link_prefix` starts every link the timeline draws (page and
-    swim-lane links), e.g. ``"/cases/3/timeline/?agency=2&"``."""
-    index = timeline_index(case)
+    swim-lane links), e.g. ``"/cases/3/timeline/?agency=2&"``. `index` saves reading it again when the
+    caller already has it."""
+    index = index or timeline_index(case)
     rows = index.rows
     if agency_ids:
         wanted = set(agency_ids)
@@ -350,8 +429,11 @@ def case_timeline(
         case=case,
         agencies=[TimelineAgency(pk, index.agencies[pk]) for pk in shown_agencies],
         total=len(rows),
+        case_agency_count=len(index.agencies),
         gap_days=settings.TIMELINE_GAP_DAYS,
         link_prefix=link_prefix,
+        cache_key=index.key,
+        filter_key=f"{sorted(agency_ids or [])}:{key_events_only}:{page_size}",
     )
     timeline.conflict_count = sum(1 for r in rows if r.pk in index.conflicts)
     days = _days(rows)  # (date, month_only, first row index, row count)
@@ -368,13 +450,7 @@ def case_timeline(
     ]
     timeline.page_number = _choose_page(rows, days, bounds, page=page, on=on, entry_pk=entry_pk)
     timeline.years = _year_links(days, bounds, timeline)
-    if bounds:
-        first_day, last_day = bounds[timeline.page_number - 1]
-        start = days[first_day][2]
-        stop = days[last_day][2] + days[last_day][3]
-        timeline.entries = _load_entries(index, rows[start:stop], every=stop - start == len(index.rows))
-        timeline.days = _group_by_day(timeline.entries, gap_before, first_day, last_day, days)
-    _lay_out_lanes(timeline, rows, index)
+    timeline.source = (index, rows, days, gap_before, bounds)
     return timeline
 
 
@@ -452,8 +528,9 @@ def _year_links(days, bounds, timeline):
 
 
 def _load_entries(index, page_rows, *, every):
-    """The page's entries in full, in index order, each with its conflict reasons."""
-    entries = ChronologyEntry.objects.select_related("agency_return__agency")
+    """The page's entries in full, in index order, each with its agency's name and conflict reasons
+    (both from the index: no join, no model per agency)."""
+    entries = ChronologyEntry.objects.defer("created_at", "updated_at", "position")
     if every:
         entries = entries.filter(agency_return_id__in=index.return_ids)
     else:
@@ -463,6 +540,7 @@ def _load_entries(index, page_rows, *, every):
     for r in page_rows:
         e = by_pk.get(r.pk)
         if e is not None:
+            e.agency_name = index.agencies[r.agency_id]
             e.conflict_reasons = index.conflicts.get(r.pk, [])
             ordered.append(e)
     return ordered
@@ -480,7 +558,7 @@ def _group_by_day(entries, gap_before, first_day, last_day, days):
         if day is None:  # changed since the index was read: shown on the next request
             continue
         day.entries.append(e)
-        name = e.agency_return.agency.name
+        name = e.agency_name
         if name not in day.agency_names:
             day.agency_names.append(name)
     return [day for day in grouped.values() if day.entries]
@@ -500,7 +578,7 @@ def _next_month(d):
 def _lay_out_lanes(timeline, rows, index):
     """Positions for the swim-lane SVG: one lane per agency, one bar per month with entries."""
     if not rows:
-        return
+        return []
     first = _month(rows[0].date)
     end = _next_month(rows[-1].date)
     span = (end - first).days
@@ -528,12 +606,12 @@ def _lay_out_lanes(timeline, rows, index):
         cell.label = _cell_label(cell, lane.agency.name)
         lane.cells.append(cell)
         lane.entries += cell.entries
-    timeline.lanes = list(lanes.values())
     for gap in timeline.gaps:
         gap.x1, gap.x2 = x_of(gap.start), x_of(gap.end)
-    timeline.axis_y = len(timeline.lanes) * LANE_HEIGHT
+    timeline.axis_y = len(lanes) * LANE_HEIGHT
     timeline.height = timeline.axis_y + AXIS_HEIGHT
     timeline.ticks = _ticks(first, end, x_of)
+    return list(lanes.values())
 
 
 def _cell_label(cell, agency_name):
@@ -555,3 +633,62 @@ def _ticks(first, end, x_of):
             ticks.append(Tick(x=x_of(day), label=day.strftime("%b %Y")))
         day = _next_month(day)
     return ticks
+
+
+def _n(value):
+    """A coordinate as SVG wants it: no locale, no trailing zeros."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def render_lanes_svg(timeline):
+    """The swim-lane picture as SVG markup (built here rather than in a template loop: a case has
+    hundreds of agency-months, and template variables cost far more per item than string formatting).
+    Every piece of text is escaped."""
+    t = timeline
+    if not t.lanes:  # lays the lanes out, and with them the axis and the gaps' positions
+        return ""
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {t.width} {t.height}" width="100%" role="img" '
+        'aria-labelledby="lanes-title lanes-desc" font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="lanes-title">Swim lanes of {escape(t.case.pseudonym)}</title>',
+        '<desc id="lanes-desc">One lane per agency; each bar is one month, taller for more entries; orange bars '
+        f"hold key events, red outlines possible conflicts, yellow bands are gaps of more than {t.gap_days} days. "
+        "Each bar links to that month in the list below.</desc>",
+    ]
+    for i, lane in enumerate(t.lanes):
+        fill = "#ffffff" if i % 2 == 0 else "#f1f3f5"
+        out.append(f'<rect x="0" y="{_n(lane.y)}" width="{t.width}" height="{LANE_HEIGHT}" fill="{fill}"/>')
+    for gap in t.gaps:
+        out.append(
+            f'<rect x="{_n(gap.x1)}" y="0" width="{_n(gap.width)}" height="{t.axis_y}" fill="#ffe3a3" '
+            f'fill-opacity="0.55"><title>Gap of {gap.days} days: {gap.start.day} {gap.start:%B %Y} to '
+            f"{gap.end.day} {gap.end:%B %Y}</title></rect>"
+        )
+    for lane in t.lanes:
+        name = lane.agency.name
+        short = name if len(name) <= 32 else name[:31] + "…"
+        plural = "entry" if lane.entries == 1 else "entries"
+        out.append(
+            f'<g><text x="6" y="{_n(lane.text_y)}" fill="#212529">{escape(short)}<title>{escape(name)}: '
+            f"{lane.entries} {plural}</title></text>"
+            f'<line x1="{t.plot_left}" y1="{_n(lane.base)}" x2="{t.plot_right}" y2="{_n(lane.base)}" '
+            'stroke="#adb5bd" stroke-width="1"/>'
+        )
+        for c in lane.cells:
+            fill = "#b35c00" if c.key_events else "#1d5fa8"
+            stroke = ' stroke="#c00000" stroke-width="2"' if c.conflicts else ""
+            out.append(
+                f'<a href="{escape(c.href)}"><rect x="{_n(c.x)}" y="{_n(c.y)}" width="{_n(c.width)}" '
+                f'height="{_n(c.height)}" fill="{fill}"{stroke}><title>{escape(c.label)}</title></rect></a>'
+            )
+        out.append("</g>")
+    out.append(
+        f'<line x1="{t.plot_left}" y1="{t.axis_y}" x2="{t.plot_right}" y2="{t.axis_y}" stroke="#495057"/>'
+    )
+    for tick in t.ticks:
+        out.append(
+            f'<g><line x1="{_n(tick.x)}" y1="{t.axis_y}" x2="{_n(tick.x)}" y2="{t.axis_y + 5}" stroke="#495057"/>'
+            f'<text x="{_n(tick.x)}" y="{t.axis_y + 18}" text-anchor="middle" fill="#495057">{tick.label}</text></g>'
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 (every value above is a number or escaped)

@@ -198,7 +198,7 @@ RETURN_IMPORT_MAX_BYTES = env.int("RETURN_IMPORT_MAX_BYTES", default=2 * 1024 * 
 # Gaps between chronology entries longer than this are marked on the merged timeline.
 TIMELINE_GAP_DAYS = env.int("TIMELINE_GAP_DAYS", default=90)
 # The merged timeline lists about this many entries a page (whole days); the swim lanes show them all.
-TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=100)
+TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=50)
 # How long a case's timeline index stays cached. Any change to one of its returns makes a new cache key,
 # so this only bounds how long an unused index takes up room.
 TIMELINE_CACHE_SECONDS = env.int("TIMELINE_CACHE_SECONDS", default=24 * 60 * 60)

@@ -167,7 +167,7 @@ def test_case_review_pages_its_timeline_and_keeps_each_return_beside_it(cast, lo
 
 def _entry_queries(case):
     with CaptureQueriesContext(connection) as captured:
-        case_timeline(case=case)
+        case_timeline(case=case).entries  # noqa: B018 (the page's entries load when first read)
     return [q["sql"] for q in captured.captured_queries if "cases_chronologyentry" in q["sql"]]
 
 
@@ -223,3 +223,19 @@ def test_a_new_agency_return_accepted_joins_the_cached_timeline(cast, long_case)
     _fill(health, 1, text="Health visit", first=D(2023, 1, 1))
     timeline = case_timeline(case=cast.case)
     assert timeline.total == 101 and timeline.entries[0].what_happened == "Health visit 0.0"
+
+
+def test_rendered_page_is_reused_until_a_return_changes_state(cast, long_case, client):
+    csc, police = long_case
+    login(client, cast.panel)
+    url = _url(cast)
+    assert "Police contact 0.0" in client.get(url, {"on": "2024-04-10"}).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(url, {"on": "2024-04-10"}).content.decode()
+    assert "Police contact 0.0" in page
+    # Rendered once, read from the cache since: the entries are not even loaded.
+    assert not [q for q in again.captured_queries if "cases_chronologyentry" in q["sql"]]
+    services.return_send_back(agency_return=police, actor=cast.bm, comment="Please add times.")
+    page = client.get(url, {"on": "2024-04-10"}).content.decode()
+    assert "Police contact" not in page and "Riverton Police" not in page
+    assert "50 entries from 1 agency" in page
