@@ -54,7 +54,8 @@ def message_id_for(key):
     """The Message-ID of every send of the notification with this key: the same for a resend, so a
     mail system can recognise a second copy after an uncertain delivery as the same message."""
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "pscb-audit.invalid"
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}.notification@{domain}>"
+    # Short enough that the header is never folded (RFC 5322 line length).
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
 def retry_round_delay(rounds_done):
