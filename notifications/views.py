@@ -25,7 +25,10 @@ def notification_log(request):
     )
     page = Paginator(filterset.qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     access_record(request=request, what="notification_log")
-    needs_attention = selectors.notification_needs_attention_for_user(user=request.user)
+    attention_qs = selectors.notification_needs_attention_for_user(user=request.user)
+    needs_attention = list(attention_qs[: PAGE_SIZE + 1])
+    # One query while the list is short (the usual case); a count only when it overflows.
+    attention_count = len(needs_attention) if len(needs_attention) <= PAGE_SIZE else attention_qs.count()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -37,7 +40,7 @@ def notification_log(request):
             "querystring": query.urlencode(),
             "kind_labels": dict(Kind.choices),
             "needs_attention": needs_attention[:PAGE_SIZE],
-            "needs_attention_count": needs_attention.count(),
+            "needs_attention_count": attention_count,
         },
     )
 
