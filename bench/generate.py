@@ -119,7 +119,7 @@ class Shape:
             audits=10,
             cases_per_audit=4,
             entries_per_return=(5, 20),
-            largest_case_entries_per_return=60,
+            largest_case_entries_per_return=40,
             terms_per_case=3,
             panel_members=10,
             panel_per_audit=4,

@@ -102,13 +102,15 @@ def parse_args():
     parser.add_argument(
         "--worker-class", default="", help="gunicorn worker class (default: gunicorn.conf.py)"
     )
-    parser.add_argument("--only", default="", help="measure only the pages whose label holds this text")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose label holds this text (several: a|b)"
+    )
     parser.add_argument("--no-load", action="store_true", help="skip the load run")
     parser.add_argument("--no-report", action="store_true", help="skip the report build")
     args = parser.parse_args()
     quick = args.quick
     if args.repeats is None:
-        args.repeats = 5 if quick else int(os.environ.get("BENCH_REPEATS", 25))
+        args.repeats = 3 if quick else int(os.environ.get("BENCH_REPEATS", 25))
     if args.clients is None:
         args.clients = 5 if quick else int(os.environ.get("BENCH_CLIENTS", 20))
     if args.seconds is None:
@@ -160,7 +162,8 @@ def main():
     log("Measuring server time and queries")
     measured, missing = pages.resolve_pages(world)
     if args.only:
-        measured = [p for p in measured if args.only.lower() in p.label.lower()]
+        wanted = [w.strip().lower() for w in args.only.split("|")]
+        measured = [p for p in measured if any(w in p.label.lower() for w in wanted)]
     clients = {}
 
     def client_for(persona, size="large"):
@@ -193,9 +196,7 @@ def main():
             log(f"  {saved.label}: {saved.median_ms:.0f} ms, HTTP {saved.status}, {saved.detail}")
         pack_url = pages.resolve_url(pages.CASE_PACK, world)
         if pack_url:
-            pack = pages.measure_download(
-                client_for("panel"), pack_url, repeats=2, label="Case pack PDF, largest case"
-            )
+            pack = pages.measure_download(client_for("panel"), pack_url, label="Case pack PDF, largest case")
             work.append(pack)
             log(f"  {pack.label}: {pack.median_ms:.0f} ms, HTTP {pack.status}, {pack.detail}")
 
