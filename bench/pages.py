@@ -231,7 +231,10 @@ class _FormReader(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "textarea" and self._textarea is not None:
-            self._form["fields"].append(tuple(self._textarea))
+            name, value = self._textarea
+            # As browsers do (HTML spec): one newline right after <textarea> is not part of the value.
+            value = value[2:] if value.startswith("\r\n") else value[1:] if value.startswith("\n") else value
+            self._form["fields"].append((name, value))
             self._textarea = None
         elif tag == "select" and self._select is not None:
             name, selected, first = self._select
