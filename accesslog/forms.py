@@ -11,7 +11,7 @@ from cases.models import Case
 DEFAULT_DAYS = 30
 # "Full Name <email>" as the user suggestions write it, and "Audit title — Case One (#12)" for cases.
 EMAIL_IN_BRACKETS = re.compile(r"<([^<>\s]+@[^<>\s]+)>\s*$")
-CASE_ID = re.compile(r"^\s*(?:.*\(#)?(\d+)\)?\s*$")
+CASE_ID = re.compile(r"^\s*(?:.*\(#)?(\d{1,18})\)?\s*$")
 
 
 def user_label(user):
@@ -70,7 +70,7 @@ class AccessLogSearchForm(forms.Form):
         match = EMAIL_IN_BRACKETS.search(text)
         if match:
             found = User.objects.filter(email__iexact=match.group(1))
-        elif text.isdigit():
+        elif text.isdigit() and len(text) <= 18:
             found = User.objects.filter(pk=int(text))
         else:
             found = User.objects.filter(email__iexact=text) or User.objects.filter(full_name__iexact=text)

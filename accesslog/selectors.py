@@ -45,12 +45,12 @@ def cursor_of(entry):
 def parse_cursor(text):
     """(at, id) from a cursor, or None for anything else."""
     try:
-        micro, pk = (int(part) for part in (text or "").split("-"))
-    except ValueError:
+        micro, pk = (int(part) for part in (text or "")[:40].split("-"))
+        if micro < 0 or not 0 <= pk < 2**63:
+            return None
+        return EPOCH + datetime.timedelta(microseconds=micro), pk
+    except (ValueError, OverflowError):
         return None
-    if micro < 0 or pk < 0:
-        return None
-    return EPOCH + datetime.timedelta(microseconds=micro), pk
 
 
 @dataclass

@@ -93,7 +93,7 @@ def suggest_cases(request):
     """Type-ahead for the case filter: up to ten cases whose audit title or pseudonym holds the text."""
     text = _typed(request, "case")
     cases = Case.objects.none()
-    if text.isdigit():
+    if text.isdigit() and len(text) <= 18:
         cases = Case.objects.filter(pk=int(text))
     elif len(text) >= 2:
         cases = Case.objects.filter(audit__title__icontains=text) | Case.objects.filter(

@@ -280,7 +280,15 @@ POSITION_PARAMS = ("page", "on", "entry")
 def timeline_position(request):
     """`page`, `on` (a date) and `entry` (an entry id) from the query string, for case_timeline;
     anything unreadable is ignored (the first page)."""
-    parsers = {"page": ("page", int), "on": ("on", datetime.date.fromisoformat), "entry": ("entry_pk", int)}
+
+    def number(text):
+        return int(text[:18])
+
+    parsers = {
+        "page": ("page", number),
+        "on": ("on", datetime.date.fromisoformat),
+        "entry": ("entry_pk", number),
+    }
     position = {}
     for param, (name, parse) in parsers.items():
         with contextlib.suppress(KeyError, ValueError):

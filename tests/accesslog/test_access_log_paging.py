@@ -179,3 +179,12 @@ def test_default_window_follows_the_clock(client, cast):
         login(client, cast.bm)
         html = client.get(URL).content.decode()
     assert 'value="2027-01-12"' in html
+
+
+@pytest.mark.parametrize("cursor", ["9" * 30 + "-1", "1-" + "9" * 30, "99999999999999999999-5", "x-y"])
+def test_a_forged_cursor_is_ignored(client, cast, seven_reads, cursor):
+    login(client, cast.bm)
+    for name in ("before", "after"):
+        response = _get(client, {name: cursor, "user": "panel@test.example"})
+        assert response.status_code == 200
+        assert _whats(response.content.decode()) == ["read-0", "read-1", "read-2"]
