@@ -4,7 +4,14 @@ from django.utils import timezone
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
 
-from .models import AgencyAction, CaseAssurance, Invitation, LearningPoint, ReflectivePracticeMeeting
+from .models import (
+    AgencyAction,
+    CaseAssurance,
+    Invitation,
+    LearningPoint,
+    ReflectivePracticeMeeting,
+    SafeguardingConcern,
+)
 
 # Drawn from the seed report's account of its reflective practice meetings.
 DEFAULT_TERMS_OF_REFERENCE = """Purpose
@@ -185,12 +192,22 @@ class AssuranceForm(CrispyFormMixin, forms.ModelForm):
 
     class Meta:
         model = CaseAssurance
-        fields = ["finding", "statement"]
+        fields = ["finding", "concern", "statement"]
         widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "finding": "Was any child left unsafe or at risk of continued harm?",
+            "concern": "The immediate safeguarding concern raised (needed when a child was left unsafe)",
             "statement": "Statement",
         }
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concern"].queryset = (
+            case.concerns.select_related("agency") if case is not None else SafeguardingConcern.objects.none()
+        )
+        self.fields["concern"].label_from_instance = lambda c: (
+            f"Raised {c.raised_at:%d/%m/%Y} for {c.agency.name} ({c.get_status_display().lower()})"
+        )
 
 
 class AgencyActionForm(CrispyFormMixin, forms.ModelForm):
