@@ -354,8 +354,8 @@ def return_answers_save(*, agency_return, actor, answers, reflections=None):
             on_behalf=actor.is_business_manager,
         )
         current.status = AgencyReturn.Status.DRAFT
-    current.version += 1
-    current.save(update_fields=["status", "version", "updated_at"])
+        # The chronology editor's optimistic lock (version) is left alone: answers are their own rows.
+        current.save(update_fields=["status", "updated_at"])
     return current
 
 
@@ -373,9 +373,7 @@ def return_answers_check(agency_return):
     if not missing:
         return {}
     return {
-        "__all__": [
-            f"Audit tool, {q.section.title}: answer “{q.text}” before you submit." for q in missing
-        ]
+        "__all__": [f"Audit tool, {q.section.title}: answer “{q.text}” before you submit." for q in missing]
     }
 
 
@@ -385,9 +383,7 @@ def return_answers_check(agency_return):
 def _check_panel_or_bm(audit_id, actor):
     if actor.is_business_manager:
         return
-    if not (
-        actor.is_panel_member and PanelMembership.objects.filter(audit_id=audit_id, user=actor).exists()
-    ):
+    if not (actor.is_panel_member and PanelMembership.objects.filter(audit_id=audit_id, user=actor).exists()):
         raise PermissionDenied
 
 
@@ -421,13 +417,16 @@ def grade_moderate(*, answer, actor, grade, reason=""):
 @transaction.atomic
 def case_judgement_record(*, case, actor, grade, summary=""):
     """The chair of the audit's panel (or the Business Manager) records the overall judgement."""
-    if not actor.is_business_manager and not PanelMembership.objects.filter(
-        audit_id=case.audit_id, user=actor, is_chair=True
-    ).exists():
+    if (
+        not actor.is_business_manager
+        and not PanelMembership.objects.filter(audit_id=case.audit_id, user=actor, is_chair=True).exists()
+    ):
         raise PermissionDenied
     if grade not in Grade.values:
         raise ValidationError({"grade": "Choose the overall judgement."})
-    judgement = CaseJudgement.objects.select_for_update().filter(case=case).first() or CaseJudgement(case=case)
+    judgement = CaseJudgement.objects.select_for_update().filter(case=case).first() or CaseJudgement(
+        case=case
+    )
     judgement.grade = grade
     judgement.summary = clean_text(summary)
     judgement.recorded_by = actor

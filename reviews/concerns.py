@@ -25,7 +25,9 @@ BEYOND_PANEL_REVIEW = (Audit.Status.REPORTING, Audit.Status.MONITORING, Audit.St
 
 
 def _link(concern):
-    return settings.SITE_URL.rstrip("/") + reverse("reviews:concern_detail", kwargs={"concern_pk": concern.pk})
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "reviews:concern_detail", kwargs={"concern_pk": concern.pk}
+    )
 
 
 def _terms(case):
@@ -141,7 +143,9 @@ def concern_resolve(*, concern, actor):
     ):
         raise PermissionDenied
     if concern.status != SafeguardingConcern.Status.ACKNOWLEDGED or not concern.action_taken:
-        raise ValidationError("A concern is resolved once the agency has acknowledged it and said what it did.")
+        raise ValidationError(
+            "A concern is resolved once the agency has acknowledged it and said what it did."
+        )
     concern.status = SafeguardingConcern.Status.RESOLVED
     concern.resolved_at = timezone.now()
     concern.resolved_by = actor
