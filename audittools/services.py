@@ -94,14 +94,14 @@ def _section_in(version, section):
     """The section of `version` that stands where `section` stood (after a copy to a new version)."""
     if section.version_id == version.pk:
         return section
-    return version.sections.get(position=section.position, title=section.title)
+    return version.sections.get(position=section.position)
 
 
 def _question_in(version, question):
     if question.section.version_id == version.pk:
         return question
     section = _section_in(version, question.section)
-    return section.questions.get(position=question.position, text=question.text)
+    return section.questions.get(position=question.position)
 
 
 @transaction.atomic
