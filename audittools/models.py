@@ -226,6 +226,7 @@ class ModeratedGrade(TimeStamped):
             models.CheckConstraint(
                 name="moderated_grade_change_has_reason",
                 condition=Q(grade=F("self_grade")) | ~Q(reason=""),
+                violation_error_message="Give the reason the panel's grade differs from the agency's.",
             )
         ]
 

@@ -193,6 +193,8 @@ class CaseAssurance(TimeStamped):
             models.CheckConstraint(
                 name="child_unsafe_assurance_names_a_concern",
                 condition=~models.Q(finding="child_unsafe") | models.Q(concern__isnull=False),
+                violation_error_message="A child left unsafe must be referred back at once: raise an "
+                "immediate safeguarding concern and link it here.",
             )
         ]
 
