@@ -333,7 +333,9 @@ def return_submit(*, agency_return, actor, version, fields=None, entries=None):
     for check in RETURN_SUBMIT_CHECKS:
         for name, messages in check(current).items():
             errors.setdefault(name, [])
-            errors[name] = ([errors[name]] if isinstance(errors[name], str) else errors[name]) + list(messages)
+            errors[name] = ([errors[name]] if isinstance(errors[name], str) else errors[name]) + list(
+                messages
+            )
     if errors:
         raise ValidationError(errors)
     _transition(agency_return=current, to_status=AgencyReturn.Status.SUBMITTED, actor=actor)

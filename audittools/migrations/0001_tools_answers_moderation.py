@@ -6,181 +6,439 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0002_return_transition'),
+        ("cases", "0002_return_transition"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ToolQuestion',
+            name="ToolQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('text', models.CharField(max_length=500, verbose_name='question')),
-                ('help_text', models.CharField(blank=True, max_length=500, verbose_name='hint')),
-                ('answer_type', models.CharField(choices=[('text', 'Free text'), ('yes_no_na', 'Yes / no / not applicable'), ('grade', 'Grade (Outstanding, Good, Requires improvement, Inadequate)'), ('date', 'Date'), ('choice', 'Choice from a list')], default='text', max_length=12)),
-                ('required', models.BooleanField(default=False, verbose_name='an answer is required to submit')),
-                ('max_length', models.PositiveIntegerField(blank=True, help_text='Free text only.', null=True, verbose_name='longest answer (characters)')),
-                ('choices', models.JSONField(blank=True, default=list, help_text='Choice lists only: the options.')),
-                ('return_field', models.CharField(blank=True, choices=[('involvement', 'Description of involvement'), ('engagement_evaluation', 'Evaluation of engagement with the child and family'), ('policy_analysis', 'Analysis of policy and procedures'), ('practice_analysis', 'Analysis of professional practice'), ('lessons_learnt', 'Lessons learnt so far')], editable=False, max_length=30)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("text", models.CharField(max_length=500, verbose_name="question")),
+                ("help_text", models.CharField(blank=True, max_length=500, verbose_name="hint")),
+                (
+                    "answer_type",
+                    models.CharField(
+                        choices=[
+                            ("text", "Free text"),
+                            ("yes_no_na", "Yes / no / not applicable"),
+                            ("grade", "Grade (Outstanding, Good, Requires improvement, Inadequate)"),
+                            ("date", "Date"),
+                            ("choice", "Choice from a list"),
+                        ],
+                        default="text",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "required",
+                    models.BooleanField(default=False, verbose_name="an answer is required to submit"),
+                ),
+                (
+                    "max_length",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Free text only.",
+                        null=True,
+                        verbose_name="longest answer (characters)",
+                    ),
+                ),
+                (
+                    "choices",
+                    models.JSONField(blank=True, default=list, help_text="Choice lists only: the options."),
+                ),
+                (
+                    "return_field",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("involvement", "Description of involvement"),
+                            ("engagement_evaluation", "Evaluation of engagement with the child and family"),
+                            ("policy_analysis", "Analysis of policy and procedures"),
+                            ("practice_analysis", "Analysis of professional practice"),
+                            ("lessons_learnt", "Lessons learnt so far"),
+                        ],
+                        editable=False,
+                        max_length=30,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['section', 'position', 'pk'],
+                "ordering": ["section", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ToolSection',
+            name="ToolSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('title', models.CharField(max_length=200)),
-                ('guidance', models.TextField(blank=True)),
-                ('practice_boxes', models.BooleanField(default=False, verbose_name='ends with good practice / areas for development boxes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("title", models.CharField(max_length=200)),
+                ("guidance", models.TextField(blank=True)),
+                (
+                    "practice_boxes",
+                    models.BooleanField(
+                        default=False, verbose_name="ends with good practice / areas for development boxes"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['version', 'position', 'pk'],
+                "ordering": ["version", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseJudgement',
+            name="CaseJudgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('grade', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate')], max_length=24)),
-                ('summary', models.TextField(blank=True, verbose_name='why')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='judgement', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="why")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="judgement", to="cases.case"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ReturnAnswer',
+            name="ReturnAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('value', models.TextField(blank=True)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('agency_return', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tool_answers', to='cases.agencyreturn')),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='audittools.toolquestion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("value", models.TextField(blank=True)),
+                ("date", models.DateField(blank=True, null=True)),
+                (
+                    "agency_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tool_answers",
+                        to="cases.agencyreturn",
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="audittools.toolquestion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency_return', 'question__section__position', 'question__position'],
+                "ordering": ["agency_return", "question__section__position", "question__position"],
             },
         ),
         migrations.CreateModel(
-            name='Tool',
+            name="Tool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('is_library', models.BooleanField(default=False, editable=False)),
-                ('library_key', models.SlugField(blank=True, editable=False, max_length=60)),
-                ('copied_from', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='audittools.tool')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("is_library", models.BooleanField(default=False, editable=False)),
+                ("library_key", models.SlugField(blank=True, editable=False, max_length=60)),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="audittools.tool",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_library', 'name'],
+                "ordering": ["-is_library", "name"],
             },
         ),
         migrations.AddField(
-            model_name='toolquestion',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='audittools.toolsection'),
+            model_name="toolquestion",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="questions",
+                to="audittools.toolsection",
+            ),
         ),
         migrations.CreateModel(
-            name='SectionReflection',
+            name="SectionReflection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('good_practice', models.TextField(blank=True)),
-                ('areas_for_development', models.TextField(blank=True)),
-                ('agency_return', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tool_reflections', to='cases.agencyreturn')),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reflections', to='audittools.toolsection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("good_practice", models.TextField(blank=True)),
+                ("areas_for_development", models.TextField(blank=True)),
+                (
+                    "agency_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tool_reflections",
+                        to="cases.agencyreturn",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reflections",
+                        to="audittools.toolsection",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ToolVersion',
+            name="ToolVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveIntegerField(default=1)),
-                ('frozen_at', models.DateTimeField(blank=True, null=True)),
-                ('tool', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='audittools.tool')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.PositiveIntegerField(default=1)),
+                ("frozen_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "tool",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="audittools.tool",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['tool', '-number'],
+                "ordering": ["tool", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='toolsection',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='audittools.toolversion'),
+            model_name="toolsection",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sections",
+                to="audittools.toolversion",
+            ),
         ),
         migrations.CreateModel(
-            name='AuditTool',
+            name="AuditTool",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('grades_annex', models.BooleanField(default=False, verbose_name='print an annex of aggregate grade counts in the published report')),
-                ('audit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='tool', to='cases.audit')),
-                ('chosen_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='audittools.toolversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "grades_annex",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="print an annex of aggregate grade counts in the published report",
+                    ),
+                ),
+                (
+                    "audit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tool", to="cases.audit"
+                    ),
+                ),
+                (
+                    "chosen_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audits",
+                        to="audittools.toolversion",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ModeratedGrade',
+            name="ModeratedGrade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('self_grade', models.CharField(blank=True, choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate')], max_length=24)),
-                ('grade', models.CharField(choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement'), ('inadequate', 'Inadequate')], max_length=24)),
-                ('reason', models.TextField(blank=True)),
-                ('moderated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('answer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='moderation', to='audittools.returnanswer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "self_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement"),
+                            ("inadequate", "Inadequate"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "answer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moderation",
+                        to="audittools.returnanswer",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('grade', models.F('self_grade')), models.Q(('reason', ''), _negated=True), _connector='OR'), name='moderated_grade_change_has_reason', violation_error_message="Give the reason the panel's grade differs from the agency's.")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("grade", models.F("self_grade")),
+                            models.Q(("reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="moderated_grade_change_has_reason",
+                        violation_error_message="Give the reason the panel's grade differs from the agency's.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='tool',
-            constraint=models.UniqueConstraint(condition=models.Q(('library_key', ''), _negated=True), fields=('library_key',), name='one_library_tool_per_key'),
+            model_name="tool",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("library_key", ""), _negated=True),
+                fields=("library_key",),
+                name="one_library_tool_per_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnanswer',
-            constraint=models.UniqueConstraint(fields=('agency_return', 'question'), name='one_answer_per_question'),
+            model_name="returnanswer",
+            constraint=models.UniqueConstraint(
+                fields=("agency_return", "question"), name="one_answer_per_question"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='toolquestion',
-            constraint=models.CheckConstraint(condition=models.Q(('max_length__isnull', True), ('max_length__gt', 0), _connector='OR'), name='tool_question_max_length_positive'),
+            model_name="toolquestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_length__isnull", True), ("max_length__gt", 0), _connector="OR"),
+                name="tool_question_max_length_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sectionreflection',
-            constraint=models.UniqueConstraint(fields=('agency_return', 'section'), name='one_reflection_per_section'),
+            model_name="sectionreflection",
+            constraint=models.UniqueConstraint(
+                fields=("agency_return", "section"), name="one_reflection_per_section"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='toolversion',
-            constraint=models.UniqueConstraint(fields=('tool', 'number'), name='tool_version_number_unique'),
+            model_name="toolversion",
+            constraint=models.UniqueConstraint(fields=("tool", "number"), name="tool_version_number_unique"),
         ),
     ]

@@ -6,50 +6,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_return_transition'),
-        ('reviews', '0002_case_note_revisions'),
+        ("cases", "0002_return_transition"),
+        ("reviews", "0002_case_note_revisions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SafeguardingConcern',
+            name="SafeguardingConcern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.TextField(verbose_name='what the concern is')),
-                ('urgency', models.CharField(choices=[('immediate', 'Immediate: act today'), ('24_hours', 'Within 24 hours'), ('3_days', 'Within 3 working days')], default='immediate', max_length=12)),
-                ('status', models.CharField(choices=[('open', 'Open: not yet acknowledged'), ('acknowledged', 'Acknowledged by the agency'), ('resolved', 'Resolved')], default='open', max_length=14)),
-                ('raised_at', models.DateTimeField()),
-                ('acknowledged_on', models.DateField(blank=True, null=True)),
-                ('action_taken', models.TextField(blank=True, verbose_name='what the agency did')),
-                ('action_taken_on', models.DateField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='cases.agency', verbose_name='agency that must act')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='cases.case')),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("description", models.TextField(verbose_name="what the concern is")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("immediate", "Immediate: act today"),
+                            ("24_hours", "Within 24 hours"),
+                            ("3_days", "Within 3 working days"),
+                        ],
+                        default="immediate",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open: not yet acknowledged"),
+                            ("acknowledged", "Acknowledged by the agency"),
+                            ("resolved", "Resolved"),
+                        ],
+                        default="open",
+                        max_length=14,
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
+                ("acknowledged_on", models.DateField(blank=True, null=True)),
+                ("action_taken", models.TextField(blank=True, verbose_name="what the agency did")),
+                ("action_taken_on", models.DateField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="concerns",
+                        to="cases.agency",
+                        verbose_name="agency that must act",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="concerns", to="cases.case"
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-pk'],
+                "ordering": ["-raised_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='caseassurance',
-            name='concern',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assurances', to='reviews.safeguardingconcern', verbose_name='immediate safeguarding concern raised'),
+            model_name="caseassurance",
+            name="concern",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assurances",
+                to="reviews.safeguardingconcern",
+                verbose_name="immediate safeguarding concern raised",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseassurance',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('finding', 'child_unsafe'), _negated=True), ('concern__isnull', False), _connector='OR'), name='child_unsafe_assurance_names_a_concern', violation_error_message='A child left unsafe must be referred back at once: raise an immediate safeguarding concern and link it here.'),
+            model_name="caseassurance",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("finding", "child_unsafe"), _negated=True),
+                    ("concern__isnull", False),
+                    _connector="OR",
+                ),
+                name="child_unsafe_assurance_names_a_concern",
+                violation_error_message="A child left unsafe must be referred back at once: raise an immediate safeguarding concern and link it here.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='safeguardingconcern',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'open'), ('acknowledged_on__isnull', False), _connector='OR'), name='concern_acknowledged_has_date'),
+            model_name="safeguardingconcern",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "open"), ("acknowledged_on__isnull", False), _connector="OR"),
+                name="concern_acknowledged_has_date",
+            ),
         ),
     ]

@@ -79,15 +79,19 @@ def test_an_unacknowledged_concern_escalates_after_the_set_hours(
     settings.CONCERN_ESCALATE_AFTER_HOURS = 4
     with time_machine.travel(T0, tick=False):
         concern = SafeguardingConcernFactory(case=cast.case, agency=cast.agency, raised_by=cast.panel)
-    with time_machine.travel(T0 + datetime.timedelta(hours=3, minutes=59), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert escalate_safeguarding_concerns() == 0
+    with (
+        time_machine.travel(T0 + datetime.timedelta(hours=3, minutes=59), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert escalate_safeguarding_concerns() == 0
     assert mail.outbox == []
-    with time_machine.travel(T0 + datetime.timedelta(hours=4), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert escalate_safeguarding_concerns() == 1
-            # A second beat, or a retry, sends nothing more.
-            assert concerns_escalate() == 0
+    with (
+        time_machine.travel(T0 + datetime.timedelta(hours=4), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert escalate_safeguarding_concerns() == 1
+        # A second beat, or a retry, sends nothing more.
+        assert concerns_escalate() == 0
     assert [m.to for m in mail.outbox] == [["bm@test.example"]]
     assert "not been acknowledged after 4 hours" in mail.outbox[0].body
     assert "Zephyrine" not in mail.outbox[0].body and DESCRIPTION[:30] not in mail.outbox[0].body
@@ -112,9 +116,11 @@ def test_an_acknowledged_concern_does_not_escalate(
             },
         )
         assert response.status_code == 302
-    with time_machine.travel(T0 + datetime.timedelta(hours=9), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert concerns_escalate() == 0
+    with (
+        time_machine.travel(T0 + datetime.timedelta(hours=9), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert concerns_escalate() == 0
     concern.refresh_from_db()
     assert concern.status == SafeguardingConcern.Status.ACKNOWLEDGED
     assert concern.acknowledged_on == datetime.date(2026, 11, 2)
