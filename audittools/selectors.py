@@ -266,3 +266,38 @@ def grades_annex(*, audit):
             {"domain": title, "cases": len(per_case), "good_or_better": good, **_count(title, flat).__dict__}
         )
     return lines
+
+
+def case_answers_grid(*, case):
+    """Every tool question with each submitted return's answer (and the panel's grade), side by side,
+    section by section: the case pack's table. None when the audit has no tool."""
+    audit_tool = audit_tool_get(audit=case.audit)
+    if audit_tool is None:
+        return None
+    returns = list(case.returns.filter(status__in=REVIEWABLE).select_related("agency").order_by("agency__name"))
+    questions = list(
+        ToolQuestion.objects.filter(section__version_id=audit_tool.version_id, return_field="")
+        .select_related("section")
+        .order_by("section__position", "position")
+    )
+    answers = {
+        (a.agency_return_id, a.question_id): a
+        for a in ReturnAnswer.objects.filter(agency_return__in=returns).select_related("moderation")
+    }
+    sections, current = [], None
+    for question in questions:
+        if current is None or current["section"].pk != question.section_id:
+            current = {"section": question.section, "rows": []}
+            sections.append(current)
+        cells = []
+        for r in returns:
+            answer = answers.get((r.pk, question.pk))
+            cells.append(
+                {
+                    "display": answer_display(question, answer),
+                    "grade": answer.value if answer and question.answer_type == "grade" else "",
+                    "moderation": getattr(answer, "moderation", None) if answer else None,
+                }
+            )
+        current["rows"].append({"question": question, "cells": cells})
+    return {"audit_tool": audit_tool, "returns": returns, "sections": sections}

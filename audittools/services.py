@@ -220,7 +220,7 @@ def audit_tool_choose(*, audit, tool, actor, grades_annex=False):
     cannot change; only the report annex choice can."""
     Audit.objects.select_for_update().get(pk=audit.pk)
     current = AuditTool.objects.filter(audit=audit).select_related("version").first()
-    if current and current.version.is_frozen:
+    if current and AgencyReturn.objects.filter(case__audit=audit).exists():
         if tool.pk != current.version.tool_id:
             raise ValidationError(
                 {"tool": "Returns have been requested on this audit's tool; it can no longer be changed."}

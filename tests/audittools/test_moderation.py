@@ -182,3 +182,17 @@ def test_the_agency_reads_its_moderated_grades_and_nothing_of_other_agencies(cli
         403,
         404,
     )
+
+
+def test_the_case_pack_shows_answers_and_grades_side_by_side(client, graded):
+    from tests.reports.conftest import flat, pdf_text
+
+    grade_moderate(
+        answer=graded.answers[("csc", "assessment")], actor=graded.panel, grade="good", reason="Late."
+    )
+    login(client, graded.panel)
+    response = client.get(reverse("reviews:case_pack_pdf", kwargs={"case_pk": graded.case.pk}))
+    body = flat(pdf_text(b"".join(response.streaming_content) if response.streaming else response.content))
+    table = body.split("Audit tool: answers and grades side by side")[1]
+    assert "Riverton Children's Social Care Riverton Police" in table
+    assert "Grade the quality of assessment. Self: Outstanding Panel: Good (Late.) Self: Inadequate" in table
