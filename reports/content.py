@@ -13,10 +13,10 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.dateformat import format as date_format
 
+from audittools.selectors import grades_annex
 from cases.models import Agency, AgencyReturn, Audit, Case, number_in_words
 from recommendations.models import Recommendation
 from recommendations.tracker import rag_state
-from audittools.selectors import grades_annex
 from reviews.models import CaseAssurance, LearningPoint, SafeguardingConcern
 
 from .leakguard import LocatedText
