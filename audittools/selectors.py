@@ -274,7 +274,9 @@ def case_answers_grid(*, case):
     audit_tool = audit_tool_get(audit=case.audit)
     if audit_tool is None:
         return None
-    returns = list(case.returns.filter(status__in=REVIEWABLE).select_related("agency").order_by("agency__name"))
+    returns = list(
+        case.returns.filter(status__in=REVIEWABLE).select_related("agency").order_by("agency__name")
+    )
     questions = list(
         ToolQuestion.objects.filter(section__version_id=audit_tool.version_id, return_field="")
         .select_related("section")
