@@ -48,21 +48,21 @@ CASES = [
 ]
 # Self-grades per case and agency, domain by domain in the tool's order:
 # recognition, assessment, planning, joint working, voice, oversight, impact, overall.
-O, G, R, I = "outstanding", "good", "requires_improvement", "inadequate"
+OUT, G, R, INAD = "outstanding", "good", "requires_improvement", "inadequate"
 SELF_GRADES = {
     (1, CSC): [G, G, R, G, G, R, G, G],
-    (1, EDU): [O, G, G, R, G, G, G, G],
+    (1, EDU): [OUT, G, G, R, G, G, G, G],
     (1, NURSING): [G, R, R, R, R, G, R, R],
-    (2, CSC): [R, R, I, R, R, R, R, R],
-    (2, EDU): [G, G, G, G, O, G, G, G],
-    (2, NURSING): [R, G, R, I, R, R, R, R],
+    (2, CSC): [R, R, INAD, R, R, R, R, R],
+    (2, EDU): [G, G, G, G, OUT, G, G, G],
+    (2, NURSING): [R, G, R, INAD, R, R, R, R],
 }
 # (case, agency, domain index, panel's grade, reason); a grade equal to the self-grade confirms it.
 MODERATION = [
     (1, CSC, 5, R, ""),
     (1, EDU, 0, G, "Attendance worries were logged but not passed on for two terms."),
     (1, NURSING, 4, R, ""),
-    (2, CSC, 2, I, ""),
+    (2, CSC, 2, INAD, ""),
     (2, EDU, 4, G, "The child was too young to give views; observation notes were thin."),
     (2, NURSING, 3, R, "Referral was made, though late; the panel judged the gap less serious."),
 ]

@@ -196,3 +196,36 @@ def test_the_case_pack_shows_answers_and_grades_side_by_side(client, graded):
     table = body.split("Audit tool: answers and grades side by side")[1]
     assert "Riverton Children's Social Care Riverton Police" in table
     assert "Grade the quality of assessment. Self: Outstanding Panel: Good (Late.) Self: Inadequate" in table
+
+
+def test_the_grades_export_has_grades_only_with_formulas_neutralised(client, graded):
+    from accesslog.models import AccessLogEntry
+
+    ToolQuestion.objects.filter(pk=graded.assessment.pk).update(text="=HYPERLINK(1) grade the assessment")
+    grade_moderate(
+        answer=graded.answers[("csc", "assessment")], actor=graded.panel, grade="good", reason="Late."
+    )
+    ReturnAnswer.objects.create(
+        agency_return=graded.agency_return,
+        question=ToolQuestion.objects.filter(
+            section__version__audits__audit=graded.audit, answer_type="text"
+        ).first(),
+        value="Free text that must not be exported.",
+    )
+    login(client, graded.panel)
+    response = client.get(reverse("audittools:grades_export", kwargs={"audit_pk": graded.audit.pk}))
+    text = response.content.decode()
+    lines = text.strip().splitlines()
+    assert lines[0] == "Case,Agency,Domain,Question,Self-grade,Moderated grade,Final grade"
+    assert len(lines) == 5
+    assert (
+        "Case One,Riverton Children's Social Care,Assessment,'=HYPERLINK(1) grade the assessment,Outstanding,Good,Good"
+        in text
+    )
+    assert "Free text" not in text and "Late." not in text
+    assert AccessLogEntry.objects.filter(user=graded.panel, what="grades_csv", action="export").exists()
+    login(client, graded.panel_other)
+    assert (
+        client.get(reverse("audittools:grades_export", kwargs={"audit_pk": graded.audit.pk})).status_code
+        == 404
+    )

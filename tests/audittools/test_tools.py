@@ -329,3 +329,18 @@ def test_the_library_install_is_idempotent(db):
         Tool, ToolVersion, ToolQuestion.section.field.related_model, ToolQuestion, now=timezone.now()
     )
     assert Tool.objects.count() == before == len(library.LIBRARY)
+
+
+def test_hostile_text_in_an_answer_is_stored_cleaned_and_shown_inert(client, cast):
+    tool = tool_create(actor=cast.bm, name="Tiny tool")
+    section = section_add(tool=tool, actor=cast.bm, title="Home")
+    question = question_add(section=section, actor=cast.bm, text="Describe the home.", answer_type="text")
+    audit_tool_choose(audit=cast.audit, tool=tool, actor=cast.bm)
+    url = reverse("audittools:return_tool", kwargs={"return_pk": cast.agency_return.pk})
+    login(client, cast.contributor)
+    hostile = '<script>alert("x")</script>\u200b=HYPERLINK("http://evil")\x07'
+    assert client.post(url, {f"q{question.pk}": hostile}).status_code == 302
+    stored = ReturnAnswer.objects.get(question=question).value
+    assert stored == '<script>alert("x")</script>=HYPERLINK("http://evil")'  # no zero-width or bell
+    page = client.get(url).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
