@@ -132,3 +132,30 @@ def timeline_agencies_for_case(*, case):
         returns__case=case,
         returns__status__in=[AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED],
     ).distinct()
+
+
+def shared_terms_for_contributor(*, user, agency_return):
+    """The register entries marked to share, for a contributor of the agency this return asks (their
+    agency was asked about the case). Everyone else gets nothing here: the Business Manager and the
+    panel read the whole register on the case page."""
+    if not (user.role == Role.AGENCY_CONTRIBUTOR and user.agency_id):
+        return []
+    if agency_return.agency_id != user.agency_id:
+        return []
+    return list(
+        IdentifyingTerm.objects.filter(case_id=agency_return.case_id, share_with_agencies=True).order_by(
+            "kind", "value"
+        )
+    )
+
+
+def return_review_queue(*, user):
+    """Submitted returns waiting for the Business Manager's review, oldest submission first: the
+    Business Manager's to-do list of reviews. Empty for everyone else."""
+    if user.role != Role.BUSINESS_MANAGER:
+        return AgencyReturn.objects.none()
+    return (
+        AgencyReturn.objects.filter(status=AgencyReturn.Status.SUBMITTED)
+        .select_related("case__audit", "agency")
+        .order_by("submitted_at", "pk")
+    )
