@@ -85,10 +85,25 @@ class CaseForm(CrispyFormMixin, forms.ModelForm):
 class IdentifyingTermForm(CrispyFormMixin, forms.ModelForm):
     submit_label = "Add to register"
 
+    share = forms.ChoiceField(
+        label="Share with contributing agencies",
+        choices=[
+            ("", "As usual for its kind (shared: child's name, date of birth, address)"),
+            ("yes", "Share"),
+            ("no", "Do not share"),
+        ],
+        required=False,
+        help_text="Shared entries are shown to the contributors of agencies asked for a return on this "
+        "case, on the return page only, so they can find their records.",
+    )
+
     class Meta:
         model = IdentifyingTerm
         fields = ["kind", "value"]
         labels = {"value": "Term"}
+
+    def clean_share(self):
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("share"))
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

@@ -78,8 +78,8 @@ def return_detail_for_user(*, user, pk):
 
 
 def return_cell_status(agency_return):
-    """The completion matrix's word for a return: its status, or overdue when open past its due date."""
-    return "overdue" if agency_return.is_overdue else agency_return.status
+    """The completion matrix's word for a return: its status (whether it is late is shown beside it)."""
+    return agency_return.status
 
 
 MATRIX_STATUSES = [
@@ -88,6 +88,7 @@ MATRIX_STATUSES = [
     ("submitted", "Submitted"),
     ("returned", "Returned for changes"),
     ("accepted", "Accepted"),
+    # Not a status: open returns past their due date, of any of the open statuses above.
     ("overdue", "Overdue"),
 ]
 
@@ -117,6 +118,8 @@ def return_matrix_for_audit(*, user, audit):
     for r in returns:
         r.cell_status = return_cell_status(r)
         counts[r.cell_status] += 1
+        if r.is_overdue:
+            counts["overdue"] += 1
     rows = [(case, [by_cell.get((case.pk, a.pk)) for a in agencies]) for case in cases]
     return ReturnsMatrix(
         agencies=agencies,

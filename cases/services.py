@@ -100,9 +100,15 @@ def case_update(*, case, actor, agencies=None, **fields):
 
 
 @transaction.atomic
-def identifying_term_add(*, case, actor, kind, value):
-    """Register a term that identifies the child or family; the report's leak guard checks for it."""
-    term = IdentifyingTerm(case=case, kind=kind, value=value.strip(), created_by=actor)
+def identifying_term_add(*, case, actor, kind, value, share=None):
+    """Register a term that identifies the child or family; the report's leak guard checks for it.
+    `share` None: shared with contributing agencies when it is the child's name, date of birth or
+    address (what an agency needs to find its records), not otherwise."""
+    if share is None:
+        share = kind in IdentifyingTerm.SHARED_BY_DEFAULT
+    term = IdentifyingTerm(
+        case=case, kind=kind, value=value.strip(), created_by=actor, share_with_agencies=share
+    )
     term.full_clean()
     term.save()
     return term
@@ -111,6 +117,14 @@ def identifying_term_add(*, case, actor, kind, value):
 @transaction.atomic
 def identifying_term_remove(*, term, actor):
     term.delete()
+
+
+@transaction.atomic
+def identifying_term_set_share(*, term, actor, share):
+    """Share a register entry with the contributing agencies, or stop sharing it (history records who)."""
+    term.share_with_agencies = bool(share)
+    term.save(update_fields=["share_with_agencies", "updated_at"])
+    return term
 
 
 # --- Agency returns ---------------------------------------------------------------------------
