@@ -21,7 +21,7 @@ from accounts.permissions import (
 )
 from pscb_audit.forms import add_service_errors
 
-from . import selectors, services
+from . import editor, selectors, services
 from .chronology import (
     COLUMNS,
     TEMPLATE_GUIDANCE,
@@ -44,7 +44,6 @@ from .forms import (
     TimelineFilterForm,
 )
 from .limits import CHRONOLOGY_MAX_ROWS
-from .models import ChronologyEntry
 from .timeline import case_timeline as build_case_timeline
 
 IMPORT_SESSION_KEY = "chronology_import:{pk}"
@@ -223,12 +222,13 @@ def _render_edit(request, agency_return, form, rows, *, status=200, stale=None, 
             "audit": agency_return.case.audit,
             "form": form,
             "rows": rows.rows,
+            "rows_html": editor.render_rows(rows.rows, prefix=ROWS_PREFIX, imported_ids=imported),
+            "empty_row_html": editor.render_empty_row(prefix=ROWS_PREFIX),
             "row_count": rows.count,
             "rows_prefix": ROWS_PREFIX,
             "max_rows": CHRONOLOGY_MAX_ROWS,
             "page_size": EDITOR_PAGE_SIZE,
             "at_limit": rows.count >= CHRONOLOGY_MAX_ROWS,
-            "precisions": ChronologyEntry.Precision.choices,
             "imported_ids": imported,
             "stale": stale,
             "summary": summary,
