@@ -173,3 +173,104 @@ def logged_in_client(user):
     from tests.helpers import login
 
     return login(Client(), user)
+
+
+# --- Saving a return (POST) ------------------------------------------------------------------
+
+SAVE_URL_NAME = "cases:return_edit"
+
+
+@dataclass
+class SaveTiming:
+    median_ms: float
+    p90_ms: float
+    queries: int
+    status: int
+    rows: int
+
+
+def edit_form_data(response, *, change_row=None, text=""):
+    """The form the return edit page posts, built from the page as served: every row as shown (with
+    its id), the return's text and the version it was opened at; optionally one row's text changed,
+    as a person correcting one entry would."""
+    from cases.forms import ROWS_PREFIX
+
+    context = response.context
+    form = context["form"]
+    data = {
+        "csrfmiddlewaretoken": "bench",
+        "action": "save",
+        "version": form.initial.get("version", form.instance.version),
+        f"{ROWS_PREFIX}-TOTAL_FORMS": len(context["rows"]),
+    }
+    for name in form.fields:
+        if name != "version":
+            data[name] = getattr(form.instance, name, "") or ""
+    for i, row in enumerate(context["rows"]):
+        for name in (
+            "id",
+            "date",
+            "date_precision",
+            "time",
+            "what_happened",
+            "who_involved",
+            "source",
+            "significance",
+        ):
+            value = row.get(name)
+            data[f"{ROWS_PREFIX}-{i}-{name}"] = "" if value is None else str(value)
+        if row.get("is_key_event"):
+            data[f"{ROWS_PREFIX}-{i}-is_key_event"] = "on"
+    if change_row is not None and context["rows"]:
+        data[f"{ROWS_PREFIX}-{change_row % len(context['rows'])}-what_happened"] = text
+    return data
+
+
+def ensure_editable(agency_return):
+    """A return can be saved only while open: the benchmark saves the largest return as a draft.
+    Returns its status before, to restore afterwards."""
+    from cases.models import AgencyReturn
+
+    before = AgencyReturn.objects.filter(pk=agency_return.pk).values_list("status", flat=True).get()
+    if before not in AgencyReturn.OPEN_STATUSES:
+        AgencyReturn.objects.filter(pk=agency_return.pk).update(status=AgencyReturn.Status.DRAFT)
+    return before
+
+
+def restore_status(agency_return, status):
+    from cases.models import AgencyReturn
+
+    AgencyReturn.objects.filter(pk=agency_return.pk).update(status=status)
+
+
+def _query_recorder(recorded):
+    def record(execute, sql, params, many, context):
+        recorded.append(sql)
+        return execute(sql, params, many, context)
+
+    return record
+
+
+def measure_save(client, agency_return, *, repeats, warmup=1):
+    """Server time of saving a return through the real edit form: each save re-reads the page (not
+    timed), changes one row and posts the whole chronology as a browser does (urlencoded)."""
+    from urllib.parse import urlencode
+
+    path = reverse(SAVE_URL_NAME, kwargs={"return_pk": agency_return.pk})
+    samples, queries, status, rows = [], 0, 0, 0
+    for n in range(warmup + repeats):
+        page = client.get(path)
+        data = edit_form_data(page, change_row=n * 7, text=f"Benchmark correction {n}")
+        rows = int(data[next(k for k in data if k.endswith("TOTAL_FORMS"))])
+        body = urlencode(data)
+        recorded = []
+        record = _query_recorder(recorded)
+        started = time.perf_counter()
+        with connection.execute_wrapper(record):
+            response = client.post(path, body, content_type="application/x-www-form-urlencoded")
+        elapsed = (time.perf_counter() - started) * 1000
+        status = response.status_code
+        if n >= warmup:
+            samples.append(elapsed)
+            queries = len(recorded)
+    return SaveTiming(statistics.median(samples), _p90(samples), queries, status, rows)

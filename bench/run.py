@@ -149,6 +149,22 @@ def main():
         rows.append((page, large, baseline, small_queries))
         log(f"  {page.label}: {large.median_ms:.1f} ms, {large.queries} queries")
 
+    # --- Saving the largest return (POST) ----------------------------------------------------
+    log("Measuring a save of the largest and the smallest return (POST)")
+    saves = []
+    for size, agency_return in (("large", world.largest_return), ("small", world.smallest_return)):
+        status_before = pages.ensure_editable(agency_return)
+        try:
+            timing = pages.measure_save(
+                client_for("contributor", size), agency_return, repeats=max(3, args.repeats // 5)
+            )
+        finally:
+            pages.restore_status(agency_return, status_before)
+        saves.append((size, timing))
+        log(
+            f"  {size}: {timing.rows} rows, {timing.median_ms:.1f} ms, {timing.queries} queries (HTTP {timing.status})"
+        )
+
     # --- Under load -------------------------------------------------------------------------
     workers = args.workers or load.default_workers()
     log(f"Load: {args.clients} clients x {args.seconds:.0f} s per page, gunicorn with {workers} workers")
@@ -205,6 +221,7 @@ def main():
         home=home,
         rows=rows,
         missing=missing,
+        saves=saves,
         load_rows=load_rows,
         args=args,
         workers=workers,
@@ -229,6 +246,7 @@ def render(
     missing,
     load_rows,
     args,
+    saves=(),
     workers,
     report_section,
     total,
@@ -284,6 +302,23 @@ def render(
             + "; ".join(f"{p.label} ({', '.join(p.url_names)})" for p in missing)
             + ".",
         ]
+    if saves:
+        out += [
+            "",
+            "## Saving a return (POST through the edit form, one row changed, the whole chronology posted)",
+            "",
+            "| return | rows | median ms | p90 ms | queries | HTTP |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for size, timing in saves:
+            label = "largest" if size == "large" else "smallest"
+            out.append(
+                f"| {label} | {timing.rows:,} | {timing.median_ms:.1f} | {timing.p90_ms:.1f} | {timing.queries} | {timing.status} |"
+            )
+            if timing.status != 302:
+                misses.append(
+                    f"Saving the {label} return answered HTTP {timing.status} (expected a redirect)"
+                )
     out += [
         "",
         f"## Under load: {args.clients} concurrent clients, {args.seconds:.0f} s a page, gunicorn ({workers} sync workers, loopback)",

@@ -62,3 +62,52 @@ def test_every_measured_page_answers_its_persona(db):
     minimal = pages.logged_in_client(world.bm).get(pages.MINIMAL_PATH)
     assert minimal.status_code == 404
     assert b"Page not found" in minimal.content
+
+
+def test_saving_the_largest_return_is_measured_through_the_edit_form(db):
+    from cases.models import AgencyReturn
+
+    world = generate.generate(TINY, log=lambda _message: None)
+    largest = world.largest_return
+    ids_before = set(largest.entries.values_list("pk", flat=True))
+    status_before = pages.ensure_editable(largest)
+    try:
+        client = pages.logged_in_client(pages.persona_user(world, "contributor", "large"))
+        timing = pages.measure_save(client, largest, repeats=2)
+    finally:
+        pages.restore_status(largest, status_before)
+    assert timing.status == 302, "each save is accepted and redirects, as a browser's would"
+    assert timing.rows == 5 and timing.queries > 0 and timing.median_ms > 0
+    # Three saves (one warm-up), each changing one row: the rows keep their ids and hold the last text.
+    assert set(largest.entries.values_list("pk", flat=True)) == ids_before
+    assert largest.entries.filter(what_happened="Benchmark correction 2").count() == 1
+    assert AgencyReturn.objects.get(pk=largest.pk).status == status_before
+
+
+def test_the_report_has_a_save_section(db):
+    import types
+
+    from bench import run
+
+    timing = pages.SaveTiming(median_ms=120.0, p90_ms=150.0, queries=14, status=302, rows=250)
+    refused = pages.SaveTiming(median_ms=10.0, p90_ms=12.0, queries=5, status=400, rows=3)
+    minimal = types.SimpleNamespace(median_ms=5.0, queries=3)
+    markdown = run.render(
+        world=types.SimpleNamespace(counts={"audits": 1}),
+        generated="generated",
+        minimal=minimal,
+        home=minimal,
+        rows=[],
+        missing=[],
+        saves=[("large", timing), ("small", refused)],
+        load_rows=[],
+        args=types.SimpleNamespace(repeats=5, clients=2, seconds=1),
+        workers=1,
+        report_section="",
+        total=60,
+        load_at_start=0.0,
+        load_at_end=0.0,
+    )
+    assert "## Saving a return (POST" in markdown
+    assert "| largest | 250 | 120.0 | 150.0 | 14 | 302 |" in markdown
+    assert "MISSED: Saving the smallest return answered HTTP 400" in markdown
