@@ -9,6 +9,7 @@ case_pk, return_pk, agency_pk), large and small.
 import statistics
 import time
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from django.db import connection
 from django.test import Client
@@ -55,13 +56,20 @@ PAGES = [
         "board",
         ["recommendations:tracker"],
     ),
+    Page("Access log search", "bm", ["accesslog:search"]),
     Page(
-        "Access log search",
+        "Access log, a case's reads",
         "bm",
         ["accesslog:search"],
-        query="?q=Case",
+        query="?case={case_pk}&date_from=",
+        main=False,
     ),
 ]
+
+
+# Work a user waits for that is not a page view: measured once or a few times, reported, never load-tested.
+SAVE_RETURN = ["cases:return_edit"]  # POST "Save draft" of the largest return, as the browser sends it
+CASE_PACK = ["reviews:case_pack_pdf"]
 
 
 def _walk(patterns, namespace=None):
@@ -77,8 +85,9 @@ def url_keywords():
     return dict(_walk(get_resolver().url_patterns))
 
 
-def resolve_pages(world):
+def resolve_pages(world, pages=None):
     """Fill each page's URLs (large and small world) from the first of its names that resolves."""
+    pages = PAGES if pages is None else pages
     large = {
         "audit_pk": world.largest_audit.pk,
         "case_pk": world.largest_case.pk,
@@ -92,21 +101,28 @@ def resolve_pages(world):
         "agency_pk": world.contributor_quietest.agency_id,
     }
     known = url_keywords()
-    for page in PAGES:
+    for page in pages:
         for name in page.url_names:
             keywords = known.get(name)
             if keywords is None or not set(keywords) <= set(large):
                 continue
             try:
                 page.urls = {
-                    size: reverse(name, kwargs={k: values[k] for k in keywords}) + page.query
+                    size: reverse(name, kwargs={k: values[k] for k in keywords}) + page.query.format(**values)
                     for size, values in (("large", large), ("small", small))
                 }
             except NoReverseMatch:
                 continue
             page.resolved_name = name
             break
-    return [p for p in PAGES if p.resolved_name], [p for p in PAGES if not p.resolved_name]
+    return [p for p in pages if p.resolved_name], [p for p in pages if not p.resolved_name]
+
+
+def resolve_url(names, world, size="large"):
+    """The path of the first of `names` that resolves for the world's largest (or smallest) objects."""
+    probe = Page("probe", "bm", list(names))
+    resolve_pages(world, [probe])
+    return probe.urls.get(size)
 
 
 def persona_user(world, persona, size="large"):
@@ -141,13 +157,14 @@ def count_queries(client, path):
     return len(queries), response.status_code
 
 
-def measure(client, path, *, repeats, warmup=3, baseline=None):
+def measure(client, path, *, repeats, warmup=None, baseline=None):
     """Server time through the whole stack (middleware, session, view, template), in-process.
 
     With `baseline` (client, path), each request to `path` alternates with one to the baseline, so
     the ratio compares the two under the same machine conditions (a shared machine's load varies
     from second to second). Returns (Timing of path, Timing of the baseline or None).
     """
+    warmup = min(3, repeats) if warmup is None else warmup
     for _ in range(warmup):
         client.get(path)
         if baseline:
@@ -175,102 +192,124 @@ def logged_in_client(user):
     return login(Client(), user)
 
 
-# --- Saving a return (POST) ------------------------------------------------------------------
+class _FormReader(HTMLParser):
+    """The fields of the page's POST forms, as a browser would send them (the submit button aside)."""
 
-SAVE_URL_NAME = "cases:return_edit"
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms, self._form, self._textarea, self._select = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = {"action": a.get("action") or "", "fields": []}
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        name = a.get("name")
+        if tag == "input" and name and "disabled" not in a:
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self._form["fields"].append((name, a.get("value", "on" if kind in ("checkbox", "radio") else "")))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+        elif tag == "select" and name:
+            self._select = [name, None, None]
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            if self._select[2] is None:
+                self._select[2] = value
+            if "selected" in a:
+                self._select[1] = value
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            name, value = self._textarea
+            # As browsers do (HTML spec): one newline right after <textarea> is not part of the value.
+            value = value[2:] if value.startswith("\r\n") else value[1:] if value.startswith("\n") else value
+            self._form["fields"].append((name, value))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            name, selected, first = self._select
+            self._form["fields"].append((name, selected if selected is not None else first or ""))
+            self._select = None
+        elif tag == "form":
+            self._form = None
+
+
+def form_data(html):
+    """The largest POST form of the page as a list of (name, value) pairs."""
+    reader = _FormReader()
+    reader.feed(html)
+    if not reader.forms:
+        return []
+    return max(reader.forms, key=lambda f: len(f["fields"]))["fields"]
 
 
 @dataclass
-class SaveTiming:
+class Timed:
+    label: str
     median_ms: float
-    p90_ms: float
+    max_ms: float
     queries: int
     status: int
-    rows: int
+    detail: str = ""
 
 
-def edit_form_data(response, *, change_row=None, text=""):
-    """The form the return edit page posts, built from the page as served: every row as shown (with
-    its id), the return's text and the version it was opened at; optionally one row's text changed,
-    as a person correcting one entry would."""
-    from cases.forms import ROWS_PREFIX
+def measure_save(client, path, *, repeats, button=("action", "save")):
+    """GET the edit page (not timed), then POST its form back unchanged with the save button: the
+    server time of a save, as many times as asked. The version in the form moves on with each save."""
+    from django.utils.datastructures import MultiValueDict
 
-    context = response.context
-    form = context["form"]
-    data = {
-        "csrfmiddlewaretoken": "bench",
-        "action": "save",
-        "version": form.initial.get("version", form.instance.version),
-        f"{ROWS_PREFIX}-TOTAL_FORMS": len(context["rows"]),
-    }
-    for name in form.fields:
-        if name != "version":
-            data[name] = getattr(form.instance, name, "") or ""
-    for i, row in enumerate(context["rows"]):
-        for name in (
-            "id",
-            "date",
-            "date_precision",
-            "time",
-            "what_happened",
-            "who_involved",
-            "source",
-            "significance",
-        ):
-            value = row.get(name)
-            data[f"{ROWS_PREFIX}-{i}-{name}"] = "" if value is None else str(value)
-        if row.get("is_key_event"):
-            data[f"{ROWS_PREFIX}-{i}-is_key_event"] = "on"
-    if change_row is not None and context["rows"]:
-        data[f"{ROWS_PREFIX}-{change_row % len(context['rows'])}-what_happened"] = text
-    return data
+    samples, queries, status, fields = [], 0, 0, 0
+    for i in range(repeats):
+        html = client.get(path).content.decode()
+        pairs = form_data(html) + [button]
+        fields = len(pairs)
+        data = MultiValueDict()
+        for name, value in pairs:
+            data.appendlist(name, value)
+        counted = []
 
+        def record(execute, sql, params, many, context, counted=counted):
+            counted.append(sql)
+            return execute(sql, params, many, context)
 
-def ensure_editable(agency_return):
-    """A return can be saved only while open: the benchmark saves the largest return as a draft.
-    Returns its status before, to restore afterwards."""
-    from cases.models import AgencyReturn
-
-    before = AgencyReturn.objects.filter(pk=agency_return.pk).values_list("status", flat=True).get()
-    if before not in AgencyReturn.OPEN_STATUSES:
-        AgencyReturn.objects.filter(pk=agency_return.pk).update(status=AgencyReturn.Status.DRAFT)
-    return before
-
-
-def restore_status(agency_return, status):
-    from cases.models import AgencyReturn
-
-    AgencyReturn.objects.filter(pk=agency_return.pk).update(status=status)
-
-
-def _query_recorder(recorded):
-    def record(execute, sql, params, many, context):
-        recorded.append(sql)
-        return execute(sql, params, many, context)
-
-    return record
-
-
-def measure_save(client, agency_return, *, repeats, warmup=1):
-    """Server time of saving a return through the real edit form: each save re-reads the page (not
-    timed), changes one row and posts the whole chronology as a browser does (urlencoded)."""
-    from urllib.parse import urlencode
-
-    path = reverse(SAVE_URL_NAME, kwargs={"return_pk": agency_return.pk})
-    samples, queries, status, rows = [], 0, 0, 0
-    for n in range(warmup + repeats):
-        page = client.get(path)
-        data = edit_form_data(page, change_row=n * 7, text=f"Benchmark correction {n}")
-        rows = int(data[next(k for k in data if k.endswith("TOTAL_FORMS"))])
-        body = urlencode(data)
-        recorded = []
-        record = _query_recorder(recorded)
         started = time.perf_counter()
         with connection.execute_wrapper(record):
-            response = client.post(path, body, content_type="application/x-www-form-urlencoded")
-        elapsed = (time.perf_counter() - started) * 1000
+            response = client.post(path, data)
+        samples.append((time.perf_counter() - started) * 1000)
         status = response.status_code
-        if n >= warmup:
-            samples.append(elapsed)
-            queries = len(recorded)
-    return SaveTiming(statistics.median(samples), _p90(samples), queries, status, rows)
+        if i == 0:
+            queries = len(counted)
+        if status not in (200, 302):
+            break
+    return Timed(
+        "Save the largest return (POST)",
+        statistics.median(samples),
+        max(samples),
+        queries,
+        status,
+        f"{fields} form fields",
+    )
+
+
+def measure_download(client, path, *, label):
+    """Server time and queries of one download (a PDF: rendering it once is the cost measured)."""
+    counted = []
+
+    def record(execute, sql, params, many, context):
+        counted.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        elapsed, response = _timed_get(client, path)
+    size = len(response.content)
+    return Timed(label, elapsed, elapsed, len(counted), response.status_code, f"{size / 1024:.0f} KiB")
