@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from cases import limits as _chronology_limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -153,7 +155,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest ordinary form is a return's chronology: its limits decide Django's request limits
+# (cases/limits.py), so a return of the stated size always reaches the view.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = _chronology_limits.data_upload_max_number_fields()
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 1024, _chronology_limits.data_upload_max_memory_size())
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
