@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("accesslog.urls")),
     path("", include("history.urls")),
+    path("", include("operations.urls")),
     path("admin/", admin.site.urls),
 ]
