@@ -306,6 +306,8 @@ def notification_recover_stale(*, now=None):
     """Hand notifications back to a worker (the periodic sweep). Returns how many were enqueued.
 
     - "pending" and due for a later round (next_attempt_at has passed): a round of attempts starts.
+    - "pending" and waiting for the worker (the broker was unreachable when it was enqueued): handed
+      over at once.
     - "pending" for longer than NOTIFICATION_STALE_MINUTES with no round scheduled: its delivery task
       was lost (broker down at commit, process killed). Re-enqueued; harmless even if the task still
       exists, because delivery claims the row under a lock.
@@ -328,9 +330,10 @@ def notification_recover_stale(*, now=None):
             .filter(
                 Q(status=Notification.Status.PENDING, next_attempt_at__lte=now)
                 | Q(status=Notification.Status.PENDING, next_attempt_at__isnull=True, updated_at__lt=cutoff)
+                | Q(status=Notification.Status.PENDING, last_error=WAITING_FOR_WORKER)
                 | Q(status=Notification.Status.SENDING, updated_at__lt=cutoff)
             )
-            .only("pk", "status", "attempts")
+            .only("pk", "status", "attempts", "last_error")
         )
         requeue, exhausted = [], []
         for n in stale:
@@ -343,6 +346,8 @@ def notification_recover_stale(*, now=None):
             )
         for n in requeue:
             fields = {"status": Notification.Status.PENDING, "next_attempt_at": None, "updated_at": now}
+            if n.last_error == WAITING_FOR_WORKER:
+                fields["last_error"] = ""  # handed over now (set again if the broker is still away)
             if n.status == Notification.Status.SENDING:
                 fields["last_error"] = (
                     "No result was recorded for the last attempt (the worker stopped, or the database "
