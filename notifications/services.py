@@ -76,12 +76,22 @@ def _enqueue_delivery(notification_id, *, on_commit=False):
     unreachable the row stays pending, says it waits for the worker, and the sweep hands it over."""
     from .tasks import deliver_notification
 
-    (enqueue_on_commit if on_commit else enqueue_now)(
+    return (enqueue_on_commit if on_commit else enqueue_now)(
         deliver_notification,
         notification_id,
         on_unreachable=lambda: _mark_waiting_for_worker(notification_id),
         inline=lambda: _deliver_inline(notification_id),
     )
+
+
+def _enqueue_many(ids):
+    """Hand rows over one by one; once the broker refuses one, the rest are marked waiting at once
+    rather than each spending a second on a broker that is not there."""
+    for index, pk in enumerate(ids):
+        if not _enqueue_delivery(pk):
+            for rest in ids[index + 1 :]:
+                _mark_waiting_for_worker(rest)
+            return
 
 
 def _deliver_inline(notification_id):
@@ -356,6 +366,5 @@ def notification_recover_stale(*, now=None):
                 log.warning("notification_recovered_from_sending id=%s", n.pk)
             Notification.objects.filter(pk=n.pk).update(**fields)
         ids = [n.pk for n in requeue]
-        for pk in ids:
-            _enqueue_delivery(pk, on_commit=True)
+        transaction.on_commit(lambda: _enqueue_many(ids))
     return len(ids)
