@@ -36,6 +36,7 @@ PROJECT_APPS = (
     "accounts",
     "cases",
     "reviews",
+    "audittools",
     "recommendations",
     "notifications",
     "reports",
