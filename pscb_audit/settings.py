@@ -23,6 +23,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 BOARD_NAME = env("BOARD_NAME", default="Northbridge Safeguarding Children Partnership")
+# Places the Board's reports name (its area, towns, neighbours): vocabulary of the leak guard's
+# possible-name layer, so that they are not taken for someone's name. Comma-separated.
+LEAKGUARD_PLACES = env.list("LEAKGUARD_PLACES", default=["Northbridge", "Riverton"])
 
 INSTALLED_APPS = [
     # The admin site demands a verified second factor (accounts.admin_site.VerifiedAdminSite).
