@@ -37,7 +37,7 @@ def found(text, terms=TERMS):
         ("Jayden Marlowe told his teacher.", "Jayden Marlowe"),
         ("JAYDEN MARLOWE told his teacher.", "JAYDEN MARLOWE"),
         ("It was Jayden's choice.", "Jayden's"),
-        ("Jayden’s choice (curly apostrophe).", "Jayden's"),
+        ("Jayden’s choice (curly apostrophe).", "Jayden’s"),
         ("The Marlowes' house was visited.", "Marlowes'"),
         ("marlowe was seen.", "marlowe"),
         ("Doyle attended.", "Doyle"),
