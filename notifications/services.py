@@ -78,8 +78,12 @@ def ics_text(content):
     """The text of an iCalendar file as a reader sees it: folded lines joined, escapes undone (a
     name folded across two lines, or written "Mar\\,lowe", must not hide from the guard)."""
     text = re.sub(r"\r?\n[ \t]", "", content)
-    return text.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",").replace("\\;", ";").replace(
-        "\\\\", "\\"
+    return (
+        text.replace("\\n", "\n")
+        .replace("\\N", "\n")
+        .replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\\\", "\\")
     )
 
 
@@ -101,7 +105,9 @@ def message_findings(*, subject, body_text, body_html="", attachments=(), terms=
         content = a.get("content")
         if isinstance(content, str):
             name = a.get("filename", "attachment")
-            readable = ics_text(content) if name.endswith(".ics") or "calendar" in a.get("mimetype", "") else content
+            readable = (
+                ics_text(content) if name.endswith(".ics") or "calendar" in a.get("mimetype", "") else content
+            )
             parts.append((f"attachment {name}", readable))
             parts.append((f"attachment name {name}", name))
     return [(where, hit) for where, text in parts for hit in register_hits(text or "", terms)]

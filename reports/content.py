@@ -130,7 +130,8 @@ class ReportContent:
             for role in self.panel_roles
         ]
         texts += [
-            LocatedText(SECTION_HOW, "Contributing agency", name, object_type="agency") for name in self.agencies
+            LocatedText(SECTION_HOW, "Contributing agency", name, object_type="agency")
+            for name in self.agencies
         ]
         texts.append(
             LocatedText(
@@ -178,7 +179,9 @@ class ReportContent:
                 )
             )
             texts += [
-                LocatedText(SECTION_RECOMMEND, f"Recommendation {line.letter}: owner", owner, object_type="agency")
+                LocatedText(
+                    SECTION_RECOMMEND, f"Recommendation {line.letter}: owner", owner, object_type="agency"
+                )
                 for owner in line.owners
             ]
             rec = line.recommendation

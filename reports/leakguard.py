@@ -131,7 +131,9 @@ class LocatedText:
     text: str
     case_id: int | None = None
     case_label: str = ""
-    object_type: str = ""  # "learning_point", "assurance", "recommendation", "framing", "audit", "pdf_page"...
+    object_type: str = (
+        ""  # "learning_point", "assurance", "recommendation", "framing", "audit", "pdf_page"...
+    )
     object_id: int | None = None
     page: int | None = None
 
@@ -185,7 +187,9 @@ _DATE_PATTERNS = [
         rf"(?<![\w/.-])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?: of)?[ .-]+(?P<m>{_MONTH_RE})\.?,?[ .-]+(?P<y>\d{{4}}|\d{{2}})(?![\w/])"
     ),
     # may 3, 2003 / may 3rd 2003
-    re.compile(rf"(?<![\w/.-])(?P<m>{_MONTH_RE})\.? (?P<d>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<y>\d{{4}})(?![\w/])"),
+    re.compile(
+        rf"(?<![\w/.-])(?P<m>{_MONTH_RE})\.? (?P<d>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<y>\d{{4}})(?![\w/])"
+    ),
     # 03/05/2003, 3/5/03, 03-05-2003, 03.05.2003 (UK day-first), spaces allowed around separators
     re.compile(
         r"(?<![\w/.-])(?P<d>\d{1,2}) ?(?P<sep>[/.-]) ?(?P<m>\d{1,2}) ?(?P=sep) ?(?P<y>\d{4}|\d{2})(?![\w/]|\.\d)"
@@ -238,7 +242,9 @@ def parse_date(value):
 
 
 def birth_context(text, start, end):
-    return bool(_DOB_BEFORE.search(text[max(0, start - 40) : start]) or _DOB_AFTER.search(text[end : end + 20]))
+    return bool(
+        _DOB_BEFORE.search(text[max(0, start - 40) : start]) or _DOB_AFTER.search(text[end : end + 20])
+    )
 
 
 # --- Register terms ---------------------------------------------------------------------------
@@ -251,7 +257,9 @@ def _word_list():
     try:
         lines = WORDLIST.read_text(encoding="utf-8").split("\n")
     except FileNotFoundError as exc:  # a missing install step must be loud, never a silent pass
-        raise RuntimeError(f"The leak guard needs the word list {WORDLIST} (apt-get install wbritish).") from exc
+        raise RuntimeError(
+            f"The leak guard needs the word list {WORDLIST} (apt-get install wbritish)."
+        ) from exc
     common = frozenset(folded(w) for w in lines if w and w[0].islower() and "'" not in w)
     proper = frozenset(folded(w) for w in lines if w and w[0].isupper() and "'" not in w) - common
     return common, proper
@@ -267,7 +275,15 @@ def _in(word, words):
         word = word[:-2]
     if word in words:
         return True
-    for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+    for suffix, repl in (
+        ("s", ""),
+        ("es", ""),
+        ("ies", "y"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
         if word.endswith(suffix) and word[: -len(suffix)] + repl in words:
             return True
     return False
@@ -302,7 +318,9 @@ def _school_cores(value):
     return {c for c in out if " " in c or not is_dictionary_word(c)}
 
 
-POSTCODE_RE = re.compile(r"(?<![\w])(?:gir ?0aa|[a-pr-uwyz][a-hk-y]?\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2})(?![\w])")
+POSTCODE_RE = re.compile(
+    r"(?<![\w])(?:gir ?0aa|[a-pr-uwyz][a-hk-y]?\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2})(?![\w])"
+)
 
 
 def term_variants(term):
@@ -453,7 +471,7 @@ def _name_like(word):
 
 
 def _word_class(word, vocabulary):
-    """"common" (a dictionary word or the Board's vocabulary), "proper" (a name of a person or place
+    """ "common" (a dictionary word or the Board's vocabulary), "proper" (a name of a person or place
     in the dictionary: "Rory", "Portsmouth") or "unknown" (in no list: "Quenby")."""
     if folded(word) in vocabulary:
         return "common"

@@ -101,7 +101,9 @@ def pdf_texts(pdf):
 
     reader = PdfReader(io.BytesIO(pdf))
     texts = [
-        leakguard.LocatedText("Printed PDF", f"Page {n}", page.extract_text() or "", object_type="pdf_page", page=n)
+        leakguard.LocatedText(
+            "Printed PDF", f"Page {n}", page.extract_text() or "", object_type="pdf_page", page=n
+        )
         for n, page in enumerate(reader.pages, start=1)
     ]
     meta = reader.metadata or {}

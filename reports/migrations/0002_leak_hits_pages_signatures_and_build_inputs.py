@@ -5,40 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_return_transition'),
-        ('reports', '0001_report_framing_builds_versions'),
+        ("cases", "0002_return_transition"),
+        ("reports", "0001_report_framing_builds_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='leakhit',
-            name='leak_hit_override_only_for_patterns',
+            model_name="leakhit",
+            name="leak_hit_override_only_for_patterns",
         ),
         migrations.AddField(
-            model_name='leakhit',
-            name='page',
-            field=models.PositiveIntegerField(blank=True, help_text='The PDF page it is printed on.', null=True),
+            model_name="leakhit",
+            name="page",
+            field=models.PositiveIntegerField(
+                blank=True, help_text="The PDF page it is printed on.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='leakhit',
-            name='signature',
-            field=models.CharField(blank=True, help_text='Rule, text and place: an override carries over to a rebuild.', max_length=64),
+            model_name="leakhit",
+            name="signature",
+            field=models.CharField(
+                blank=True,
+                help_text="Rule, text and place: an override carries over to a rebuild.",
+                max_length=64,
+            ),
         ),
         migrations.AddField(
-            model_name='reportbuild',
-            name='inputs_sha256',
-            field=models.CharField(blank=True, help_text="Digest of everything the build read (the report's text and the register): a draft whose inputs have changed since is out of date.", max_length=64),
+            model_name="reportbuild",
+            name="inputs_sha256",
+            field=models.CharField(
+                blank=True,
+                help_text="Digest of everything the build read (the report's text and the register): a draft whose inputs have changed since is out of date.",
+                max_length=64,
+            ),
         ),
         migrations.AlterField(
-            model_name='leakhit',
-            name='kind',
-            field=models.CharField(choices=[('register', 'Identifying-terms register'), ('pattern', 'Pattern'), ('name', 'Possible name')], max_length=10),
+            model_name="leakhit",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("register", "Identifying-terms register"),
+                    ("pattern", "Pattern"),
+                    ("name", "Possible name"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='leakhit',
-            constraint=models.CheckConstraint(condition=models.Q(('overridden_at__isnull', True), models.Q(('kind', 'register'), _negated=True), _connector='OR'), name='leak_hit_override_never_for_register'),
+            model_name="leakhit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("overridden_at__isnull", True),
+                    models.Q(("kind", "register"), _negated=True),
+                    _connector="OR",
+                ),
+                name="leak_hit_override_never_for_register",
+            ),
         ),
     ]

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from accesslog.services import access_record
 from notifications.services import withheld_tell_business_managers
-from reports.leakguard import register_hits
 from pscb_audit.forms import add_service_errors
+from reports.leakguard import register_hits
 
 from .. import selectors, services
 from ..forms import RespondForm
@@ -37,7 +37,9 @@ def _withheld_details(invitation, meeting):
         "invitation": f"{invitation.role} {invitation.agency.name} {meeting.case.pseudonym}",
     }
     terms = case_terms(meeting.case)
-    findings = [(f"RSVP page's {where}", hit) for where, text in shown.items() for hit in register_hits(text, terms)]
+    findings = [
+        (f"RSVP page's {where}", hit) for where, text in shown.items() for hit in register_hits(text, terms)
+    ]
     if not findings:
         return False
     digest = hashlib.sha256(repr(sorted((w, h.key) for w, h in findings)).encode()).hexdigest()[:16]

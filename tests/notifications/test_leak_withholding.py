@@ -35,7 +35,9 @@ def _meeting(cast, **fields):
 def _send(client, cast, meeting, capture):
     login(client, cast.bm)
     with capture(execute=True):
-        return client.post(reverse("reviews:invitations_send", kwargs={"meeting_pk": meeting.pk}), follow=True)
+        return client.post(
+            reverse("reviews:invitations_send", kwargs={"meeting_pk": meeting.pk}), follow=True
+        )
 
 
 def _everything(message):
@@ -70,7 +72,10 @@ def test_an_invitation_carrying_a_register_term_is_withheld_and_the_manager_told
     page = _send(client, cast, meeting, django_capture_on_commit_callbacks).content.decode()
     assert "1 invitation was withheld by the leak guard" in page
     _assert_bm_told_only(cast, "text body")
-    assert "HTML body" in mail.outbox[0].body and "attachment reflective-practice-meeting.ics" in mail.outbox[0].body
+    assert (
+        "HTML body" in mail.outbox[0].body
+        and "attachment reflective-practice-meeting.ics" in mail.outbox[0].body
+    )
     withheld = Notification.objects.get(kind="meeting_invitation")
     assert withheld.status == Notification.Status.WITHHELD
     assert "Zephyrine" not in withheld.body_text + withheld.subject and withheld.attachments == []
