@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Role, User
+from pscb_audit.forms import CleanTextMixin
 
 from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
 
@@ -17,7 +18,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CrispyFormMixin:
+class CrispyFormMixin(CleanTextMixin):
     submit_label = "Save"
 
     def __init__(self, *args, **kwargs):

@@ -138,3 +138,17 @@ def original_span(text, origin, start, end):
     if start >= end or not origin:
         return ""
     return text[origin[start] : origin[end - 1] + 1]
+
+
+def clean_instance_text(instance):
+    """Clean every text field of a model instance before it is saved (see ``clean``): the backstop
+    behind the forms, for services, imports and the admin."""
+    from django.db import models
+
+    for f in instance._meta.concrete_fields:
+        if isinstance(f, models.CharField | models.TextField):
+            value = getattr(instance, f.attname, None)
+            if isinstance(value, str) and value:
+                cleaned = clean(value)
+                if cleaned != value:
+                    setattr(instance, f.attname, cleaned)

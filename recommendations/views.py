@@ -158,7 +158,7 @@ def meeting_edit(request, board_meeting_pk):
 @business_manager_required
 def recommendation_create(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
-    form = RecommendationForm(request.POST or None)
+    form = RecommendationForm(request.POST or None, guard_audit=audit)
     if request.method == "POST" and form.is_valid():
         try:
             recommendation = services.recommendation_create(
@@ -184,7 +184,7 @@ def recommendation_edit(request, recommendation_pk):
         selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
     )
     if request.method == "POST":
-        form = RecommendationForm(request.POST)
+        form = RecommendationForm(request.POST, guard_audit=recommendation.audit)
     else:
         form = RecommendationForm(initial=RecommendationForm.initial_for(recommendation))
     if request.method == "POST" and form.is_valid():
