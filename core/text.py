@@ -16,6 +16,7 @@ Two steps, used everywhere:
 """
 
 import functools
+import re
 import unicodedata
 
 # Kept control characters: the ones that shape a text (tab, line feed, carriage return).
@@ -36,13 +37,18 @@ def _dropped(ch):
     return ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co")
 
 
+_SOFT_HYPHEN_AT_LINE_END = re.compile("\u00ad[ \t]*(?=[\r\n])")
+
+
 def clean(text):
-    """NFKC without format or control characters (tab and line breaks kept): the stored form."""
+    """NFKC without format or control characters (tab and line breaks kept): the stored form. A soft
+    hyphen before a line break is where the word was split, so it is kept as the hyphen a reader saw."""
     if not text:
         return text
     text = unicodedata.normalize("NFKC", text)
     if text.isascii() and text.isprintable():
         return text
+    text = _SOFT_HYPHEN_AT_LINE_END.sub("-", text)
     return "".join(ch for ch in text if not _dropped(ch))
 
 
@@ -68,6 +74,8 @@ def _confusable_table():
 @functools.cache
 def _fold_char(ch):
     """The folded form of one character ("" when it is dropped)."""
+    if ch == "\u00ad":
+        return "\u00ad"  # kept until fold() has seen whether it ends a line
     out = []
     for c in unicodedata.normalize("NFKC", ch):
         if _dropped(c):
@@ -98,6 +106,15 @@ def fold(text):
         for c in _fold_char(ch):
             chars.append(c)
             origin.append(i)
+    # A soft hyphen is invisible, except at a line end, where it is the hyphen of a split word.
+    for i, c in enumerate(chars):
+        if c == "\u00ad":
+            j = i + 1
+            while j < len(chars) and chars[j] == " ":
+                j += 1
+            chars[i] = "-" if j < len(chars) and chars[j] == "\n" else ""
+    keep = [k for k, c in enumerate(chars) if c]
+    chars, origin = [chars[k] for k in keep], [origin[k] for k in keep]
     # Join a hyphen at a line end to the next line ("Mar-\n  lowe"), then collapse whitespace.
     out, out_origin = [], []
     i, n = 0, len(chars)

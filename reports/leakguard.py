@@ -87,6 +87,7 @@ for _group in _EQUIVALENTS:
         _EQUIVALENT_OF[_word] = _group
 # "St" at the start of a name is Saint, at the end of a street line Street: both are tried anyway.
 _EQUIVALENT_OF["saint"] = ("saint", "st")
+_FULL_WORDS = {group[0] for group in _EQUIVALENTS if group[0] != "st"} | {"saint", "street"}
 _EQUIVALENT_OF["street"] = ("street", "st")
 _SCHOOL_WORDS = {
     "school", "primary", "academy", "infant", "infants", "junior", "juniors", "high", "secondary",
@@ -360,7 +361,12 @@ def _word_regex(word):
     if word.endswith(".") and word[:-1] in _EQUIVALENT_OF:
         word = word[:-1]
     if word in _EQUIVALENT_OF:
-        return "(?:" + "|".join(rf"{re.escape(w)}\.?" for w in _EQUIVALENT_OF[word]) + ")"
+        # An abbreviation may end with a dot ("Rd."); a full word's dot ends the sentence.
+        return (
+            "(?:"
+            + "|".join(re.escape(w) + ("" if w in _FULL_WORDS else r"\.?") for w in _EQUIVALENT_OF[word])
+            + ")"
+        )
     if POSTCODE_RE.fullmatch(word):
         return re.escape(word)
     out = re.escape(word)

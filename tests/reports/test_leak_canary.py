@@ -1,0 +1,77 @@
+"""Every printed field is checked: a unique canary goes into every user-editable text field of every
+row of every model of the apps the report reads (the list is derived from the models, never written
+by hand), the canaries are registered, the report is built, and every canary found in the PDF's text
+must be reported by the leak guard. A field printed tomorrow without a check fails this test."""
+
+import string
+
+from django.apps import apps
+from django.db import models
+
+from core.text import folded
+from reports.models import ReportBuild
+from reports.services import report_build_run
+from tests.factories import IdentifyingTermFactory
+
+from .conftest import flat, pdf_text
+
+# The apps whose records the report may read (the register itself excepted: it is what is checked).
+REPORT_APPS = ("accounts", "cases", "reviews", "recommendations", "reports")
+SKIPPED_MODELS = {("cases", "identifyingterm")}
+
+
+def _canary(n):
+    letters = ""
+    n += 26 * 26  # at least three letters
+    while n:
+        n, r = divmod(n, 26)
+        letters = string.ascii_lowercase[r] + letters
+    return f"Qzx{letters}"
+
+
+def printable_text_fields():
+    """(model, field) for every user-editable text field, from the models themselves."""
+    for app in REPORT_APPS:
+        for model in apps.get_app_config(app).get_models():
+            if (model._meta.app_label, model._meta.model_name) in SKIPPED_MODELS:
+                continue
+            for f in model._meta.concrete_fields:
+                if not isinstance(f, models.CharField | models.TextField) or not f.editable or f.choices:
+                    continue
+                if isinstance(f, models.EmailField | models.URLField | models.SlugField) or f.primary_key:
+                    continue
+                if f.name in ("password", "username", "sha256", "inputs_sha256", "signature", "key", "token"):
+                    continue
+                if f.max_length is not None and f.max_length < 10:
+                    continue
+                yield model, f
+
+
+def test_every_canary_printed_in_the_pdf_is_reported_by_the_guard(cast, seeded):
+    canaries = {}
+    n = 0
+    for model, f in printable_text_fields():
+        for pk in model._base_manager.values_list("pk", flat=True):
+            value = _canary(n)
+            n += 1
+            # A canary among ordinary words, as a person would type it (purpose items are lines).
+            model._base_manager.filter(pk=pk).update(**{f.attname: f"Note {value} here"})
+            canaries[value] = f"{model._meta.label}.{f.name}#{pk}"
+    assert n > 30, "the seeded audit should give many rows to plant canaries in"
+    for value in canaries:
+        IdentifyingTermFactory(case=seeded.cases[1], kind="other", value=value, created_by=cast.bm)
+
+    build = ReportBuild.objects.create(
+        audit=seeded.audit, requested_by=cast.bm, build_date=seeded.cases[1].created_at.date()
+    )
+    build = report_build_run(build_id=build.pk)
+    text = folded(flat(pdf_text(bytes(build.pdf))))
+    printed = {value for value in canaries if value.lower() in text}
+    reported = {folded(hit.matched) for hit in build.hits.all()}
+    # The report prints the audit's texts: many canaries must be there for the test to mean anything.
+    assert len(printed) >= 10, sorted(canaries[v] for v in printed)
+    missed = sorted(canaries[v] for v in printed if v.lower() not in reported)
+    assert not missed, f"printed in the PDF but not reported by the leak guard: {missed}"
+    # And where a printed field is one the guard locates, the hit names it, not only the page.
+    located = {h.label for h in build.hits.exclude(object_type="pdf_page")}
+    assert {"Audit title", "Audit theme", "Learning point i", "Recommendation a"} <= located
