@@ -12,6 +12,7 @@ from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, board_reader_required, business_manager_required
 from cases.models import Audit
 from pscb_audit.forms import add_service_errors
+from reports.outbound import tracker_rows_checked
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
@@ -59,6 +60,8 @@ def tracker(request):
     """Every recommendation the user may see, with its RAG state, filterable; a chart of the counts."""
     tracker_filter = _tracker_filter(request)
     rows = tracker_filter.rows
+    if request.user.is_board_member:  # the Board is outside every panel: nothing of a register reaches it
+        rows = tracker_rows_checked(rows, channel="Board's tracker page")
     counts = selectors.rag_counts(rows)
     query = request.GET.urlencode()
     return render(
@@ -78,7 +81,7 @@ def tracker(request):
 
 def _export(request, kind):
     tracker_filter = _tracker_filter(request)
-    rows = tracker_filter.rows
+    rows = tracker_rows_checked(tracker_filter.rows, channel=f"tracker {kind.upper()} export")
     access_record(request=request, what=f"recommendation_tracker_{kind}", action=AccessLogEntry.Action.EXPORT)
     stamp = timezone.localdate().isoformat()
     if kind == "csv":
