@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0003_notification_retry_rounds_and_resend'),
+        ("notifications", "0003_notification_retry_rounds_and_resend"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('withheld', 'Withheld by the leak guard')], default='pending', max_length=10),
+            model_name="notification",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Pending"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("withheld", "Withheld by the leak guard"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]
