@@ -261,8 +261,13 @@ def _word_list():
         raise RuntimeError(
             f"The leak guard needs the word list {WORDLIST} (apt-get install wbritish)."
         ) from exc
-    common = frozenset(folded(w) for w in lines if w and w[0].islower() and "'" not in w)
-    proper = frozenset(folded(w) for w in lines if w and w[0].isupper() and "'" not in w) - common
+    words = [w for w in lines if w and "'" not in w]
+
+    def fold_word(w):
+        return w.casefold() if w.isascii() else folded(w)
+
+    common = frozenset(fold_word(w) for w in words if w[0].islower())
+    proper = frozenset(fold_word(w) for w in words if w[0].isupper()) - common
     return common, proper
 
 
@@ -423,7 +428,8 @@ def name_initials(terms):
 NHS_RE = re.compile(r"(?<![\w+])(\d{3})([ .-]?)(\d{3})\2(\d{4})(?![\w])")
 PHONE_RE = re.compile(r"(?<![\w+])(?:(?:\+|00) ?44[ .-]?(?:\(0\)[ .-]?)?|\(?0)\d[\d ().-]{7,16}\d(?![\w])")
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+ ?@ ?[\w-]+(?:\.[\w-]+)+")
-INITIALS_RE = re.compile(r"(?<![\w.])([a-z])\. ?([a-z])\.?(?![\w])")
+# "K.B." or "K. B." as written (capitals, both dots): "i.e. A" is not initials.
+INITIALS_RE = re.compile(r"(?<![\w.])([A-Z])\. ?([A-Z])\.(?![\w])")
 
 
 def nhs_number_valid(digits):
@@ -597,9 +603,9 @@ class Guard:
             if _phone_valid(m.group()) and not any(s <= m.start() < e for s, e in spans):
                 add(KIND_PATTERN, PATTERN_PHONE, m.start(), m.end())
         firsts, lasts = self.initials
-        for m in INITIALS_RE.finditer(text):
-            if m.group(1) in firsts and m.group(2) in lasts and not any(s <= m.start() < e for s, e in spans):
-                add(KIND_PATTERN, PATTERN_INITIALS, m.start(), m.end())
+        for m in INITIALS_RE.finditer(original):
+            if m.group(1).lower() in firsts and m.group(2).lower() in lasts:
+                add(KIND_PATTERN, PATTERN_INITIALS, m.start(), m.end(), raw=True)
         if self.names:
             taken = [(origin[s], origin[e - 1] + 1) for s, e in spans]
             for start, end in possible_names(original, self.vocabulary):
