@@ -121,9 +121,15 @@ def ics_text(content):
     )
 
 
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|tr|td|th|table|h\d|hr|section|body|head|title)\b[^>]*>", re.I
+)
+
+
 def html_text(markup):
-    """What a reader of an HTML e-mail sees: the text without tags, entities decoded."""
-    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+    """What a reader of an HTML e-mail sees: the text without tags (an inline tag such as <b> inside a
+    word joins its parts, as on screen), entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", _BLOCK_TAG.sub(" ", markup)))
 
 
 def message_findings(*, subject, body_text, body_html="", attachments=(), terms=()):
