@@ -75,3 +75,29 @@ def test_every_canary_printed_in_the_pdf_is_reported_by_the_guard(cast, seeded):
     # And where a printed field is one the guard locates, the hit names it, not only the page.
     located = {h.label for h in build.hits.exclude(object_type="pdf_page")}
     assert {"Audit title", "Audit theme", "Learning point i", "Recommendation a"} <= located
+
+
+def test_a_term_printed_only_in_the_pdf_blocks_located_by_page(cast, seeded, settings, build_of):
+    """The Board's name comes from a setting, not a field the guard locates: found in the PDF's own
+    text and metadata, it still blocks, located by page."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from reports import services
+
+    settings.BOARD_NAME = "Quenby Safeguarding Children Partnership"
+    # The Business Manager's own framing text, so the default (which names the Board) is not printed.
+    services.report_framing_save(
+        audit=seeded.audit,
+        actor=cast.bm,
+        what_we_did="The audit team looked at four cases.",
+        how_we_did_this="Agencies sent returns.",
+        assurance="No child was left unsafe.",
+    )
+    build = build_of(seeded.audit, cast.bm)
+    where = {(h.section, h.label, h.kind) for h in build.hits.all()}
+    assert ("Printed PDF", "Page 1", "register") in where
+    assert ("PDF metadata", "Author", "register") in where
+    assert build.hits.get(section="Printed PDF", label="Page 1").page == 1
+    with pytest.raises(ValidationError, match="leak guard found"):
+        services.report_publish(build=build, actor=cast.bm)

@@ -145,7 +145,7 @@ def test_a_hit_in_a_learning_point_blocks_publication_with_its_location(
     assert "Blocks publication" in html and "Case Three" in html and "Learning point ii" in html
     assert escape(hit.matched) in html
     fix = reverse("reviews:learning_point_edit", kwargs={"case_pk": seeded.cases[3].pk, "point_pk": lp.pk})
-    assert f'href="{fix}"' in html
+    assert f'href="{fix}?leak_hit={hit.pk}&amp;next=' in html
     assert "Publish this draft" not in html
 
 
