@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import pre_save
 
 # The project's own apps: their text is what reports, e-mails and exports print.
-CLEANED_APPS = {"accounts", "cases", "reviews", "recommendations", "reports", "notifications"}
+CLEANED_APPS = {"accounts", "cases", "reviews", "recommendations", "reports", "notifications", "history"}
 
 
 def _clean_text_before_save(sender, instance, raw=False, **kwargs):
