@@ -76,12 +76,22 @@ def _enqueue_delivery(notification_id, *, on_commit=False):
     unreachable the row stays pending, says it waits for the worker, and the sweep hands it over."""
     from .tasks import deliver_notification
 
-    (enqueue_on_commit if on_commit else enqueue_now)(
+    return (enqueue_on_commit if on_commit else enqueue_now)(
         deliver_notification,
         notification_id,
         on_unreachable=lambda: _mark_waiting_for_worker(notification_id),
         inline=lambda: _deliver_inline(notification_id),
     )
+
+
+def _enqueue_many(ids):
+    """Hand rows over one by one; once the broker refuses one, the rest are marked waiting at once
+    rather than each spending a second on a broker that is not there."""
+    for index, pk in enumerate(ids):
+        if not _enqueue_delivery(pk):
+            for rest in ids[index + 1 :]:
+                _mark_waiting_for_worker(rest)
+            return
 
 
 def _deliver_inline(notification_id):
@@ -425,6 +435,8 @@ def notification_recover_stale(*, now=None):
     """Hand notifications back to a worker (the periodic sweep). Returns how many were enqueued.
 
     - "pending" and due for a later round (next_attempt_at has passed): a round of attempts starts.
+    - "pending" and waiting for the worker (the broker was unreachable when it was enqueued): handed
+      over at once.
     - "pending" for longer than NOTIFICATION_STALE_MINUTES with no round scheduled: its delivery task
       was lost (broker down at commit, process killed). Re-enqueued; harmless even if the task still
       exists, because delivery claims the row under a lock.
@@ -447,9 +459,10 @@ def notification_recover_stale(*, now=None):
             .filter(
                 Q(status=Notification.Status.PENDING, next_attempt_at__lte=now)
                 | Q(status=Notification.Status.PENDING, next_attempt_at__isnull=True, updated_at__lt=cutoff)
+                | Q(status=Notification.Status.PENDING, last_error=WAITING_FOR_WORKER)
                 | Q(status=Notification.Status.SENDING, updated_at__lt=cutoff)
             )
-            .only("pk", "status", "attempts")
+            .only("pk", "status", "attempts", "last_error")
         )
         requeue, exhausted = [], []
         for n in stale:
@@ -462,6 +475,8 @@ def notification_recover_stale(*, now=None):
             )
         for n in requeue:
             fields = {"status": Notification.Status.PENDING, "next_attempt_at": None, "updated_at": now}
+            if n.last_error == WAITING_FOR_WORKER:
+                fields["last_error"] = ""  # handed over now (set again if the broker is still away)
             if n.status == Notification.Status.SENDING:
                 fields["last_error"] = (
                     "No result was recorded for the last attempt (the worker stopped, or the database "
@@ -470,6 +485,5 @@ def notification_recover_stale(*, now=None):
                 log.warning("notification_recovered_from_sending id=%s", n.pk)
             Notification.objects.filter(pk=n.pk).update(**fields)
         ids = [n.pk for n in requeue]
-        for pk in ids:
-            _enqueue_delivery(pk, on_commit=True)
+        transaction.on_commit(lambda: _enqueue_many(ids))
     return len(ids)

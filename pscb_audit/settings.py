@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from cases import limits as _chronology_limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "reviews",
+    "audittools",
     "recommendations",
     "notifications",
     "reports",
@@ -158,7 +161,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest ordinary form is a return's chronology: its limits decide Django's request limits
+# (cases/limits.py), so a return of the stated size always reaches the view.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = _chronology_limits.data_upload_max_number_fields()
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 1024, _chronology_limits.data_upload_max_memory_size())
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -361,4 +367,14 @@ RETENTION = {
 CELERY_BEAT_SCHEDULE["purge-retained-data"] = {
     "task": "history.tasks.purge_retained",
     "schedule": 24 * 60 * 60,
+}
+
+# --- Immediate safeguarding concerns ----------------------------------------------------------------
+# A concern the agency has not acknowledged this many hours after it was raised is escalated to the
+# Business Manager. Beat polls for them every CONCERN_POLL_MINUTES (no long countdowns).
+CONCERN_ESCALATE_AFTER_HOURS = env.int("CONCERN_ESCALATE_AFTER_HOURS", default=4)
+CONCERN_POLL_MINUTES = env.int("CONCERN_POLL_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["escalate-safeguarding-concerns"] = {
+    "task": "reviews.escalate_safeguarding_concerns",
+    "schedule": CONCERN_POLL_MINUTES * 60,
 }

@@ -57,9 +57,8 @@ def report_build_enqueue(*, build_id, on_commit=True):
 
     on_unreachable = lambda: _mark_waiting_for_worker(build_id)  # noqa: E731
     if on_commit:
-        enqueue_on_commit(report_build_render, build_id, on_unreachable=on_unreachable)
-    else:
-        enqueue_now(report_build_render, build_id, on_unreachable=on_unreachable)
+        return enqueue_on_commit(report_build_render, build_id, on_unreachable=on_unreachable)
+    return enqueue_now(report_build_render, build_id, on_unreachable=on_unreachable)
 
 
 @transaction.atomic
@@ -92,7 +91,8 @@ def report_build_sweep(*, now=None):
         ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
             stage=QUEUED_STAGE, updated_at=now
         )
-        report_build_enqueue(build_id=build_id, on_commit=False)
+        if not report_build_enqueue(build_id=build_id, on_commit=False):
+            break  # the broker is still away: the next sweep tries again
     limit = settings.REPORT_BUILD_TIME_LIMIT
     dead_before = now - datetime.timedelta(seconds=limit + REPORT_BUILD_DEAD_MARGIN_SECONDS)
     failed = ReportBuild.objects.filter(status=ReportBuild.Status.RUNNING, started_at__lt=dead_before).update(
