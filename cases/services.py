@@ -21,6 +21,14 @@ from .models import (
     number_in_words,
 )
 
+# Rules other apps add from their AppConfig.ready(), so that cases imports none of them:
+# RETURN_REQUEST_HOOKS: fn(*, case, actor), run in return_request's transaction when returns are asked for;
+# RETURN_SUBMIT_CHECKS: fn(agency_return) -> {field: [messages]}, errors that stop a submit;
+# AUDIT_STATUS_CHECKS: fn(*, audit, status) -> a message refusing the move to `status`, or None.
+RETURN_REQUEST_HOOKS = []
+RETURN_SUBMIT_CHECKS = []
+AUDIT_STATUS_CHECKS = []
+
 
 @transaction.atomic
 def audit_create(*, actor, title, theme, purpose, period_start, period_end, status=Audit.Status.PLANNING):
@@ -41,7 +49,14 @@ def audit_create(*, actor, title, theme, purpose, period_start, period_end, stat
 
 @transaction.atomic
 def audit_update(*, audit, actor, **fields):
-    """Change an audit's details. Closing stamps closed_at (the retention clock starts there)."""
+    """Change an audit's details. Closing stamps closed_at (the retention clock starts there). Another
+    app's rule may refuse a move of status (an open safeguarding concern holds it at panel review)."""
+    new_status = fields.get("status")
+    if new_status and new_status != Audit.objects.get(pk=audit.pk).status:
+        for check in AUDIT_STATUS_CHECKS:
+            message = check(audit=audit, status=new_status)
+            if message:
+                raise ValidationError({"status": message})
     for name, value in fields.items():
         setattr(audit, name, value)
     if audit.status == Audit.Status.CLOSED and audit.closed_at is None:
@@ -269,6 +284,9 @@ def return_request(*, case, agencies, due_date, actor):
     newly_involved = [r.agency for r in created if r.agency_id not in involved]
     if newly_involved:
         case.agencies.add(*newly_involved)
+    if created:
+        for hook in RETURN_REQUEST_HOOKS:
+            hook(case=case, actor=actor)
     return created
 
 
@@ -378,7 +396,13 @@ def return_submit(*, agency_return, actor, version, fields=None, entries=None):
         if not getattr(current, name).strip():
             errors[name] = "Complete this before you submit."
     if not current.entries.exists():
-        errors["__all__"] = "Add at least one chronology row before you submit."
+        errors["__all__"] = ["Add at least one chronology row before you submit."]
+    for check in RETURN_SUBMIT_CHECKS:
+        for name, messages in check(current).items():
+            errors.setdefault(name, [])
+            errors[name] = ([errors[name]] if isinstance(errors[name], str) else errors[name]) + list(
+                messages
+            )
     if errors:
         raise ValidationError(errors)
     transition = _transition(agency_return=current, to_status=AgencyReturn.Status.SUBMITTED, actor=actor)

@@ -11,9 +11,10 @@ import pghistory
 from django.conf import settings
 from django.db import models
 
+from audittools.models import AuditTool, CaseJudgement, ModeratedGrade, ReturnAnswer, SectionReflection
 from cases.models import AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm
 from recommendations.models import Recommendation, RecommendationResponse
-from reviews.models import AgencyAction, CaseAssurance, LearningPoint
+from reviews.models import AgencyAction, CaseAssurance, LearningPoint, SafeguardingConcern
 
 
 def _trackers():
@@ -49,6 +50,12 @@ CaseAssuranceEvent = _event_model(CaseAssurance, "CaseAssuranceEvent")
 AgencyActionEvent = _event_model(AgencyAction, "AgencyActionEvent")
 RecommendationEvent = _event_model(Recommendation, "RecommendationEvent")
 RecommendationResponseEvent = _event_model(RecommendationResponse, "RecommendationResponseEvent")
+AuditToolEvent = _event_model(AuditTool, "AuditToolEvent")
+ReturnAnswerEvent = _event_model(ReturnAnswer, "ReturnAnswerEvent")
+SectionReflectionEvent = _event_model(SectionReflection, "SectionReflectionEvent")
+ModeratedGradeEvent = _event_model(ModeratedGrade, "ModeratedGradeEvent")
+CaseJudgementEvent = _event_model(CaseJudgement, "CaseJudgementEvent")
+SafeguardingConcernEvent = _event_model(SafeguardingConcern, "SafeguardingConcernEvent")
 
 # (app_label, model_name) of the tracked model -> its event model.
 EVENT_MODELS = {
@@ -64,6 +71,12 @@ EVENT_MODELS = {
         AgencyActionEvent,
         RecommendationEvent,
         RecommendationResponseEvent,
+        AuditToolEvent,
+        ReturnAnswerEvent,
+        SectionReflectionEvent,
+        ModeratedGradeEvent,
+        CaseJudgementEvent,
+        SafeguardingConcernEvent,
     )
 }
 

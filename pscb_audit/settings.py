@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "reviews",
+    "audittools",
     "recommendations",
     "notifications",
     "reports",
@@ -361,4 +362,14 @@ RETENTION = {
 CELERY_BEAT_SCHEDULE["purge-retained-data"] = {
     "task": "history.tasks.purge_retained",
     "schedule": 24 * 60 * 60,
+}
+
+# --- Immediate safeguarding concerns ----------------------------------------------------------------
+# A concern the agency has not acknowledged this many hours after it was raised is escalated to the
+# Business Manager. Beat polls for them every CONCERN_POLL_MINUTES (no long countdowns).
+CONCERN_ESCALATE_AFTER_HOURS = env.int("CONCERN_ESCALATE_AFTER_HOURS", default=4)
+CONCERN_POLL_MINUTES = env.int("CONCERN_POLL_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["escalate-safeguarding-concerns"] = {
+    "task": "reviews.escalate_safeguarding_concerns",
+    "schedule": CONCERN_POLL_MINUTES * 60,
 }

@@ -290,12 +290,23 @@ def _renumber(case_id):
 
 
 @transaction.atomic
-def assurance_record(*, case, actor, finding, statement):
-    """The panel's assurance on whether any child was left unsafe or at risk of continued harm."""
+def assurance_record(*, case, actor, finding, statement, concern=None):
+    """The panel's assurance on whether any child was left unsafe or at risk of continued harm. "A child
+    was left unsafe" names the immediate safeguarding concern raised about it, or is refused."""
+    if concern is not None and concern.case_id != case.pk:
+        raise ValidationError({"concern": "Choose a concern raised about this case."})
+    if finding == CaseAssurance.Finding.CHILD_UNSAFE and concern is None:
+        raise ValidationError(
+            {
+                "concern": "A child left unsafe must be referred back at once: raise an immediate "
+                "safeguarding concern and link it here."
+            }
+        )
     assurance = CaseAssurance.objects.select_for_update().filter(case=case).first() or CaseAssurance(
         case=case
     )
     assurance.finding = finding
+    assurance.concern = concern
     assurance.statement = statement.strip()
     assurance.recorded_by = actor
     assurance.full_clean()

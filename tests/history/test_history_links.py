@@ -5,6 +5,8 @@ of the ten tracked models (with before/after values on PostgreSQL, where the tri
 import pytest
 from django.urls import reverse
 
+from audittools.models import SectionReflection
+from audittools.services import case_judgement_record, grade_moderate
 from cases.models import AgencyReturn, ChronologyEntry
 from history.models import EVENT_MODELS
 from recommendations.models import Recommendation
@@ -32,6 +34,13 @@ def records(cast):
     cast.entry = ChronologyEntryFactory(agency_return=cast.agency_return, what_happened="Home visit.")
     cast.assurance = CaseAssuranceFactory(case=cast.case, statement="The child was safe.")
     cast.response = cast.evidence.response
+    section = cast.answer.question.section
+    cast.reflection = SectionReflection.objects.create(
+        agency_return=cast.agency_return, section=section, good_practice="Seen alone."
+    )
+    cast.moderation = grade_moderate(answer=cast.answer, actor=cast.panel, grade="good")
+    cast.judgement = case_judgement_record(case=cast.case, actor=cast.panel, grade="good")
+    cast.audit_tool = cast.audit.tool
     return cast
 
 
@@ -47,6 +56,10 @@ PAGES = [
         {"recommendation_pk": "recommendation"},
         ["recommendation", "response"],
     ),
+    ("cases:audit_detail", {"audit_pk": "audit"}, ["audit_tool"]),
+    ("audittools:return_tool", {"return_pk": "agency_return"}, ["answer", "reflection"]),
+    ("reviews:case_review", {"case_pk": "case"}, ["moderation", "judgement"]),
+    ("reviews:concern_detail", {"concern_pk": "concern"}, ["concern"]),
 ]
 
 
@@ -66,7 +79,7 @@ def test_record_pages_link_to_the_history_of_each_record_for_the_business_manage
 
 
 def test_every_tracked_model_is_linked_from_some_page():
-    """The ten tracked models are exactly those the pages above link."""
+    """The tracked models are exactly those the pages above link."""
     linked = {
         "audit": "cases.audit",
         "case": "cases.case",
@@ -78,6 +91,12 @@ def test_every_tracked_model_is_linked_from_some_page():
         "action": "reviews.agencyaction",
         "recommendation": "recommendations.recommendation",
         "response": "recommendations.recommendationresponse",
+        "audit_tool": "audittools.audittool",
+        "answer": "audittools.returnanswer",
+        "reflection": "audittools.sectionreflection",
+        "moderation": "audittools.moderatedgrade",
+        "judgement": "audittools.casejudgement",
+        "concern": "reviews.safeguardingconcern",
     }
     assert {n for _, _, shown in PAGES for n in shown} == set(linked)
     assert {f"{a}.{m}" for a, m in EVENT_MODELS} == set(linked.values())
@@ -96,6 +115,12 @@ def test_every_tracked_model_is_linked_from_some_page():
         "action",
         "recommendation",
         "response",
+        "audit_tool",
+        "answer",
+        "reflection",
+        "moderation",
+        "judgement",
+        "concern",
     ],
 )
 def test_the_history_page_answers_for_each_tracked_model(client, records, name):
