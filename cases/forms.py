@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Role, User
+from pscb_audit.forms import CleanTextMixin
 
 from .limits import CHRONOLOGY_MAX_ROWS, CHRONOLOGY_OVER_LIMIT_MARGIN
 from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
@@ -20,7 +21,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CrispyFormMixin:
+class CrispyFormMixin(CleanTextMixin):
     submit_label = "Save"
 
     def __init__(self, *args, **kwargs):
@@ -200,7 +201,7 @@ class ReturnForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
-class ChronologyEntryForm(forms.Form):
+class ChronologyEntryForm(CleanTextMixin, forms.Form):
     """One chronology row, online or imported. The date is typed the UK way; a month alone
     ("March 2026") sets the precision to month."""
 

@@ -25,6 +25,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 BOARD_NAME = env("BOARD_NAME", default="Northbridge Safeguarding Children Partnership")
+# Places the Board's reports name (its area, towns, neighbours): vocabulary of the leak guard's
+# possible-name layer, so that they are not taken for someone's name. Comma-separated.
+LEAKGUARD_PLACES = env.list("LEAKGUARD_PLACES", default=["Northbridge", "Riverton"])
 
 INSTALLED_APPS = [
     # The admin site demands a verified second factor (accounts.admin_site.VerifiedAdminSite).
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
     "history.middleware.HistoryContextMiddleware",
+    "reports.middleware.LeakFixReturnMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -89,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "reports.context_processors.leak_fix",
             ],
         },
     },

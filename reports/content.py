@@ -112,6 +112,7 @@ class ReportContent:
         audit = self.audit
         texts = [
             LocatedText(SECTION_TITLE, "Audit title", audit.title, object_type="audit", object_id=audit.pk),
+            LocatedText(SECTION_TITLE, "Audit theme", audit.theme, object_type="audit", object_id=audit.pk),
             LocatedText(
                 SECTION_WHAT_WE_DID,
                 "Framing text",
@@ -132,6 +133,10 @@ class ReportContent:
         texts += [
             LocatedText(SECTION_HOW, "Panel role", role, object_type="panel", object_id=audit.pk)
             for role in self.panel_roles
+        ]
+        texts += [
+            LocatedText(SECTION_HOW, "Contributing agency", name, object_type="agency")
+            for name in self.agencies
         ]
         texts.append(
             LocatedText(
@@ -186,6 +191,22 @@ class ReportContent:
                     line.recommendation.text,
                     object_type="recommendation",
                     object_id=line.recommendation.pk,
+                )
+            )
+            texts += [
+                LocatedText(
+                    SECTION_RECOMMEND, f"Recommendation {line.letter}: owner", owner, object_type="agency"
+                )
+                for owner in line.owners
+            ]
+            rec = line.recommendation
+            texts.append(
+                LocatedText(
+                    SECTION_RECOMMEND,
+                    f"Recommendation {line.letter}: deadline",
+                    line.deadline_text,
+                    object_type="board_meeting" if rec.deadline_meeting_id else "recommendation",
+                    object_id=rec.deadline_meeting_id or rec.pk,
                 )
             )
         return texts

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
+from reports.writing import RegisterGuardMixin
 
 from .models import (
     AgencyAction,
@@ -179,7 +180,7 @@ class AttendanceForm(forms.Form):
         }
 
 
-class LearningPointForm(CrispyFormMixin, forms.ModelForm):
+class LearningPointForm(RegisterGuardMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = LearningPoint
         fields = ["kind", "text"]
@@ -187,8 +188,9 @@ class LearningPointForm(CrispyFormMixin, forms.ModelForm):
         labels = {"text": "Learning point"}
 
 
-class AssuranceForm(CrispyFormMixin, forms.ModelForm):
+class AssuranceForm(RegisterGuardMixin, CrispyFormMixin, forms.ModelForm):
     submit_label = "Save assurance"
+    guarded_fields = ("statement",)
 
     class Meta:
         model = CaseAssurance
