@@ -90,8 +90,15 @@ def totp_confirm(*, request, device, token):
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
     codes = backup_codes_renew(user=request.user)
-    otp_login(request, device)
+    second_factor_passed(request=request, device=device)
     return codes
+
+
+def second_factor_passed(*, request, device):
+    """Mark the session verified and give it a new key: a session id seen before the second factor
+    (on a shared screen, in a proxy log) must not become a verified session."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 @transaction.atomic
@@ -120,6 +127,6 @@ def second_factor_verify(*, request, token):
         devices = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
     for device in devices:
         if device.verify_token(token):
-            otp_login(request, device)
+            second_factor_passed(request=request, device=device)
             return True
     return False

@@ -1,3 +1,4 @@
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -128,3 +129,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     # Never log in after a reset: the user logs in again, password and second factor.
     post_reset_login = False
     success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The way back from a lockout: only the account's owner reads the reset e-mail, so a reset
+        # lifts the lock someone else's failed guesses put on the account (from every address).
+        axes_reset(username=form.user.get_username())
+        security_log.info("lockout_lifted_by_password_reset user_id=%s", form.user.pk)
+        return response

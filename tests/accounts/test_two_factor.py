@@ -203,3 +203,18 @@ def test_demo_administrator_can_remove_but_not_add_second_factor_devices(client)
     response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
+
+
+def test_the_session_key_is_renewed_when_the_second_factor_passes(client, cast):
+    device = TOTPDevice.objects.create(user=cast.bm, name="Phone", confirmed=True)
+    password_login(client, "bm@test.example")
+    before = client.session.session_key
+    response = client.post(reverse("otp_verify"), {"token": code_for(device)})
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after != before
+    # The key known before the second factor no longer opens anything.
+    from django.contrib.sessions.backends.db import SessionStore
+
+    assert not SessionStore().exists(before)
+    assert client.get(case_url(cast)).status_code == 200
