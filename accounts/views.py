@@ -3,17 +3,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import user_has_device
 
-from . import two_factor
-from .forms import EnrolmentForm, PasswordResetForm, SecondFactorForm
-from .models import Role
-from .permissions import security_log
+from pscb_audit.forms import add_service_errors
+
+from . import services, two_factor
+from .forms import EnrolmentForm, PasswordResetForm, RoleGrantForm, SecondFactorForm
+from .models import Role, RoleGrant, User
+from .permissions import CASE_DATA_ROLES, business_manager_required, security_log
 
 # Where each role lands after logging in.
 HOME_FOR_ROLE = {
@@ -137,3 +140,36 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         axes_reset(username=form.user.get_username())
         security_log.info("lockout_lifted_by_password_reset user_id=%s", form.user.pk)
         return response
+
+
+@business_manager_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def role_grants(request):
+    """Who holds which role, every change with who made it and why, and the form to grant a role."""
+    form = RoleGrantForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.role_grant(
+                user=data["user"],
+                role=data["role"],
+                agency=data["agency"],
+                actor=request.user,
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{grant.user.full_name} is now {grant.get_role_display()}. Every Business Manager has been e-mailed.",
+            )
+            return redirect("role_grants")
+    context = {
+        "form": form,
+        "grants": RoleGrant.objects.select_related("user", "granted_by", "agency", "previous_agency")[:100],
+        "holders": User.objects.filter(role__in=CASE_DATA_ROLES, is_active=True)
+        .select_related("agency")
+        .order_by("role", "full_name"),
+    }
+    return render(request, "accounts/role_grants.html", context, status=400 if form.errors else 200)

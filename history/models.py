@@ -11,7 +11,8 @@ import pghistory
 from django.conf import settings
 from django.db import models
 
-from cases.models import AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm
+from accounts.models import User
+from cases.models import AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
 from recommendations.models import Recommendation, RecommendationResponse
 from reviews.models import AgencyAction, CaseAssurance, LearningPoint
 
@@ -25,11 +26,11 @@ def _trackers():
 UNTRACKED_FIELDS = ["updated_at"]
 
 
-def _event_model(tracked, name):
+def _event_model(tracked, name, **which_fields):
     return pghistory.create_event_model(
         tracked,
         *_trackers(),
-        exclude=UNTRACKED_FIELDS,
+        **(which_fields or {"exclude": UNTRACKED_FIELDS}),
         # Unconstrained and without a reverse accessor: history outlives the row it describes.
         obj_field=pghistory.ObjForeignKey(related_name="+"),
         app_label="history",
@@ -49,6 +50,14 @@ CaseAssuranceEvent = _event_model(CaseAssurance, "CaseAssuranceEvent")
 AgencyActionEvent = _event_model(AgencyAction, "AgencyActionEvent")
 RecommendationEvent = _event_model(Recommendation, "RecommendationEvent")
 RecommendationResponseEvent = _event_model(RecommendationResponse, "RecommendationResponseEvent")
+# Who may see case data: panel seats and each account's role, agency and standing. Never the password
+# hash or the last log-in time (which changes with every log-in and says nothing about access).
+PanelMembershipEvent = _event_model(PanelMembership, "PanelMembershipEvent")
+UserEvent = _event_model(
+    User,
+    "UserEvent",
+    fields=["email", "full_name", "job_title", "role", "agency", "is_active", "is_staff", "is_superuser"],
+)
 
 # (app_label, model_name) of the tracked model -> its event model.
 EVENT_MODELS = {
@@ -64,6 +73,8 @@ EVENT_MODELS = {
         AgencyActionEvent,
         RecommendationEvent,
         RecommendationResponseEvent,
+        PanelMembershipEvent,
+        UserEvent,
     )
 }
 

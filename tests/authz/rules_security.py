@@ -15,6 +15,8 @@ RULES = {
     "password_reset_done": Rule(get=PUBLIC, public=True),
     "password_reset_confirm": Rule(get=PUBLIC, public=True),
     "password_reset_complete": Rule(get=PUBLIC, public=True),
+    # Roles that see case data are granted here, by a Business Manager only (never in the admin site).
+    "role_grants": Rule(get={"bm"}),
     "accesslog:search": Rule(get={"bm", "admin"}),
     "accesslog:export": Rule(get={"bm", "admin"}),
     "history:record_history": Rule(get={"bm"}),
