@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
