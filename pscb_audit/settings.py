@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pscb_audit.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,7 +134,7 @@ DATETIME_FORMAT = "j F Y, H:i"
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (evidence, imports) are private: stored outside the web root, never given a URL,
 # and served only by views that check permissions.
@@ -146,6 +147,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Form fields other than files, per request (Django's own limit; a chronology or return is far smaller).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -172,6 +174,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Keep trying to reach the broker for ever (Celery's default gives up after 100 tries, about 46
+# minutes, and the worker then exits for good); the container's restart policy is the second net.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE = {}
 
 LOGGING = {
@@ -207,6 +213,16 @@ RECOMMENDATION_DUE_SOON_DAYS = env.int("RECOMMENDATION_DUE_SOON_DAYS", default=3
 RECOMMENDATION_EVIDENCE_MAX_BYTES = env.int("RECOMMENDATION_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Most evidence files attached to one response.
 RECOMMENDATION_EVIDENCE_MAX_FILES = env.int("RECOMMENDATION_EVIDENCE_MAX_FILES", default=5)
+
+# The largest request body any page accepts, from the largest feature: a response with the most
+# evidence files, plus the form's other fields. Bigger bodies get 413 before anything reads them,
+# in Django (pscb_audit.limits.RequestBodyLimitMiddleware) and, under gunicorn, in front of Django
+# (pscb_audit.wsgi). Put the same limit on the reverse proxy (docs/deployment.md).
+REQUEST_BODY_MAX_BYTES = env.int(
+    "REQUEST_BODY_MAX_BYTES",
+    default=RECOMMENDATION_EVIDENCE_MAX_BYTES * RECOMMENDATION_EVIDENCE_MAX_FILES
+    + DATA_UPLOAD_MAX_MEMORY_SIZE,
+)
 
 
 # --- Reminders (notifications) -----------------------------------------------------------
@@ -371,7 +387,10 @@ RETENTION = {
         "reason": "Uploaded evidence is kept as long as the returns it supports.",
     },
 }
+# On a fixed clock time, not an interval: an interval restarts with each new beat container, so
+# recreating beat every day would postpone the purge for ever.
+RETENTION_PURGE_HOUR = env.int("RETENTION_PURGE_HOUR", default=2)
 CELERY_BEAT_SCHEDULE["purge-retained-data"] = {
     "task": "history.tasks.purge_retained",
-    "schedule": 24 * 60 * 60,
+    "schedule": crontab(hour=RETENTION_PURGE_HOUR, minute=30),
 }
