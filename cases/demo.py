@@ -1,5 +1,6 @@
-"""The demo audit, following the seed report: four cases, two paper audits and two reflective
-practice meetings, a panel by the roles the seed lists. Every name and place here is fictional."""
+"""The demo audit, shaped like the seed report (four cases, two audited from records and two at
+reflective practice meetings, a panel drawn from the same kinds of roles), in our own words. Every
+name and place here is fictional."""
 
 import datetime
 
@@ -8,22 +9,23 @@ from django.utils import timezone
 from .models import Audit, Case, IdentifyingTerm, PanelMembership
 from .services import case_create
 
-PURPOSE = """Examine inter-agency working and service provision for the children and family.
-Determine whether decisions and actions in the cases comply with the policy and procedures of named services and the Board in respect of the identification and response to concerns about intra-familial child sexual abuse.
-Identify practice that has been effective and opportunities to develop practice and improve safeguarding arrangements.
-Reflect on what is learnt about local practice in these cases against national research and make recommendations to improve local safeguarding arrangements."""
+PURPOSE = """Look at how the agencies worked together and what services the children and their families received.
+Test whether the decisions and actions taken in each case followed the Partnership's procedures, and those of the services involved, for recognising and responding to concerns about sexual abuse within the family.
+Find what worked well in practice, and where practice and local safeguarding arrangements could be strengthened.
+Compare what these cases show about local practice with national research, and make recommendations to strengthen safeguarding in Northbridge."""
 
 PANEL = [
-    ("panel@pscb.example", "Chair of the Monitoring, Evaluation & Scrutiny Committee", True),
-    ("panel.csc@pscb.example", "Head of the Safeguarding Monitoring Service, Children's Services", False),
-    ("panel.police@pscb.example", "Inspector, Safeguarding Team, Northbridge Constabulary", False),
+    ("panel@pscb.example", "Chair of the Scrutiny and Quality Assurance Committee", True),
+    ("panel.csc@pscb.example", "Head of Safeguarding Quality Assurance, Children's Services", False),
+    ("panel.police@pscb.example", "Inspector, Public Protection Unit, Northbridge Constabulary", False),
     (
         "panel.nurse@pscb.example",
         "Named Nurse for Safeguarding Children, Northbridge Hospitals NHS Trust",
         False,
     ),
-    ("panel.ccg@pscb.example", "Deputy Director of Quality and Safeguarding, Northbridge CCG", False),
+    ("panel.ccg@pscb.example", "Deputy Director of Nursing and Quality, Northbridge CCG", False),
 ]
+
 
 CSC, POLICE, HOSP, CCG, EDU, YOT, NURSING, CAMHS = (
     "Northbridge Children's Social Care",
@@ -100,7 +102,7 @@ CASES = [
     ),
 ]
 
-TITLE = "Multi-Agency Audit of Intra-Familial Child Sexual Abuse"
+TITLE = "Intra-Familial Child Sexual Abuse: A Multi-Agency Thematic Audit"
 
 
 def load(world):

@@ -19,7 +19,7 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 
-from cases.models import AgencyReturn, Audit, IdentifyingTerm
+from cases.models import AgencyReturn, Audit, Case, IdentifyingTerm
 
 from .models import EVENT_MODELS, LegalHold, PurgeRecord
 
@@ -171,12 +171,7 @@ def _purge_one(item, *, actor):
                 run_by=actor,
             )
         collector.delete()
-        # The triggers have just written a delete event holding each row: the history of a purged
-        # record is purged with it.
-        for model, pks in rows.items():
-            event_model = EVENT_MODELS.get((model._meta.app_label, model._meta.model_name))
-            if event_model is not None:
-                event_model.objects.filter(pgh_obj_id__in=pks).delete()
+        history_removed = _purge_history(item.category, audit, rows)
         record = PurgeRecord.objects.create(
             audit=audit,
             category=item.category,
@@ -184,6 +179,7 @@ def _purge_one(item, *, actor):
             reason=config["reason"],
             counts={m._meta.label: len(pks) for m, pks in rows.items()},
             files_removed=len(files),
+            detail=f"{history_removed} history event(s) removed with them." if history_removed else "",
             run_by=actor,
         )
         transaction.on_commit(lambda: _delete_files(files))
@@ -195,6 +191,32 @@ def _purge_one(item, *, actor):
         len(files),
     )
     return record
+
+
+def _purge_history(category, audit, rows):
+    """Remove the change history of what was purged, following the audit rather than the rows that
+    exist now: a chronology is rewritten on every draft save (its rows deleted and created again with
+    new ids), and a term or a return may have been deleted before the purge, yet their history still
+    holds the text. Returns how many events went."""
+    from .models import AgencyReturnEvent, ChronologyEntryEvent, IdentifyingTermEvent
+
+    case_ids = list(Case.objects.filter(audit=audit).values_list("pk", flat=True))
+    removed = 0
+    # The delete events the triggers have just written, and the rest of these rows' history.
+    for model, pks in rows.items():
+        event_model = EVENT_MODELS.get((model._meta.app_label, model._meta.model_name))
+        if event_model is not None:
+            removed += event_model.objects.filter(pgh_obj_id__in=pks).delete()[0]
+    if category == "identifying_terms":
+        removed += IdentifyingTermEvent.objects.filter(case_id__in=case_ids).delete()[0]
+    elif category == "agency_returns":
+        # Every return the audit's cases ever had (some may have been deleted before the purge).
+        return_ids = set(rows.get(AgencyReturn, ())) | set(
+            AgencyReturnEvent.objects.filter(case_id__in=case_ids).values_list("pgh_obj_id", flat=True)
+        )
+        removed += ChronologyEntryEvent.objects.filter(agency_return_id__in=return_ids).delete()[0]
+        removed += AgencyReturnEvent.objects.filter(pgh_obj_id__in=return_ids).delete()[0]
+    return removed
 
 
 def _delete_files(names):

@@ -42,7 +42,15 @@ class Notification(models.Model):
     about = GenericForeignKey("about_type", "about_id")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # After a round of quick attempts fails (e.g. the mail server is down), the row waits for a later
+    # round: the periodic sweep hands it to a worker again at next_attempt_at (hours, backing off).
+    retry_rounds = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    resent_at = models.DateTimeField(null=True, blank=True)
+    resent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -56,3 +64,12 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to} ({self.status})"
+
+    @property
+    def is_waiting_to_retry(self):
+        return self.status == self.Status.PENDING and self.next_attempt_at is not None
+
+    @property
+    def can_resend(self):
+        """Failed for good, or waiting for a later round: the Business Manager may send it now."""
+        return self.status == self.Status.FAILED or self.is_waiting_to_retry

@@ -1,6 +1,7 @@
 """Reads of the notification log, scoped by the user who asks."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from accounts.models import Role
 
@@ -11,7 +12,7 @@ def notification_list_for_user(*, user):
     """The Business Manager sees every notification; nobody else sees the log."""
     if user.role != Role.BUSINESS_MANAGER or not user.is_active:
         return Notification.objects.none()
-    return Notification.objects.select_related("recipient")
+    return Notification.objects.select_related("recipient", "resent_by")
 
 
 def notification_list_about(*, user, obj, limit=50):
@@ -20,3 +21,15 @@ def notification_list_about(*, user, obj, limit=50):
         return Notification.objects.none()
     about_type = ContentType.objects.get_for_model(obj)
     return notification_list_for_user(user=user).filter(about_type=about_type, about_id=obj.pk)[:limit]
+
+
+def notification_needs_attention_for_user(*, user):
+    """Failed e-mails and those waiting for a later try (the mail server was down), oldest first."""
+    return (
+        notification_list_for_user(user=user)
+        .filter(
+            Q(status=Notification.Status.FAILED)
+            | Q(status=Notification.Status.PENDING, next_attempt_at__isnull=False)
+        )
+        .order_by("created_at", "pk")
+    )

@@ -28,7 +28,8 @@ RETRY_BACKOFF_MAX = 600
 def deliver_notification(self, notification_id):
     """Deliver one queued notification (see services.notification_deliver). A temporary SMTP failure
     raises, and autoretry sends the task back with an exponential, jittered countdown (30 s, 60 s...,
-    at most RETRY_BACKOFF_MAX); the last try records the row as failed."""
+    at most RETRY_BACKOFF_MAX); after the last try the row waits for a later round, which the periodic
+    sweep starts (never a long countdown), or is marked failed when every round is used."""
     return notification_deliver(notification_id=notification_id, last_try=self.request.retries >= MAX_RETRIES)
 
 
@@ -44,6 +45,11 @@ def run_daily_reminders(today=None):
 
 @shared_task(name="notifications.recover_stale_notifications")
 def recover_stale_notifications():
+    """Beat's sweep: start due retry rounds, hand lost or stuck notifications back to a worker."""
+    from operations.services import heartbeat_record
+
     from .services import notification_recover_stale
 
-    return notification_recover_stale()
+    count = notification_recover_stale()
+    heartbeat_record(name="sweep:notifications", detail=f"handed over {count}")
+    return count

@@ -1,12 +1,14 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import any_role_required, business_manager_required
 
-from . import selectors
+from . import selectors, services
 from .filters import NotificationFilter
 from .reminders import LEAD_TIMES, Kind
 
@@ -23,6 +25,10 @@ def notification_log(request):
     )
     page = Paginator(filterset.qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     access_record(request=request, what="notification_log")
+    attention_qs = selectors.notification_needs_attention_for_user(user=request.user)
+    needs_attention = list(attention_qs[: PAGE_SIZE + 1])
+    # One query while the list is short (the usual case); a count only when it overflows.
+    attention_count = len(needs_attention) if len(needs_attention) <= PAGE_SIZE else attention_qs.count()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -33,8 +39,26 @@ def notification_log(request):
             "page": page,
             "querystring": query.urlencode(),
             "kind_labels": dict(Kind.choices),
+            "needs_attention": needs_attention[:PAGE_SIZE],
+            "needs_attention_count": attention_count,
         },
     )
+
+
+@business_manager_required
+@require_POST
+def notification_resend(request, notification_pk):
+    """Send a failed reminder (or one waiting for a later try) again now."""
+    notification = get_object_or_404(
+        selectors.notification_list_for_user(user=request.user), pk=notification_pk
+    )
+    try:
+        services.notification_resend(notification=notification, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The e-mail to {notification.to} is being sent again.")
+    return redirect(reverse("notifications:log") + "#needs-attention")
 
 
 @any_role_required

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reports",
     "accesslog",
     "history",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +256,13 @@ REMINDER_DAILY_MINUTE = env.int("REMINDER_DAILY_MINUTE", default=0)
 # this is handed back to a worker by the periodic sweep. Must exceed CELERY_TASK_TIME_LIMIT and the
 # longest retry backoff (see notifications.tasks), so a live attempt is never doubled.
 NOTIFICATION_STALE_MINUTES = env.int("NOTIFICATION_STALE_MINUTES", default=30)
+# A mail outage longer than one round of quick attempts (a few minutes): the notification waits and
+# the sweep starts another round after NOTIFICATION_RETRY_AFTER_SECONDS, doubling each time up to
+# NOTIFICATION_RETRY_MAX_SECONDS, for NOTIFICATION_RETRY_ROUNDS rounds (defaults: 15 min, 30 min,
+# 1 h, 2 h, 4 h, 8 h: about 16 hours), then it is marked failed and can be sent again by hand.
+NOTIFICATION_RETRY_ROUNDS = env.int("NOTIFICATION_RETRY_ROUNDS", default=6)
+NOTIFICATION_RETRY_AFTER_SECONDS = env.int("NOTIFICATION_RETRY_AFTER_SECONDS", default=15 * 60)
+NOTIFICATION_RETRY_MAX_SECONDS = env.int("NOTIFICATION_RETRY_MAX_SECONDS", default=8 * 60 * 60)
 # Beat only polls the database: no task is ever scheduled with a long ETA/countdown (with Redis a task
 # delayed past the visibility timeout runs twice). Run exactly one beat.
 CELERY_BEAT_SCHEDULE.update(
@@ -275,6 +283,10 @@ CELERY_BEAT_SCHEDULE.update(
 # A draft report build is stopped after this many seconds (soft limit: recorded as failed).
 REPORT_BUILD_TIME_LIMIT = env.int("REPORT_BUILD_TIME_LIMIT", default=180)
 REPORT_BUILD_SOFT_TIME_LIMIT = env.int("REPORT_BUILD_SOFT_TIME_LIMIT", default=150)
+# A build still queued this many seconds after it was handed over (broker down, message lost) is
+# handed to the worker again by the sweep, which also fails builds running past their time limit.
+REPORT_BUILD_REQUEUE_SECONDS = env.int("REPORT_BUILD_REQUEUE_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["reports-sweep-builds"] = {"task": "reports.sweep_builds", "schedule": 60.0}
 
 
 # --- Security and data protection --------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The seed's recommendations (a)-(g) for the demo audit, with the demo's Northbridge agencies.
+"""Seven lettered recommendations (a)-(g) for the fictional Northbridge demo audit, following the
+subjects, owners and kinds of deadline of the seed report's recommendations, in our own words.
 
-The seed's deadlines ("January 2018's Board meeting", "31 January 2018") become Board meetings and
+The seed ties its deadlines to a Board meeting or a fixed date; here they become Board meetings and
 dates relative to the day the demo is loaded, so the tracker shows a live mix: one assured, one
 overdue, some due soon, some on track, some responded to. Everything here is fictional.
 """
@@ -18,63 +19,57 @@ from .services import recommendation_assure, recommendation_create, response_pos
 RECOMMENDATIONS = [
     # text, owners, deadline ("meeting", days from today) or ("date", days from today)
     (
-        "The findings of this audit appear to demonstrate that we are good as a system at focusing support "
-        "on victims, but do not appear to have the same level of knowledge on supporting perpetrators of "
-        "child sexual abuse. The Board asks partner agencies to report on the current support available to "
-        "report back by the Board meeting for members to consider whether this is adequate for Northbridge.",
+        "The audit suggests that, as a partnership, we support victims well but know far less about what is "
+        "on offer for those who sexually abuse children. Partner agencies are asked to set out the support "
+        "available now, in time for the Board meeting, so that members can judge whether it is enough for "
+        "Northbridge.",
         [CSC, POLICE, HOSP, CCG, EDU],
         ("meeting", 21),
     ),
     (
-        "Children's Social Care, Youth Offending Team, School Nursing Team and Child & Adolescent Mental "
-        "Health Services to report on the currently available responses to adolescent low-level sexually "
-        "problematic behaviour to Board. The Board then to consider whether we have in Northbridge a "
-        "sufficient and up to date response to this issue.",
+        "Children's Social Care, the Youth Offending Team, the School Nursing Team and CAMHS to tell the "
+        "Board how they respond today to low-level sexually problematic behaviour by adolescents, so that the "
+        "Board can decide whether Northbridge's response is sufficient and current.",
         [CSC, YOT, NURSING, CAMHS],
         ("date", 60),
     ),
     (
-        "In two of the cases the parents made quick and appropriate responses. The Board to seek a response "
-        "from Children's Social Care that in similar cases of intra-familial child sexual abuse they will "
-        "issue guidance to Locality Teams to help families plan for the longer term rather than just "
-        "supporting them to develop a safety plan to address the immediate presenting concerns.",
+        "In two of the cases the parents acted quickly and protectively. Children's Social Care to assure the "
+        "Board that, in comparable cases of intra-familial child sexual abuse, Locality Teams will be given "
+        "guidance on helping families plan for the months and years ahead, not only on drawing up a safety "
+        "plan for the concerns of the moment.",
         [CSC],
         ("meeting", -20),
     ),
     (
-        "The Board to ask agencies to report to Board on the current advice and guidance available to "
-        "supervisors to support professionals working with cases of child sexual abuse. Then consider "
-        "whether this is sufficiently robust enough for them to adequately support practitioners working "
-        "with often difficult and complex cases.",
+        "Agencies to report to the Board on the advice and guidance their supervisors have for supporting "
+        "staff who work on cases of child sexual abuse, so that the Board can judge whether it is strong "
+        "enough for practitioners handling work that is often hard and complicated.",
         [CSC, POLICE, HOSP, EDU],
         ("date", -10),
     ),
     (
-        "A multi-agency task and finish group should be established to develop practice guidance on how we "
-        "manage large and complex families. To consider how we could be smarter in putting our knowledge "
-        "and analysis together to make sure we have all the necessary information and a coordinated "
-        "approach. This group to report their outcomes to Board.",
+        "Set up a multi-agency task and finish group to write practice guidance for working with large, "
+        "complex families: how agencies can pool what they know and their analysis of it, so that nothing "
+        "important is missed and the response is joined up. The group to bring its conclusions to the Board.",
         [CSC, POLICE, CCG, EDU],
         ("meeting", 21),
     ),
     (
-        "Health partner agencies to respond to Board on the differences in their response to historic "
-        "allegations of child sexual abuse versus recent occurrences. The audit found that a medical "
-        "examination was routine for allegations made immediately following the abuse and a forensic "
-        "examination was required to collect evidence; but there was an unclear response when the abuse "
-        "occurred in the past and evidence could be no longer retrieved. The Board asks that health present "
-        "the pathway for medical support for victims of historic child sexual abuse, to be assured that "
-        "they are offered appropriate support in terms of considering if there are any sexually "
-        "transmitted diseases, injuries and/or pregnancies.",
+        "Health partners to explain to the Board how their response differs between recent and historic "
+        "allegations of child sexual abuse. The audit found that when abuse has just happened a medical "
+        "examination is routine and a forensic examination gathers evidence, but that when the abuse lies in "
+        "the past and no evidence can be recovered the response is less clear. Health is asked to present "
+        "its pathway of medical support for victims of historic abuse, so the Board can be confident they are "
+        "offered the right care, including checks for sexually transmitted infection, injury and pregnancy.",
         [HOSP, CCG, NURSING],
         ("meeting", 112),
     ),
     (
-        "There is a difficulty in children's allegations not being pursued by the police due to there being "
-        "insufficient evidence to bring a charge, as the message the child hears is that they aren't being "
-        "believed. Northbridge Constabulary to report back to the Board as to how this process can be "
-        "reviewed to consider how this message is given, who is there to help the child 'hear' that message "
-        "and what support is available to them afterwards.",
+        "When the police take no further action because the evidence would not support a charge, a child "
+        "can hear that decision as not being believed. Northbridge Constabulary to report to the Board on how "
+        "the decision could be explained to children differently: how the message is given, who is with the "
+        "child to help them understand it, and what support follows.",
         [POLICE],
         ("date", 90),
     ),

@@ -29,17 +29,16 @@ SECTION_ANNEX = "Annex: recommendation tracker"
 
 METHOD_DESCRIPTIONS = {
     Case.Method.PAPER: (
-        "the child protection process had concluded, so an audit based on agency records was appropriate. "
-        "Every agency known to have worked with the child was asked to describe their involvement, write "
-        "a chronology of key events and evaluate their engagement with the child and their family "
-        "(key events & analysis return)."
+        "the child protection process had ended, so the case was audited from agency records. Each agency "
+        "that had worked with the child described what it did, set out the key events in date order and "
+        "judged how well it had engaged the child and family (key events & analysis return)."
     ),
     Case.Method.MEETING: (
-        "the child was looked after or on a child protection plan, so the key practitioners who knew the "
-        "child best were invited to a reflective practice meeting, to hear the voices of those who worked "
-        "directly with the child. Agencies prepared a summary of their involvement, a chronology of key "
-        "events and a brief analysis of policy and procedures, professional practice and lessons learnt "
-        "(key events & chronology return)."
+        "the child was looked after or on a child protection plan, so the practitioners most involved with "
+        "the child were invited to a reflective practice meeting, where their experience could be heard "
+        "first hand. Beforehand each agency summarised its involvement, set out the key events in date order and "
+        "briefly analysed policy and procedure, professional practice and the lessons learnt so far (key "
+        "events & chronology return)."
     ),
 }
 
@@ -177,30 +176,30 @@ class ReportContent:
 
 
 def framing_defaults(*, audit, cases=None, agencies=None, panel_roles=None):
-    """Default framing text, drawn from the audit's records, in the seed's words."""
+    """Default framing text, drawn from the audit's records, in the report's own words."""
     cases = list(audit.cases.select_related("assurance")) if cases is None else cases
     agencies = contributing_agencies(audit=audit) if agencies is None else agencies
     panel_roles = panel_roles_of(audit=audit) if panel_roles is None else panel_roles
     n = len(cases)
     children = f"{count_in_words(n)} {'child' if n == 1 else 'children'}"
     what = (
-        f"The {settings.BOARD_NAME} multi-agency audit team coordinated a thematic learning review "
-        f"({audit.theme.strip().rstrip('.').lower() or 'thematic audit'}) with the aim of understanding how "
-        f"effectively current multi-agency practice responded to a sample of {children}."
+        f"The {settings.BOARD_NAME}'s multi-agency audit team ran a thematic learning review "
+        f"({audit.theme.strip().rstrip('.').lower() or 'thematic audit'}) to find out how well agencies, "
+        f"working together, had responded to a sample of {children}."
     )
     counts = Counter(c.method for c in cases)
     method_bits = [
         f"{count_in_words(counts[m])} by {label.lower()}" for m, label in Case.Method.choices if counts[m]
     ]
     how = (
-        "We looked at cases that had been considered as a Section 47 enquiry or at a Child Protection "
-        f"Conference. Of these, {count_in_words(n)} {'case was' if n == 1 else 'cases were'} chosen to be "
-        "considered within this audit" + (f": {' and '.join(method_bits)}." if method_bits else ".")
+        "The cases were drawn from children who had been the subject of a Section 47 enquiry or a child "
+        f"protection conference. {count_in_words(n).capitalize()} {'case was' if n == 1 else 'cases were'} "
+        "selected for this audit" + (f": {' and '.join(method_bits)}." if method_bits else ".")
     )
     if panel_roles:
         how += (
-            f"\n\nA panel of {count_in_words(len(panel_roles))} led the review. The Business Manager collated "
-            "the returns from all agencies for each case and circulated them to the panel in advance, with a "
+            f"\n\nA panel of {count_in_words(len(panel_roles))} led the review. Before it met, the Business "
+            "Manager gathered every agency's return for each case and sent them to the panel, together with a "
             "timeline of the key events."
         )
     if agencies:
@@ -209,20 +208,20 @@ def framing_defaults(*, audit, cases=None, agencies=None, panel_roles=None):
     unsafe = sum(1 for a in assurances if a and a.finding == CaseAssurance.Finding.CHILD_UNSAFE)
     undetermined = sum(1 for a in assurances if not a or a.finding == CaseAssurance.Finding.NOT_DETERMINED)
     assurance = (
-        "For each case the audit panel considered the learning and whether any specific actions needed to "
-        "be considered by the teams involved, and then drew up recommendations for the Board. Specific "
-        "actions recommended to agencies have been fed back separately and are monitored by the audit group; "
-        "they are not included in this report for reasons of confidentiality."
+        "The panel considered the learning from each case and whether the teams involved needed to take "
+        "specific actions, then drew up recommendations for the Board. Actions for individual agencies have "
+        "gone back to them in confidence and the audit group is following them up; for that reason they are "
+        "not part of this report."
     )
     if n and not unsafe and not undetermined:
         assurance += (
-            f" The Board can be reassured that in none of these {count_in_words(n)} cases did the audit group "
-            "find any incidents of children being left unsafe or potentially at risk of continued harm."
+            " The Board can take assurance that the audit group found no child, in any of these "
+            f"{count_in_words(n)} cases, left unsafe or at risk of further harm."
         )
     elif unsafe:
         assurance += (
             f" In {count_in_words(unsafe)} of the {count_in_words(n)} cases the audit group found that a child "
-            "had been left unsafe or at risk of continued harm; this was escalated at once."
+            "had been left unsafe or at risk of further harm; this was escalated at once."
         )
     return {"what_we_did": what, "how_we_did_this": how, "assurance": assurance}
 

@@ -1,6 +1,6 @@
-"""Demo report: the framing text of the demo audit in the seed's words and, when the demo has
-learning points and recommendations (other apps' demo data, loaded before this), a draft checked by
-the leak guard and, if it is clean, published as version 1. Idempotent; fictional."""
+"""Demo report: the framing text of the fictional Northbridge audit, in our own words, and, when the
+demo has learning points and recommendations (other apps' demo data, loaded before this), a draft
+checked by the leak guard and, if it is clean, published as version 1. Idempotent; fictional."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,27 +11,23 @@ from . import services
 from .models import AuditReport, ReportBuild, ReportVersion
 
 WHAT_WE_DID = (
-    "The {board} Monitoring, Evaluation and Scrutiny Committee audit team coordinated a thematic learning "
-    "review with the aim of understanding how effectively current multi-agency practice responded to a "
-    "sample of four children where disclosures had been made that sexual abuse may be occurring within "
-    "a family."
+    "Working for the {board}'s scrutiny committee, its audit team led a thematic learning review across "
+    "agencies. The review asked how well local services, working together, had responded to four children "
+    "whose disclosures suggested that they were being sexually abused by someone in their own family."
 )
 HOW_WE_DID_THIS = (
-    "We looked at cases that had been considered as a Section 47 enquiry or at a Child Protection "
-    "Conference where the child had disclosed that they had been sexually abused by a family member. "
-    "Of these, four cases were chosen to be considered within this audit.\n\n"
-    "For two of these children the child protection process had concluded, so an audit based on agency "
-    "records was appropriate. In the other two cases the child was either now being looked after or was "
-    "on a child protection plan, so the key practitioners who knew the child best were invited to a "
-    "reflective practice meeting."
+    "The four cases were chosen from children who had been the subject of a Section 47 enquiry or a "
+    "child protection conference after telling someone that a relative had sexually abused them.\n\n"
+    "Two of the children had come to the end of the child protection process, so their cases were "
+    "audited from agency records. The other two were in care or on a child protection plan, so the "
+    "practitioners who knew them best were asked to a reflective practice meeting instead."
 )
 ASSURANCE = (
-    "For each of the four cases in this review the audit panel considered the learning and whether there "
-    "were any specific actions that needed to be considered by the teams involved. Specific actions have "
-    "been fed back separately to the agencies involved and their responses will be monitored by the audit "
-    "group; they are not included in this report for reasons of confidentiality. The Board can be "
-    "reassured that in none of these four cases did the audit group find any incidents of children being "
-    "left unsafe or potentially at risk of continued harm."
+    "The panel looked at what each of the four cases could teach us and whether the teams involved "
+    "needed to take particular actions. Where they did, the actions went back to the agencies concerned "
+    "in confidence and the audit group is following up the responses; they are kept out of this report to "
+    "protect confidentiality. The Board can take assurance that the audit group found no child, in any of "
+    "the four cases, left unsafe or at risk of further harm."
 )
 
 

@@ -62,10 +62,12 @@ class ReportBuild(TimeStamped):
 
     @property
     def is_stalled(self):
-        """Not finished well after the task's hard time limit (a worker killed or lost it): the page
-        stops polling and offers a new build."""
+        """Running well after the task's hard time limit (a worker killed or lost it): the page stops
+        polling and offers a new build (the sweep marks it failed). A queued build is not stalled: it
+        waits for the worker, and the sweep hands it over when the broker is back."""
         limit = datetime.timedelta(seconds=settings.REPORT_BUILD_TIME_LIMIT + 120)
-        return not self.is_finished and timezone.now() - self.created_at > limit
+        started = self.started_at or self.created_at
+        return self.status == self.Status.RUNNING and timezone.now() - started > limit
 
 
 class LeakHit(TimeStamped):

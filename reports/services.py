@@ -1,8 +1,11 @@
 """State changes for the report: framing text, draft builds, the leak guard, overrides, publishing."""
 
+import datetime
 import hashlib
 import io
+import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -10,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import IdentifyingTerm
+from operations.enqueue import enqueue_now, enqueue_on_commit
 
 from . import leakguard
 from .content import report_content
@@ -17,6 +21,10 @@ from .models import AuditReport, LeakHit, ReportBuild, ReportVersion
 from .pdf import render_pdf
 
 PDF_VARIANT = "pdf/ua-1"
+# A running build is declared dead this long after its hard time limit has passed.
+REPORT_BUILD_DEAD_MARGIN_SECONDS = 60
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -32,16 +40,74 @@ def report_framing_save(*, audit, actor, what_we_did, how_we_did_this, assurance
     return report
 
 
-@transaction.atomic
-def report_build_request(*, audit, actor):
-    """Queue a draft build. The render runs in a Celery task once the row is committed."""
+QUEUED_STAGE = "Waiting for a worker"
+# Shown while the broker is unreachable (at most 100 characters: ReportBuild.stage).
+UNREACHABLE_STAGE = "Waiting for the worker: the task queue is unreachable; the build starts when it is back"
+
+
+def _mark_waiting_for_worker(build_id):
+    ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
+        stage=UNREACHABLE_STAGE, updated_at=timezone.now()
+    )
+
+
+def report_build_enqueue(*, build_id, on_commit=True):
+    """Hand a queued build to the worker (guarded: an unreachable broker leaves it queued and says so)."""
     from .tasks import report_build_render
 
+    on_unreachable = lambda: _mark_waiting_for_worker(build_id)  # noqa: E731
+    if on_commit:
+        enqueue_on_commit(report_build_render, build_id, on_unreachable=on_unreachable)
+    else:
+        enqueue_now(report_build_render, build_id, on_unreachable=on_unreachable)
+
+
+@transaction.atomic
+def report_build_request(*, audit, actor):
+    """Queue a draft build. The render runs in a Celery task once the row is committed; if the broker
+    is unreachable the build stays queued and the periodic sweep hands it over later."""
     build = ReportBuild.objects.create(
-        audit=audit, requested_by=actor, build_date=timezone.localdate(), stage="Waiting for a worker"
+        audit=audit, requested_by=actor, build_date=timezone.localdate(), stage=QUEUED_STAGE
     )
-    transaction.on_commit(lambda: report_build_render.delay(build.pk))
+    report_build_enqueue(build_id=build.pk)
     return build
+
+
+def report_build_sweep(*, now=None):
+    """The periodic sweep (beat, polling the database). Returns (re-enqueued, failed).
+
+    - A build still queued REPORT_BUILD_REQUEUE_SECONDS after it was queued (or last handed over) is
+      handed to the worker again: its message was never sent (broker down) or was lost. Harmless if
+      the first message still exists: only one task can claim the build.
+    - A build "running" for longer than its hard time limit (plus a margin) has been killed with its
+      worker: it is marked failed, with the reason, so the page stops waiting."""
+    now = now or timezone.now()
+    requeue_before = now - datetime.timedelta(seconds=settings.REPORT_BUILD_REQUEUE_SECONDS)
+    queued = list(
+        ReportBuild.objects.filter(status=ReportBuild.Status.QUEUED, updated_at__lt=requeue_before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for build_id in queued:
+        ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
+            stage=QUEUED_STAGE, updated_at=now
+        )
+        report_build_enqueue(build_id=build_id, on_commit=False)
+    limit = settings.REPORT_BUILD_TIME_LIMIT
+    dead_before = now - datetime.timedelta(seconds=limit + REPORT_BUILD_DEAD_MARGIN_SECONDS)
+    failed = ReportBuild.objects.filter(status=ReportBuild.Status.RUNNING, started_at__lt=dead_before).update(
+        status=ReportBuild.Status.FAILED,
+        stage="Failed",
+        error=(
+            f"The build was still running after its time limit of {limit} seconds: the worker was "
+            "stopped or lost it. Build the draft again."
+        ),
+        finished_at=now,
+        updated_at=now,
+    )
+    if queued or failed:
+        log.warning("report_build_sweep requeued=%s failed=%s", len(queued), failed)
+    return len(queued), failed
 
 
 def _progress(build, progress, stage):

@@ -26,3 +26,13 @@ def report_build_render(build_id):
         # Already recorded on the build (status failed); the page shows it. No retry: a render that
         # failed once fails again on the same data.
         logger.exception("report build %s failed", build_id)
+
+
+@shared_task(name="reports.sweep_builds")
+def sweep_report_builds():
+    """Beat's sweep: hand queued builds to the worker again, fail builds dead past their time limit."""
+    from operations.services import heartbeat_record
+
+    requeued, failed = services.report_build_sweep()
+    heartbeat_record(name="sweep:reports", detail=f"requeued {requeued}, failed {failed}")
+    return requeued, failed

@@ -1,7 +1,8 @@
-"""Demo panel review: the learning points of the seed's four cases (places and agencies renamed to the
-fictional Northbridge), the panel's assurance, confidential actions for three cases, two held
-reflective practice meetings (Case One well attended; Case Four, as in the seed, not) and notes.
-Idempotent: every row is found by its natural key before it is made. Everything here is fictional."""
+"""Demo panel review for the fictional Northbridge audit: learning points for the four cases (the same
+kinds of learning the seed report draws, written in our own words), the panel's assurance, confidential
+actions for three cases, two held reflective practice meetings (Case One well attended; Case Four, as in
+the seed, poorly attended) and panel notes. Idempotent: every row is found by its natural key before it is
+made. Everything here is fictional."""
 
 import datetime
 
@@ -23,98 +24,96 @@ GOOD = LearningPoint.Kind.GOOD_PRACTICE
 DEVELOP = LearningPoint.Kind.AREA_FOR_DEVELOPMENT
 LEARNING = LearningPoint.Kind.LEARNING
 
-# The seed's learning per case, in its order and words; only the names of places and agencies changed.
+# Learning per case, following the seed's kinds of learning in the seed's order, in our own words.
 LEARNING_POINTS = {
     1: [
         (
             DEVELOP,
-            "Having Children's Social Care structured into locality teams has helped build up the social history "
-            "and genogram of the extended family that all live in the local area. However where there are large, "
-            "complex families with multiple child protection concerns it would help to have a lead Social Worker "
-            "reviewing all of the known information and considering where there are any "
-            "contradictions/duplications in plans for children in the extended family.",
+            "Because Children's Social Care is organised in locality teams, the team had come to know this "
+            "extended family, most of whom live nearby, and had built a detailed family history and genogram. "
+            "What was missing was one person holding the whole picture: when a large family carries several "
+            "child protection concerns at once, a lead social worker should look across everything that is "
+            "known and check the children's plans for conflicts and overlaps.",
         ),
         (
             GOOD,
-            "The Social Worker demonstrated good practice in recalling the archived records for this family in "
-            "order to understand the historic working, issues and social history of the family.",
+            "The social worker retrieved and read the family's archived files, which gave a clear view of "
+            "earlier involvement, past concerns and how the family had worked with services before. The panel "
+            "saw this as good practice.",
         ),
         (
             GOOD,
-            "Good robust Team Around the Family working ensured that all the agencies involved with family members "
-            "shared the same awareness of the mother and her inability to be a protective factor, all the work "
-            "seemed child centred and all had recognised the different status that a younger sibling had and why.",
+            "Team Around the Family meetings worked well. Every agency supporting a member of the family "
+            "understood in the same way that the mother could not keep the children safe, the work stayed "
+            "focused on the children throughout, and everyone knew why the younger sibling's position was "
+            "different.",
         ),
         (
             GOOD,
-            "There were lots of positive efforts to engage the subject child, both by the social worker's continued "
-            "efforts to support him despite him not wanting to engage, and the school taking work out to him when "
-            "he wasn't attending which may have contributed to him then improving his attendance.",
+            "Practitioners kept trying to reach the young person. The social worker went on offering support "
+            "when he did not want it, and the school took his work to him while he was out of school; this may "
+            "have helped him to return and attend more regularly.",
         ),
         (
             LEARNING,
-            "Foster carers are trained to contact the social worker if the child in their care were to make a "
-            "further disclosure which should then be passed to police for them to consider. Social workers should "
-            "be reminded that when new information about previous allegations is given, then it should always be "
-            "sent to the police for them to decide whether this changes their prior decision not to pursue an "
-            "allegation.",
+            "Foster carers know to tell the social worker if a child placed with them says anything more, and "
+            "the social worker is expected to pass it on to the police. Social workers need reminding that any "
+            "new information about an earlier allegation goes to the police every time, so that the police can "
+            "decide whether it alters their earlier decision to take no further action.",
         ),
     ],
     2: [
         (
             GOOD,
-            "There was a swift and appropriate response to the allegation, and there appears to have been a good "
-            "level of support since. This replicates the mother's immediate response to contact the police "
-            "following her daughter informing her that her step-father raped her a few months before.",
+            "The response to the allegation was quick and proportionate, and the support offered since appears "
+            "to have been good. It built on the mother's own action: she called the police as soon as her "
+            "daughter told her that her step-father had raped her some months earlier.",
         ),
         (
             LEARNING,
-            "The step-father in this case was released on bail before the national changes occurred to police bail. "
-            "In this case police were allowed to state that step-father wasn't allowed to have contact with the "
-            "mother or step-daughter or return to the home address. Northbridge Constabulary recently presented an "
-            "item to Board on these changes and made assurances that in cases of this nature in the future they "
-            "would be referred to a Superintendent who could apply bail conditions in exceptional cases where to "
-            "not do so might leave the victim at risk. The Board will be reviewing this over the coming year to "
-            "ensure it responds appropriately to challenge this process should there be concerns that this is not "
-            "appropriately safeguarding children.",
+            "The step-father was bailed before the national changes to police bail came in, so the police could "
+            "set conditions keeping him away from the mother, the girl and the family home. Northbridge "
+            "Constabulary has since briefed the Board on the new rules and told it that similar cases will now "
+            "go to a Superintendent, who can impose bail conditions, exceptionally, when the victim would "
+            "otherwise be left at risk. The Board will watch how this works over the next year and will "
+            "challenge the process if it appears not to be keeping children safe.",
         ),
     ],
     3: [
         (
             DEVELOP,
-            "There was a swift safety plan put in place following the referral and allegation that this child had "
-            "sexually assaulted his younger sibling. However, as the family followed this plan the risk was seen as "
-            "reduced and the case was closed after a short period of time. The Primary School appear to have done "
-            "some good, age appropriate keep safe work with his younger sibling. The audit panel felt the case "
-            "should have remained as Child in Need for longer to allow time to consider what work should be done "
-            "with the child to address his sexually harmful behaviour.",
+            "A safety plan was agreed quickly after the referral alleging that the boy had sexually assaulted "
+            "his younger sibling. Because the family kept to the plan, the risk was judged to have fallen and "
+            "the case closed soon afterwards. The primary school seems to have done good keep-safe work "
+            "with the younger child, pitched at the right level for the child's age. The panel's view is that "
+            "the case should have stayed open at Child in Need level for longer, to give time to decide what work the "
+            "boy needed for his sexually harmful behaviour.",
         ),
         (
             DEVELOP,
-            "The safety plan put a lot of emphasis on the parent's supervising his interactions with his sibling as "
-            "the main protective factor. There was no evidence available to the panel of any arrangements when the "
-            "case was stepped down from Child in Need so it was difficult to know whether this was robust and "
-            "sufficient enough.",
+            "The plan relied mainly on the parents supervising the two children whenever they were together. "
+            "The panel saw nothing to show what arrangements continued once the case stepped down from Child in "
+            "Need level, and so could not judge whether they were strong enough.",
         ),
     ],
     4: [
         (
             DEVELOP,
-            "The panel felt that there should be more advice and information available to the children's workforce "
-            "on evidence based interventions to address sexually harmful behaviour that are effective in these "
-            "types of situations.",
+            "Practitioners across the children's workforce need clearer advice on which evidence-based "
+            "interventions work for sexually harmful behaviour in situations like this one, and where to find "
+            "them.",
         ),
         (
             LEARNING,
-            "This reflective practice meeting wasn't as successful as the one for Case One as many of the "
-            "practitioners, for various reasons, were unable to attend. The audit panel of the Monitoring, "
-            "Evaluation & Scrutiny Committee have agreed that in future invites should be sent out sooner and "
-            "should come from a senior manager within their agency rather than the Partnership's Business Manager.",
+            "Fewer practitioners came to this meeting than to the Case One meeting: several could not attend, "
+            "for different reasons, and the discussion was thinner for it. The audit panel has agreed that "
+            "invitations will in future go out earlier and will be sent by a senior manager in each "
+            "practitioner's own agency, not by the Partnership's Business Manager.",
         ),
     ],
 }
 
-ASSURANCE = "The audit group found no incidents of this child being left unsafe or potentially at risk of continued harm."
+ASSURANCE = "The panel found nothing to suggest that this child was left unsafe or exposed to a continuing risk of harm."
 
 CSC = "Northbridge Children's Social Care"
 POLICE = "Northbridge Constabulary"

@@ -6,15 +6,15 @@ from cases.forms import CrispyFormMixin, DateInput
 
 from .models import AgencyAction, CaseAssurance, Invitation, LearningPoint, ReflectivePracticeMeeting
 
-# Drawn from the seed report's account of its reflective practice meetings.
+# Sent with every invitation unless the Business Manager edits it for the meeting.
 DEFAULT_TERMS_OF_REFERENCE = """Purpose
-The aim of this reflective practice meeting is to hear the voices of those who worked directly with the child, and to explore their interaction with the family and with other agencies.
+This meeting is a chance for the practitioners who worked most closely with the child to tell the panel, in their own words, what it was like to work with this child and family, and how they worked with each other's agencies.
 
 What we will do
-- Understand what went well, what some of the challenges were, and where different practice could have improved outcomes.
-- Examine inter-agency working and the services provided for the child and family.
-- Consider whether decisions and actions followed the policies and procedures of the agencies involved and of the Safeguarding Children Partnership.
-- Identify practice that has been effective and opportunities to develop practice and improve safeguarding arrangements.
+- Talk through what went well, what made the work hard, and what might have led to a better outcome for the child.
+- Look at how the agencies worked together and what services the child and family received.
+- Consider whether decisions and actions followed the procedures of the agencies involved and of the Safeguarding Children Partnership.
+- Pick out practice worth sharing, and changes that would strengthen practice and local safeguarding arrangements.
 
 How the meeting works
 - The audit panel leads the questions. Each agency's summary of involvement, chronology of key events and analysis have been shared with the panel in advance.

@@ -151,7 +151,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory, method=Case.Method.MEETING, child_status=Case.ChildStatus.CP_PLAN)
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=40))
     venue = "Civic Offices, Room 4"
-    terms_of_reference = "To hear the voices of those who worked with the child."
+    terms_of_reference = "To hear from the practitioners who worked with the child."
     created_by = factory.SubFactory(UserFactory, role=Role.BUSINESS_MANAGER)
 
 
@@ -173,7 +173,7 @@ class LearningPointFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     position = factory.Sequence(lambda n: n + 1)
     kind = LearningPoint.Kind.GOOD_PRACTICE
-    text = "Good robust Team Around the Family working."
+    text = "Team Around the Family meetings worked well."
     created_by = factory.SubFactory(UserFactory, role=Role.PANEL_MEMBER)
 
 
@@ -213,7 +213,7 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
 
     audit = factory.SubFactory(AuditFactory)
     position = factory.Sequence(lambda n: n + 1)
-    text = "The Board asks partner agencies to report on the support available."
+    text = "Partner agencies to tell the Board what support is available."
     deadline_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
     created_by = factory.SubFactory(UserFactory, role=Role.BUSINESS_MANAGER)
 

@@ -8,6 +8,21 @@ ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board"
 RULES = {
     "notifications:log": Rule(get={"bm"}),
     "notifications:settings": Rule(get=ALL),
+    "notifications:resend": Rule(get=None, post={"bm"}),
 }
 
-KWARGS = {}
+
+def extend_cast(cast):
+    from notifications.models import Notification
+
+    cast.failed_notification = Notification.objects.create(
+        key="authz:failed:1",
+        kind="return_overdue",
+        to="contrib@test.example",
+        subject="Reminder",
+        body_text="Reminder",
+        status=Notification.Status.FAILED,
+    )
+
+
+KWARGS = {"notification_pk": lambda cast: cast.failed_notification.pk}

@@ -27,23 +27,24 @@ from tests.factories import (
 
 TODAY = datetime.date(2026, 11, 25)
 
+TITLE = "Intra-Familial Child Sexual Abuse: A Multi-Agency Thematic Audit"
 LEARNING = {
     1: [
-        "Having Children's Social Care structured into locality teams has helped build up the social history.",
-        "The Social Worker demonstrated good practice in recalling the archived records for this family.",
-        "Good robust Team Around the Family working ensured all agencies shared the same awareness.",
+        "Because Children's Social Care is organised in locality teams, the team knew the extended family.",
+        "The social worker retrieved and read the family's archived files: good practice.",
+        "Team Around the Family meetings gave every agency the same understanding of the mother.",
     ],
-    2: ["There was a swift and appropriate response to the allegation, and a good level of support since."],
+    2: ["The response to the allegation was quick and proportionate, and support since has been good."],
     3: [
-        "There was a swift safety plan put in place following the referral and allegation.",
-        "The safety plan put a lot of emphasis on the parents supervising interactions with the sibling.",
+        "A safety plan was agreed quickly after the referral.",
+        "The plan relied mainly on the parents supervising the two children whenever they were together.",
     ],
-    4: ["The panel felt there should be more advice on evidence based interventions for harmful behaviour."],
+    4: ["Practitioners need clearer advice on evidence-based interventions for harmful behaviour."],
 }
 RECOMMENDATIONS = [
-    "The Board asks partner agencies to report on the current support available for perpetrators.",
-    "Agencies to report on the currently available responses to adolescent low-level sexually problematic behaviour.",
-    "A multi-agency task and finish group should develop practice guidance on large and complex families.",
+    "Partner agencies to set out the support on offer for those who sexually abuse children.",
+    "Agencies to tell the Board how they respond to low-level sexually problematic behaviour by adolescents.",
+    "A multi-agency task and finish group to write practice guidance for working with large, complex families.",
 ]
 TERMS = {
     1: [("child_name", "Jayden Marlowe"), ("address", "14 Larkspur Close"), ("date_of_birth", "3 May 2012")],
@@ -62,8 +63,8 @@ def seeded(cast):
     recommendations, contributing agencies, a panel by role, plus notes, actions, invitations and a
     register that must never reach the PDF."""
     audit = cast.audit
-    audit.title = "Multi-Agency Audit of Intra-Familial Child Sexual Abuse"
-    audit.purpose = "Examine inter-agency working.\nIdentify effective practice.\nMake recommendations."
+    audit.title = TITLE
+    audit.purpose = "Look at how agencies worked together.\nFind what worked well.\nMake recommendations."
     audit.save()
     police = cast.other_agency
     health = AgencyFactory(name="Riverton Hospitals NHS Trust", kind="health_provider")

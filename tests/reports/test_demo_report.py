@@ -29,10 +29,10 @@ def test_demo_with_findings_builds_and_publishes_version_one_once():
         # The reviews and recommendations demo modules come from other features; stand in for them.
         bm = audit.created_by
         LearningPointFactory(
-            case=audit.cases.get(number=1), position=1, text="Good robust team working.", created_by=bm
+            case=audit.cases.get(number=1), position=1, text="Team working was strong.", created_by=bm
         )
         RecommendationFactory(
-            audit=audit, position=1, text="The Board asks agencies to report back.", created_by=bm
+            audit=audit, position=1, text="Agencies to report back to the Board.", created_by=bm
         )
     call_command("load_demo", force=True)
     call_command("load_demo", force=True)

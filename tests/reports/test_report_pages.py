@@ -21,7 +21,7 @@ def test_framing_defaults_come_from_the_audits_records(cast, seeded, client):
     assert "two by paper audit and two by reflective practice meeting" in html
     assert "A panel of two led the review" in html
     assert "Two agencies contributed returns" in html
-    assert "in none of these four cases" in html
+    assert "found no child, in any of these four cases, left unsafe" in html
 
 
 def test_business_manager_edits_framing_and_the_next_draft_uses_it(build_of, cast, seeded, client):

@@ -1,4 +1,4 @@
-"""The demo data: the seed's learning points for the four cases, assurance, confidential actions for
+"""The demo data: learning points for the four cases in the seed's kinds and order, assurance, confidential actions for
 three cases, and held meetings (Case Four, as in the seed, with several practitioners absent)."""
 
 import pytest
@@ -35,9 +35,12 @@ def test_demo_reviews_follow_the_seed_and_load_twice_unchanged():
     cases = {c.number: c for c in Audit.objects.get().cases.all()}
     assert [cases[n].learning_points.count() for n in (1, 2, 3, 4)] == [5, 2, 2, 2]
     first = cases[1].learning_points.order_by("position").first()
-    assert first.text.startswith("Having Children's Social Care structured into locality teams")
-    assert "Northbridge Constabulary recently presented" in cases[2].learning_points.get(position=2).text
-    assert "senior manager within their agency" in cases[4].learning_points.get(position=2).text
+    assert first.text.startswith("Because Children's Social Care is organised in locality teams")
+    assert (
+        "Northbridge Constabulary has since briefed the Board"
+        in cases[2].learning_points.get(position=2).text
+    )
+    assert "senior manager in each practitioner's own agency" in cases[4].learning_points.get(position=2).text
     every_point = " ".join(LearningPoint.objects.values_list("text", flat=True))
     for real_name in ("Portsmouth", "Hampshire", "PSCB", "MESC", "Havant"):
         assert real_name not in every_point

@@ -34,17 +34,17 @@ def schedule(client, cast, *, days_ahead):
             "ends_at": local_input(starts + datetime.timedelta(hours=2)),
             "venue": "Riverton Civic Offices, Room 4",
             "panel_attending": [cast.panel.pk],
-            "terms_of_reference": "To hear the voices of those who worked with the child.",
+            "terms_of_reference": "To hear from the practitioners who worked with the child.",
         },
         follow=True,
     )
 
 
-def test_schedule_form_offers_terms_of_reference_drawn_from_the_seed(client, cast):
+def test_schedule_form_offers_the_default_terms_of_reference(client, cast):
     login(client, cast.bm)
     html = client.get(reverse("reviews:meeting_create", kwargs={"case_pk": cast.case.pk})).content.decode()
-    assert "hear the voices of those who worked directly with the child" in html
-    assert "hear the voices of those who worked directly with the child" in DEFAULT_TERMS_OF_REFERENCE
+    assert "Talk through what went well, what made the work hard" in DEFAULT_TERMS_OF_REFERENCE
+    assert "Talk through what went well, what made the work hard" in html
 
 
 def test_meeting_scheduled_well_ahead_has_no_warning(client, cast):
@@ -130,7 +130,7 @@ def meeting(cast):
         starts_at=timezone.now() + datetime.timedelta(days=40),
         ends_at=timezone.now() + datetime.timedelta(days=40, hours=2),
         venue="Riverton Family Centre",
-        terms_of_reference="Purpose: to hear the voices of the practitioners.\nNothing is attributed by name.",
+        terms_of_reference="Purpose: to listen to the practitioners.\nNothing is attributed by name.",
     )
     return meeting
 
