@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.models import User
 from cases.models import Case
+from pscb_audit.dates import BoundedDateField
 
 
 class CaseChoiceField(forms.ModelChoiceField):
@@ -18,8 +19,8 @@ class AccessLogSearchForm(forms.Form):
         required=False,
         empty_label="Any case",
     )
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         cleaned = super().clean()

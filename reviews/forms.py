@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
+from pscb_audit.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
 
 from .models import AgencyAction, CaseAssurance, Invitation, LearningPoint, ReflectivePracticeMeeting
 
@@ -38,7 +39,7 @@ class NoteForm(forms.Form):
 
 
 class CirculateForm(forms.Form):
-    circulated_on = forms.DateField(label="Circulated on", widget=DateInput(attrs={"class": "form-control"}))
+    circulated_on = BoundedDateField(label="Circulated on", widget=DateInput(attrs={"class": "form-control"}))
 
     def clean_circulated_on(self):
         day = self.cleaned_data["circulated_on"]
@@ -48,13 +49,13 @@ class CirculateForm(forms.Form):
 
 
 class MeetingForm(CrispyFormMixin, forms.ModelForm):
-    starts_at = forms.DateTimeField(
+    starts_at = BoundedDateTimeField(
         label="Starts",
         input_formats=DATETIME_INPUT_FORMATS,
         widget=DateTimeLocalInput(),
         help_text="UK time.",
     )
-    ends_at = forms.DateTimeField(
+    ends_at = BoundedDateTimeField(
         label="Ends", input_formats=DATETIME_INPUT_FORMATS, widget=DateTimeLocalInput(), required=False
     )
 
@@ -199,6 +200,7 @@ class AgencyActionForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = AgencyAction
         fields = ["owner_agency", "description", "due_date", "status"]
+        formfield_callback = bounded_formfield
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
         labels = {"owner_agency": "Owner agency"}
 
