@@ -142,3 +142,25 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} made {self.get_role_display()} on {self.created_at:%Y-%m-%d}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time, short-lived link, e-mailed to the user, that opens second-factor enrolment. A
+    password alone never lets anyone set up the account's authenticator: they must also read the
+    account's e-mail. Only a hash of the token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Enrolment link for {self.user} ({'used' if self.used_at else 'unused'})"
+
+    @property
+    def is_usable(self):
+        return self.used_at is None and timezone.now() < self.expires_at

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -82,11 +83,25 @@ def otp_setup(request):
         if not two_factor.is_verified(request.user):
             return redirect(f"{reverse('otp_verify')}?{urlencode({'next': next_url})}")
         return redirect("two_factor")
+    # A link opened before logging in was kept in the session for this moment.
+    pending = request.session.pop(two_factor.ENROLMENT_TOKEN_SESSION_KEY, None)
+    if pending:
+        two_factor.enrolment_link_use(request=request, token=pending)
+    if not two_factor.enrolment_open(request):
+        # The password is not enough to set up the account's authenticator: the e-mailed link is.
+        sent = False
+        if request.method == "POST" and request.POST.get("action") == "send_link":
+            two_factor.enrolment_link_send(user=request.user)
+            security_log.info("enrolment_link_sent user_id=%s", request.user.pk)
+            sent = True
+        context = {"next": next_url, "sent": sent, "minutes": settings.ENROLMENT_LINK_MINUTES}
+        return render(request, "registration/otp_enrol_email.html", context)
     device = two_factor.totp_device_for_enrolment(request.user)
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = two_factor.totp_confirm(request=request, device=device, token=form.cleaned_data["token"])
         if codes is not None:
+            request.session.pop(two_factor.ENROLMENT_GRANTED_SESSION_KEY, None)
             request.session[BACKUP_CODES_SESSION_KEY] = codes
             messages.success(request, "Two-factor authentication is on.")
             return redirect(f"{reverse('two_factor')}?{urlencode({'next': next_url})}")
@@ -99,6 +114,26 @@ def otp_setup(request):
         "required": two_factor.second_factor_required(request.user),
     }
     return render(request, "registration/otp_setup.html", context)
+
+
+@never_cache
+@require_safe
+def otp_enrol(request, token):
+    """The e-mailed enrolment link: valid once, for a short time, for its own user only."""
+    state = two_factor.enrolment_link_state(token)
+    if state == "ok" and not request.user.is_authenticated:
+        request.session[two_factor.ENROLMENT_TOKEN_SESSION_KEY] = token
+        return redirect_to_login(reverse("otp_setup"))
+    if state == "ok" and two_factor.enrolment_link_use(request=request, token=token):
+        return redirect("otp_setup")
+    expired = state == "expired"
+    context = {
+        "title": "This link has expired" if expired else "This link is not valid",
+        "message": "Enrolment links work once and only for a short time. Log in and ask for a new one."
+        if expired
+        else "Use the most recent link we e-mailed you, while logged in to your own account, or ask for a new one.",
+    }
+    return render(request, "registration/otp_enrol_problem.html", context, status=410 if expired else 400)
 
 
 @never_cache

@@ -296,6 +296,8 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="PSCB Audit")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TWO_FACTOR_BACKUP_CODES = 10
+# First-use enrolment needs a one-time link e-mailed to the account's address; it works this long.
+ENROLMENT_LINK_MINUTES = env.int("ENROLMENT_LINK_MINUTES", default=30)
 
 # Lockout (django-axes), two limits (accounts.lockout.PairThenUsernameHandler):
 # - LOGIN_FAILURE_LIMIT failures for one username from one client address lock that pair out, so a
