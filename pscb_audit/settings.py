@@ -283,6 +283,9 @@ CELERY_BEAT_SCHEDULE.update(
 # A draft report build is stopped after this many seconds (soft limit: recorded as failed).
 REPORT_BUILD_TIME_LIMIT = env.int("REPORT_BUILD_TIME_LIMIT", default=180)
 REPORT_BUILD_SOFT_TIME_LIMIT = env.int("REPORT_BUILD_SOFT_TIME_LIMIT", default=150)
+# A case pack is rendered by the worker too (reviews.tasks), stopped after this many seconds.
+CASE_PACK_TIME_LIMIT = env.int("CASE_PACK_TIME_LIMIT", default=120)
+CASE_PACK_SOFT_TIME_LIMIT = env.int("CASE_PACK_SOFT_TIME_LIMIT", default=100)
 # A build still queued this many seconds after it was handed over (broker down, message lost) is
 # handed to the worker again by the sweep, which also fails builds running past their time limit.
 REPORT_BUILD_REQUEUE_SECONDS = env.int("REPORT_BUILD_REQUEUE_SECONDS", default=120)

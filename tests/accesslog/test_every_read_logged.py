@@ -35,6 +35,7 @@ READS = [
     ("reviews:case_review", "panel", "case_review", VIEW, "case"),
     ("reviews:note_edit", "panel", "case_note", VIEW, "case"),
     ("reviews:case_pack_pdf", "panel", "case_pack", DOWNLOAD, "case"),
+    ("reviews:case_pack_status", "panel", "case_pack_status", VIEW, "case"),
     ("reviews:meeting_detail", "panel", "meeting", VIEW, "case"),
     ("reviews:meeting_edit", "bm", "meeting", VIEW, "case"),
     ("reviews:invitation_respond", "anon", "invitation", VIEW, "case"),
