@@ -29,16 +29,16 @@ SECTION_ANNEX = "Annex: recommendation tracker"
 
 METHOD_DESCRIPTIONS = {
     Case.Method.PAPER: (
-        "the child protection process had ended, so the case was audited from agency records. Each agency "
-        "that had worked with the child described what it did, set out the key events in date order and "
-        "judged how well it had engaged the child and family (key events & analysis return)."
+        "used where the child protection process had ended. The case was audited from agency records: "
+        "each agency that had worked with the child described what it did, set out the key events in date "
+        "order and judged how well it had engaged the child and family (key events & analysis return)."
     ),
     Case.Method.MEETING: (
-        "the child was looked after or on a child protection plan, so the practitioners most involved with "
-        "the child were invited to a reflective practice meeting, where their experience could be heard "
-        "first hand. Beforehand each agency summarised its involvement, set out the key events in date order and "
-        "briefly analysed policy and procedure, professional practice and the lessons learnt so far (key "
-        "events & chronology return)."
+        "used where the child was looked after or on a child protection plan. The practitioners most "
+        "involved with the child were invited to a reflective practice meeting, where their experience "
+        "could be heard first hand. Beforehand each agency summarised its involvement, set out the key "
+        "events in date order and briefly analysed policy and procedure, professional practice and the "
+        "lessons learnt so far (key events & chronology return)."
     ),
 }
 
