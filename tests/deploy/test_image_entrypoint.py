@@ -71,7 +71,8 @@ def served(tmp_path_factory):
         "PRIVATE_MEDIA_ROOT": str(tmp / "private"),
         "STATIC_ROOT": str(tmp / "staticfiles"),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": "2",
         "REQUEST_BODY_MAX_BYTES": str(1024 * 1024),
     }
     collect = subprocess.run(
