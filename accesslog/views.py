@@ -1,47 +1,59 @@
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from accounts.models import User
 from accounts.permissions import access_log_reader_required
 from cases.models import Case
 
 from .export import access_log_csv
-from .forms import AccessLogSearchForm
+from .forms import AccessLogSearchForm, case_label, user_label
 from .models import AccessLogEntry
-from .selectors import access_log_search
+from .selectors import access_log_page, access_log_search, parse_cursor
 from .services import access_record
 
 PAGE_SIZE = 50
+SUGGESTIONS = 10
 
 
 def _search(request):
-    form = AccessLogSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form = AccessLogSearchForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if form.errors:
+        # A filter that cannot be read must not widen the search to everything.
+        return form, AccessLogEntry.objects.none()
     return form, access_log_search(**{k: v for k, v in filters.items() if v})
 
 
 @access_log_reader_required
 @require_safe
 def search(request):
-    """Who read what: search by user, case and dates. Reading the log is itself logged."""
+    """Who read what: search by user, case and dates, newest first, a keyset page at a time (the log
+    is never counted: "older" and "newer" rather than "page 1 of 20,000"). Reading the log is logged."""
     form, entries = _search(request)
     access_record(request=request, what="access_log")
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    case_ids = {e.case_id for e in page.object_list if e.case_id}
+    before, after = parse_cursor(request.GET.get("before")), parse_cursor(request.GET.get("after"))
+    page = access_log_page(entries, before=before, after=None if before else after, size=PAGE_SIZE)
+    if after and not before and not page.entries:
+        page = access_log_page(entries, size=PAGE_SIZE)  # nothing newer: the newest page
+    case_ids = {e.case_id for e in page.entries if e.case_id}
     cases = {
         c.pk: f"{c.audit.title} — {c.pseudonym}"
         for c in Case.objects.filter(pk__in=case_ids)
         .select_related("audit")
         .only("pk", "pseudonym", "audit__title")
     }
-    for e in page.object_list:
+    for e in page.entries:
         # A purged or unknown case still shows its id: the log outlives what it describes.
         e.case_label = cases.get(e.case_id, f"case #{e.case_id}") if e.case_id else ""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("before", "after"):
+        query.pop(name, None)
+    for name in ("date_from", "date_to"):
+        # Keep the dates the page used (the default ones too), so "older" stays in the same search.
+        if name not in query and form.data.get(name):
+            query[name] = form.data[name]
     context = {"form": form, "page": page, "query": query.urlencode()}
     return render(request, "accesslog/search.html", context)
 
@@ -60,3 +72,36 @@ def export(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
     return response
+
+
+def _typed(request, name):
+    return (request.GET.get(name) or request.GET.get("q") or "").strip()[:100]
+
+
+@access_log_reader_required
+@require_safe
+def suggest_users(request):
+    """Type-ahead for the user filter: up to ten <option>s for the field's datalist (htmx swaps them in)."""
+    text = _typed(request, "user")
+    users = User.objects.none()
+    if len(text) >= 2:
+        users = (
+            User.objects.filter(full_name__icontains=text) | User.objects.filter(email__icontains=text)
+        ).order_by("full_name", "pk")[:SUGGESTIONS]
+    return render(request, "accesslog/_suggestions.html", {"labels": [user_label(u) for u in users]})
+
+
+@access_log_reader_required
+@require_safe
+def suggest_cases(request):
+    """Type-ahead for the case filter: up to ten cases whose audit title or pseudonym holds the text."""
+    text = _typed(request, "case")
+    cases = Case.objects.none()
+    if text.isdigit() and len(text) <= 18:
+        cases = Case.objects.filter(pk=int(text))
+    elif len(text) >= 2:
+        cases = Case.objects.filter(audit__title__icontains=text) | Case.objects.filter(
+            pseudonym__icontains=text
+        )
+    cases = cases.select_related("audit").order_by("-audit__period_start", "audit_id", "number")[:SUGGESTIONS]
+    return render(request, "accesslog/_suggestions.html", {"labels": [case_label(c) for c in cases]})

@@ -6,7 +6,6 @@ SECONDS seconds, or until MAX_REQUESTS, whichever comes first. Nothing listens b
 """
 
 import http.client
-import os
 import socket
 import subprocess
 import sys
@@ -25,25 +24,30 @@ def free_port():
 
 
 class Gunicorn:
-    def __init__(self, *, env, workers):
+    """gunicorn with the project's gunicorn.conf.py (what production runs), bound to loopback; workers,
+    worker class and threads overridden only when given."""
+
+    def __init__(self, *, env, workers=None, worker_class=None, threads=None):
         self.port = free_port()
-        self.workers = workers
         gunicorn = Path(sys.executable).with_name("gunicorn")
+        command = [
+            str(gunicorn),
+            "pscb_audit.wsgi",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ]
+        for flag, value in (("--workers", workers), ("--worker-class", worker_class), ("--threads", threads)):
+            if value:
+                command += [flag, str(value)]
+        self.command = command
         self.process = subprocess.Popen(
-            [
-                str(gunicorn),
-                "pscb_audit.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "sync",
-                "--keep-alive",
-                "30",
-                "--log-level",
-                "warning",
-            ],
+            command,
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -152,5 +156,13 @@ def load(port, path, session_cookies, *, cookie_name, seconds, max_requests):
     )
 
 
-def default_workers():
-    return min(2 * (os.cpu_count() or 1) + 1, 9)
+def describe(config_env=None):
+    """Worker class, workers and threads gunicorn.conf.py gives (after any overrides)."""
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    argv, sys.argv = sys.argv, ["gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "pscb_audit.wsgi"]
+    try:
+        cfg = WSGIApplication().cfg
+    finally:
+        sys.argv = argv
+    return cfg.worker_class_str, cfg.workers, cfg.threads

@@ -99,7 +99,7 @@ def _generated_audit(cases=40, points_per_case=5, recommendations=12):
     today = datetime.date.today()
     audit = audit_create(
         actor=bm,
-        title="Generated audit of 40 cases",
+        title=f"Generated audit of {cases} cases",
         theme="Neglect",
         purpose="Examine inter-agency working.\nIdentify effective practice.\nMake recommendations.",
         period_start=today - datetime.timedelta(days=300),
@@ -170,13 +170,13 @@ def _demo_audit(call_command):
     return audit, audit.created_by
 
 
-def run_scenario(name, runs):
+def run_scenario(name, runs, cases=40):
     with tempfile.TemporaryDirectory() as tmp:
         call_command = _setup(Path(tmp) / "bench.sqlite3")
         from reports import services
         from reports.models import ReportBuild
 
-        audit, bm = _demo_audit(call_command) if name == "demo" else _generated_audit()
+        audit, bm = _demo_audit(call_command) if name == "demo" else _generated_audit(cases=cases)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         times, result = [], None
         for _ in range(runs):
@@ -220,14 +220,24 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--scenario", choices=["demo", "generated"])
+    parser.add_argument("--cases", type=int, default=40, help="cases in the generated audit")
     args = parser.parse_args()
     if args.scenario:
-        print(json.dumps(run_scenario(args.scenario, args.runs)))
+        print(json.dumps(run_scenario(args.scenario, args.runs, cases=args.cases)))
         return
     rows = []
     for scenario in ("demo", "generated"):
         out = subprocess.run(
-            [sys.executable, __file__, "--scenario", scenario, "--runs", str(args.runs)],
+            [
+                sys.executable,
+                __file__,
+                "--scenario",
+                scenario,
+                "--runs",
+                str(args.runs),
+                "--cases",
+                str(args.cases),
+            ],
             capture_output=True,
             text=True,
             check=True,

@@ -126,9 +126,10 @@ def return_matrix_for_audit(*, user, audit):
     )
 
 
-def timeline_agencies_for_case(*, case):
-    """Agencies whose chronology is on the case's merged timeline (for the filter)."""
-    return Agency.objects.filter(
-        returns__case=case,
-        returns__status__in=[AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED],
-    ).distinct()
+def timeline_agencies_for_case(*, case, index=None):
+    """Agencies whose chronology is on the case's merged timeline (for the filter), by name; read from
+    the timeline's index (cached) rather than by joining every return."""
+    from .timeline import timeline_index
+
+    index = index or timeline_index(case)
+    return Agency.objects.filter(pk__in=list(index.agencies)).order_by("name")

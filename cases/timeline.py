@@ -1,9 +1,21 @@
-"""The merged multi-agency timeline of a case: every agency's chronology in one sorted list.
+"""The merged multi-agency timeline of a case: every agency's chronology in one sorted list, a page at
+a time, with swim lanes for the whole case.
 
-`case_timeline(case=..., agency_ids=..., key_events_only=...)` is the one entry point; pages and the
-case pack PDF render its result with the partial ``cases/_timeline.html`` (the list) and the page adds
-``cases/_timeline_lanes.html`` (the swim-lane picture). Everything is worked out here in one query, so
-the cost of a page does not grow with the number of entries.
+`case_timeline(case=..., agency_ids=..., key_events_only=..., page=..., on=..., entry_pk=...)` is the one
+entry point; pages and the case pack PDF render its result with the partial ``cases/_timeline.html``
+(the list) and the pages add ``cases/_timeline_lanes.html`` (the swim-lane picture).
+
+How it stays fast at any size:
+- **An index, cached.** Every entry of the case's submitted and accepted returns is reduced to a small
+  row (id, date, precision, time, agency, key event), sorted, with the possible conflicts worked out
+  once. Returns that are submitted or accepted do not change (every change bumps the return's
+  ``version``), so the index is cached under a key made of the case and its returns' ids, statuses and
+  versions: any change to a return makes a new key, and the old entry is simply never read again.
+- **The detail is paged.** A page holds whole days, about ``settings.TIMELINE_PAGE_SIZE`` entries;
+  only that page's entries are loaded in full. ``?on=<date>`` opens the page holding that date and
+  ``?entry=<id>`` the page holding that entry, so links into the timeline keep working.
+- **The swim lanes are an aggregate**: per agency per month (entries, key events, conflicts) over the
+  whole case, so the overview is complete while the list is paged. Each cell links to its month.
 
 What the timeline marks:
 - **Same day, several agencies**: entries are grouped by day; a day on which more than one agency
@@ -15,13 +27,22 @@ What the timeline marks:
   check in seconds): two agencies record an entry on the same exact day (a) at the same time, but
   describe it differently, or (b) citing the same source document, but at different times. A key event
   flag that differs is *not* a conflict: agencies weigh the same event differently. Approximate and
-  month-only dates are never flagged.
+  month-only dates are never flagged. Conflicts are found across every agency of the case, whatever
+  the filter.
 """
 
+import contextlib
 import datetime
+import hashlib
+import math
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .models import AgencyReturn, ChronologyEntry
 
@@ -29,6 +50,26 @@ LANE_LABEL_WIDTH = 220
 LANE_PLOT_WIDTH = 760
 LANE_HEIGHT = 34
 AXIS_HEIGHT = 30
+REVIEWABLE = (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED)
+INDEX_VERSION = 1  # bump when the shape of the cached index changes
+
+# One entry of the index: small, picklable, enough to sort, filter, page and aggregate.
+Row = namedtuple("Row", "pk date month_only time agency_id key")
+
+
+@dataclass
+class TimelineAgency:
+    pk: int
+    name: str
+
+
+@dataclass
+class TimelineIndex:
+    rows: list  # of Row, in timeline order
+    agencies: dict  # agency id -> name
+    conflicts: dict  # entry id -> [reason, ...]
+    return_ids: list
+    key: str = ""  # its cache key
 
 
 @dataclass
@@ -47,6 +88,10 @@ class TimelineDay:
     def label(self):
         return f"{self.date:%B %Y} (month only)" if self.month_only else f"{self.date.day} {self.date:%B %Y}"
 
+    @property
+    def anchor(self):
+        return f"day-{self.date:%Y-%m-%d}{'-month' if self.month_only else ''}"
+
 
 @dataclass
 class TimelineGap:
@@ -62,17 +107,27 @@ class TimelineGap:
 
 
 @dataclass
-class LanePoint:
-    x: float
-    entry: object
+class LaneCell:
+    """One agency's entries in one month, drawn as a bar whose height follows the count."""
+
+    month: datetime.date
+    entries: int = 0
+    key_events: int = 0
+    conflicts: int = 0
+    x: float = 0
+    width: float = 0
+    y: float = 0
+    height: float = 0
+    href: str = ""
     label: str = ""
 
 
 @dataclass
 class Lane:
-    agency: object
+    agency: TimelineAgency
     y: float
-    points: list = field(default_factory=list)
+    cells: list = field(default_factory=list)
+    entries: int = 0
 
     @property
     def mid(self):
@@ -82,6 +137,10 @@ class Lane:
     def text_y(self):
         return self.mid + 4
 
+    @property
+    def base(self):
+        return self.y + LANE_HEIGHT - 3
+
 
 @dataclass
 class Tick:
@@ -90,154 +149,554 @@ class Tick:
 
 
 @dataclass
+class PageLink:
+    number: int
+    first: datetime.date
+    last: datetime.date
+    href: str = ""
+
+    @property
+    def label(self):
+        return f"{self.first.day} {self.first:%B %Y} to {self.last.day} {self.last:%B %Y}"
+
+
+@dataclass
 class Timeline:
     case: object
-    entries: list = field(default_factory=list)
-    agencies: list = field(default_factory=list)
-    days: list = field(default_factory=list)
-    gaps: list = field(default_factory=list)
+    agencies: list = field(default_factory=list)  # agencies with an entry shown (TimelineAgency)
+    gaps: list = field(default_factory=list)  # every gap among the entries shown, for the lanes
+    total: int = 0  # entries shown on all pages
+    case_agency_count: int = 0  # agencies with entries on the timeline, whatever the filter
     conflict_count: int = 0
-    lanes: list = field(default_factory=list)
     ticks: list = field(default_factory=list)
     gap_days: int = 90
+    page_number: int = 1
+    pages: list = field(default_factory=list)  # PageLink per page
+    years: list = field(default_factory=list)  # (year, href) of the page where each year starts
+    link_prefix: str = "?"
+    filter_key: str = ""
+    anchor: str = "timeline-list"
     width: int = LANE_LABEL_WIDTH + LANE_PLOT_WIDTH + 20
     height: int = AXIS_HEIGHT
     plot_left: int = LANE_LABEL_WIDTH
     plot_right: int = LANE_LABEL_WIDTH + LANE_PLOT_WIDTH
     axis_y: int = 0
+    cache_key: str = ""  # the index's: what the rendered parts are cached under, with the view's choices
+    # What the lazy parts below are computed from: (index, rows shown, days, gaps by day, page bounds)
+    source: tuple = field(default=(), repr=False)
+
+    # Entries, days and lanes are worked out when first read: a template whose cached fragment is
+    # still good never reads them, and then the page's entries are not even loaded.
+
+    @cached_property
+    def entries(self):
+        """This page's entries (ChronologyEntry, in order), each with agency_name and conflict_reasons."""
+        index, rows, days, _gap_before, bounds = self.source
+        if not bounds:
+            return []
+        first_day, last_day = bounds[self.page_number - 1]
+        start = days[first_day][2]
+        stop = days[last_day][2] + days[last_day][3]
+        return _load_entries(index, rows[start:stop], every=stop - start == len(index.rows))
+
+    @cached_property
+    def days(self):
+        index, rows, days, gap_before, bounds = self.source
+        if not bounds:
+            return []
+        first_day, last_day = bounds[self.page_number - 1]
+        return _group_by_day(self.entries, gap_before, first_day, last_day, days)
+
+    @cached_property
+    def lanes(self):
+        index, rows, *_ = self.source
+        return _lay_out_lanes(self, rows, index)
+
+    def _fragment_key(self, part, *, paged):
+        choice = (
+            part,
+            self.cache_key,
+            self.case.pseudonym,
+            self.link_prefix,
+            self.page_number if paged else 0,
+            len(self.pages),
+            self.gap_days,
+            self.total,
+            tuple(a.pk for a in self.agencies),
+            self.filter_key,
+        )
+        return hashlib.sha256(repr(choice).encode()).hexdigest()[:40]
+
+    @property
+    def list_fragment_key(self):
+        """The list as rendered for this page, filter and address: the same for everyone who reads it."""
+        return self._fragment_key("list", paged=True)
+
+    @property
+    def lanes_fragment_key(self):
+        return self._fragment_key("lanes", paged=False)
+
+    @property
+    def cache_seconds(self):
+        return settings.TIMELINE_CACHE_SECONDS
+
+    @property
+    def page_count(self):
+        return len(self.pages)
+
+    @property
+    def is_paged(self):
+        return len(self.pages) > 1
+
+    @property
+    def previous_page(self):
+        return self.pages[self.page_number - 2] if self.page_number > 1 else None
+
+    @property
+    def next_page(self):
+        return self.pages[self.page_number] if self.page_number < len(self.pages) else None
+
+    @property
+    def current_page(self):
+        return self.pages[self.page_number - 1] if self.pages else None
+
+    @property
+    def nearby_pages(self):
+        """The pages linked by number: the first, the last and those near this one (the years and
+        "previous"/"next" reach the rest)."""
+        n = self.page_number
+        return [p for p in self.pages if p.number in (1, len(self.pages)) or abs(p.number - n) <= 3]
+
+    @cached_property
+    def lanes_svg(self):
+        return render_lanes_svg(self)
 
 
-def case_timeline(*, case, agency_ids=None, key_events_only=False):
-    """All chronology entries of the case's returns (drafts excluded: only what an agency submitted or
-    the Business Manager accepted), sorted by date and time, grouped by day, with gaps, possible
-    conflicts and swim lanes worked out."""
-    entries = ChronologyEntry.objects.filter(
-        agency_return__case=case,
-        agency_return__status__in=[AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED],
-    ).select_related("agency_return__agency")
-    if agency_ids:
-        entries = entries.filter(agency_return__agency_id__in=agency_ids)
-    if key_events_only:
-        entries = entries.filter(is_key_event=True)
-    ordered = sorted(entries, key=lambda e: (e.sort_key, e.agency_return.agency.name, e.position))
-    agencies = sorted({e.agency_return.agency for e in ordered}, key=lambda a: a.name)
-    timeline = Timeline(case=case, entries=ordered, agencies=agencies, gap_days=settings.TIMELINE_GAP_DAYS)
-    for e in ordered:
-        e.conflict_reasons = []
-    timeline.conflict_count = _flag_conflicts(ordered)
-    timeline.days = _group_by_day(ordered)
-    timeline.gaps = _gaps(timeline.days, timeline.gap_days)
-    _lay_out_lanes(timeline)
-    return timeline
+# --- Where a request asks to be ------------------------------------------------------------
+
+POSITION_PARAMS = ("page", "on", "entry")
 
 
-def _group_by_day(entries):
-    days = []
-    for e in entries:
-        month_only = e.date_precision == ChronologyEntry.Precision.MONTH
-        if not days or (days[-1].date, days[-1].month_only) != (e.date, month_only):
-            days.append(TimelineDay(date=e.date, month_only=month_only))
-        day = days[-1]
-        day.entries.append(e)
-        name = e.agency_return.agency.name
-        if name not in day.agency_names:
-            day.agency_names.append(name)
-    return days
+def timeline_position(request):
+    """`page`, `on` (a date) and `entry` (an entry id) from the query string, for case_timeline;
+    anything unreadable is ignored (the first page)."""
+
+    def number(text):
+        return int(text[:18])
+
+    parsers = {
+        "page": ("page", number),
+        "on": ("on", datetime.date.fromisoformat),
+        "entry": ("entry_pk", number),
+    }
+    position = {}
+    for param, (name, parse) in parsers.items():
+        with contextlib.suppress(KeyError, ValueError):
+            position[name] = parse(request.GET[param])
+    return position
 
 
-def _gaps(days, gap_days):
-    gaps = []
-    for before, after in zip(days, days[1:], strict=False):
-        span = (after.date - before.date).days
-        if span > gap_days:
-            after.gap_before_days = span
-            gaps.append(TimelineGap(start=before.date, end=after.date, days=span))
-    return gaps
+def timeline_link_prefix(request):
+    """The page's own address with its filters but without a position: every timeline link starts so."""
+    query = request.GET.copy()
+    for name in POSITION_PARAMS:
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return f"{request.path}?{encoded}&" if encoded else f"{request.path}?"
+
+
+# --- The index (cached) ---------------------------------------------------------------------
+
+
+def _returns_on_timeline(case):
+    return list(
+        AgencyReturn.objects.filter(case=case, status__in=REVIEWABLE)
+        .order_by("pk")
+        .values_list("pk", "status", "version", "updated_at", "agency_id", "agency__name")
+    )
+
+
+def timeline_cache_key(case, returns=None):
+    """The case and its timeline returns' ids, statuses and versions: any change to one is a new key."""
+    returns = _returns_on_timeline(case) if returns is None else returns
+    digest = hashlib.sha256(repr(returns).encode()).hexdigest()[:32]
+    return f"timeline:{INDEX_VERSION}:{case.pk}:{digest}"
+
+
+def timeline_index(case):
+    """The case's timeline index, from the cache when its returns have not changed since it was built."""
+    returns = _returns_on_timeline(case)
+    key = timeline_cache_key(case, returns)
+    index = cache.get(key)
+    if index is None:
+        index = _build_index(returns)
+        index.key = key
+        cache.set(key, index, settings.TIMELINE_CACHE_SECONDS)
+    return index
+
+
+def _build_index(returns):
+    agency_of = {pk: agency_id for pk, _s, _v, _u, agency_id, _n in returns}
+    names = {agency_id: name for _p, _s, _v, _u, agency_id, name in returns}
+    values = ChronologyEntry.objects.filter(agency_return_id__in=list(agency_of)).values_list(
+        "pk",
+        "date",
+        "date_precision",
+        "time",
+        "agency_return_id",
+        "is_key_event",
+        "what_happened",
+        "source",
+        "position",
+    )
+    full = []
+    for pk, date, precision, time, return_id, key, what, source, position in values:
+        agency_id = agency_of[return_id]
+        full.append((pk, date, precision, time, agency_id, key, what, source, position))
+    # Month-only entries of a month come before its dated entries (their day is the 1st, not a real day).
+    full.sort(
+        key=lambda r: (
+            r[1],
+            r[2] != ChronologyEntry.Precision.MONTH,
+            r[3] or datetime.time.min,
+            names[r[4]],
+            r[8],
+            r[0],
+        )
+    )
+    conflicts = _find_conflicts(full, names)
+    rows = [
+        Row(pk, date, precision == ChronologyEntry.Precision.MONTH, time, agency_id, key)
+        for pk, date, precision, time, agency_id, key, *_ in full
+    ]
+    return TimelineIndex(rows=rows, agencies=names, conflicts=conflicts, return_ids=list(agency_of))
 
 
 def _normalised(text):
     return " ".join((text or "").lower().split())
 
 
-def _flag_conflicts(entries):
-    """Mark entries whose account another agency contradicts (rules in the module docstring)."""
+def _find_conflicts(full, names):
+    """Entries whose account another agency contradicts (rules in the module docstring)."""
     by_day = {}
-    for e in entries:
-        if e.date_precision == ChronologyEntry.Precision.DAY:
-            by_day.setdefault(e.date, []).append(e)
-    flagged = set()
+    for r in full:
+        if r[2] == ChronologyEntry.Precision.DAY:
+            by_day.setdefault(r[1], []).append(r)
+    conflicts = {}
     for same_day in by_day.values():
         if len(same_day) < 2:
             continue
         for i, a in enumerate(same_day):
             for b in same_day[i + 1 :]:
-                if a.agency_return.agency_id == b.agency_return.agency_id:
+                if a[4] == b[4] or not (a[3] and b[3]):
                     continue
-                if (
-                    a.time
-                    and b.time
-                    and a.time == b.time
-                    and _normalised(a.what_happened) != _normalised(b.what_happened)
-                ):
+                if a[3] == b[3] and _normalised(a[6]) != _normalised(b[6]):
                     reason = "{other} records something different at the same time ({time:%H:%M})."
-                elif (
-                    _normalised(a.source)
-                    and _normalised(a.source) == _normalised(b.source)
-                    and a.time
-                    and b.time
-                    and a.time != b.time
-                ):
+                elif _normalised(a[7]) and _normalised(a[7]) == _normalised(b[7]) and a[3] != b[3]:
                     reason = "{other} gives a different time for the same source document."
                 else:
                     continue
-                a.conflict_reasons.append(reason.format(other=b.agency_return.agency.name, time=a.time))
-                b.conflict_reasons.append(reason.format(other=a.agency_return.agency.name, time=b.time))
-                flagged.update((a.pk, b.pk))
-    return len(flagged)
+                conflicts.setdefault(a[0], []).append(reason.format(other=names[b[4]], time=a[3]))
+                conflicts.setdefault(b[0], []).append(reason.format(other=names[a[4]], time=b[3]))
+    return conflicts
 
 
-def _lay_out_lanes(timeline):
-    """Positions for the swim-lane SVG: one lane per agency, x by date."""
-    if not timeline.entries:
-        return
-    first, last = timeline.entries[0].date, timeline.entries[-1].date
-    span = max((last - first).days, 1)
+# --- One page of the timeline ---------------------------------------------------------------
+
+
+def case_timeline(
+    *,
+    case,
+    index=None,
+    agency_ids=None,
+    key_events_only=False,
+    page=None,
+    on=None,
+    entry_pk=None,
+    page_size=None,
+    link_prefix="?",
+):
+    """The merged timeline of the case's submitted and accepted returns (drafts excluded), filtered,
+    one page of whole days (`page_size` entries or so; 0 for every entry on one page, as the case pack
+    prints it), with the gaps, possible conflicts and swim lanes of every entry shown.
+
+    The page is `page` (1-based), or the one holding the first entry on or after the date `on`, or the
+    one holding the entry `entry_pk`. `link_prefix` starts every link the timeline draws (page and
+    swim-lane links), e.g. ``"/cases/3/timeline/?agency=2&"``. `index` saves reading it again when the
+    caller already has it."""
+    index = index or timeline_index(case)
+    rows = index.rows
+    if agency_ids:
+        wanted = set(agency_ids)
+        rows = [r for r in rows if r.agency_id in wanted]
+    if key_events_only:
+        rows = [r for r in rows if r.key]
+    page_size = settings.TIMELINE_PAGE_SIZE if page_size is None else page_size
+    shown_agencies = sorted({r.agency_id for r in rows}, key=lambda pk: index.agencies[pk])
+    timeline = Timeline(
+        case=case,
+        agencies=[TimelineAgency(pk, index.agencies[pk]) for pk in shown_agencies],
+        total=len(rows),
+        case_agency_count=len(index.agencies),
+        gap_days=settings.TIMELINE_GAP_DAYS,
+        link_prefix=link_prefix,
+        cache_key=index.key,
+        filter_key=f"{sorted(agency_ids or [])}:{key_events_only}:{page_size}",
+    )
+    timeline.conflict_count = sum(1 for r in rows if r.pk in index.conflicts)
+    days = _days(rows)  # (date, month_only, first row index, row count)
+    gap_before = _gaps(days, timeline)
+    bounds = _page_bounds(days, page_size)  # (first day index, last day index) per page
+    timeline.pages = [
+        PageLink(
+            number=n + 1,
+            first=days[a][0],
+            last=days[b][0],
+            href=f"{link_prefix}page={n + 1}#{timeline.anchor}",
+        )
+        for n, (a, b) in enumerate(bounds)
+    ]
+    timeline.page_number = _choose_page(rows, days, bounds, page=page, on=on, entry_pk=entry_pk)
+    timeline.years = _year_links(days, bounds, timeline)
+    timeline.source = (index, rows, days, gap_before, bounds)
+    return timeline
+
+
+def _days(rows):
+    days = []
+    for i, r in enumerate(rows):
+        if days and days[-1][0] == r.date and days[-1][1] == r.month_only:
+            days[-1][3] += 1
+        else:
+            days.append([r.date, r.month_only, i, 1])
+    return days
+
+
+def _gaps(days, timeline):
+    """Gaps between consecutive days shown; returns {day index: gap in days} for the list."""
+    gap_before = {}
+    for i in range(1, len(days)):
+        span = (days[i][0] - days[i - 1][0]).days
+        if span > timeline.gap_days:
+            gap_before[i] = span
+            timeline.gaps.append(TimelineGap(start=days[i - 1][0], end=days[i][0], days=span))
+    return gap_before
+
+
+def _page_bounds(days, page_size):
+    if not days:
+        return []
+    if not page_size:
+        return [(0, len(days) - 1)]
+    bounds, start, count = [], 0, 0
+    for i, day in enumerate(days):
+        if count and count + day[3] > page_size:
+            bounds.append((start, i - 1))
+            start, count = i, 0
+        count += day[3]
+    bounds.append((start, len(days) - 1))
+    return bounds
+
+
+def _page_of_day(bounds, day_index):
+    for n, (a, b) in enumerate(bounds):
+        if a <= day_index <= b:
+            return n + 1
+    return 1
+
+
+def _choose_page(rows, days, bounds, *, page, on, entry_pk):
+    if not bounds:
+        return 1
+    if entry_pk is not None:
+        for i, r in enumerate(rows):
+            if r.pk == entry_pk:
+                day_index = next(d for d, day in enumerate(days) if day[2] <= i < day[2] + day[3])
+                return _page_of_day(bounds, day_index)
+    if on is not None:
+        for d, day in enumerate(days):
+            if day[0] >= on:
+                return _page_of_day(bounds, d)
+        return len(bounds)
+    if page is not None:
+        return min(max(page, 1), len(bounds))
+    return 1
+
+
+def _year_links(days, bounds, timeline):
+    """Each year's first page, for a "jump to year" row when the list runs over several pages."""
+    if len(bounds) < 2:
+        return []
+    years, seen = [], set()
+    for day in days:
+        if day[0].year not in seen:
+            seen.add(day[0].year)
+            years.append((day[0].year, f"{timeline.link_prefix}on={day[0].year}-01-01#{timeline.anchor}"))
+    return years
+
+
+def _load_entries(index, page_rows, *, every):
+    """The page's entries in full, in index order, each with its agency's name and conflict reasons
+    (both from the index: no join, no model per agency)."""
+    entries = ChronologyEntry.objects.defer("created_at", "updated_at", "position")
+    if every:
+        entries = entries.filter(agency_return_id__in=index.return_ids)
+    else:
+        entries = entries.filter(pk__in=[r.pk for r in page_rows])
+    by_pk = {e.pk: e for e in entries}
+    ordered = []
+    for r in page_rows:
+        e = by_pk.get(r.pk)
+        if e is not None:
+            e.agency_name = index.agencies[r.agency_id]
+            e.conflict_reasons = index.conflicts.get(r.pk, [])
+            ordered.append(e)
+    return ordered
+
+
+def _group_by_day(entries, gap_before, first_day, last_day, days):
+    grouped = {}
+    for d in range(first_day, last_day + 1):
+        date, month_only = days[d][0], days[d][1]
+        grouped[(date, month_only)] = TimelineDay(
+            date=date, month_only=month_only, gap_before_days=gap_before.get(d)
+        )
+    for e in entries:
+        day = grouped.get((e.date, e.date_precision == ChronologyEntry.Precision.MONTH))
+        if day is None:  # changed since the index was read: shown on the next request
+            continue
+        day.entries.append(e)
+        name = e.agency_name
+        if name not in day.agency_names:
+            day.agency_names.append(name)
+    return [day for day in grouped.values() if day.entries]
+
+
+# --- Swim lanes: per agency per month, over every entry shown ---------------------------------
+
+
+def _month(d):
+    return datetime.date(d.year, d.month, 1)
+
+
+def _next_month(d):
+    return datetime.date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+def _lay_out_lanes(timeline, rows, index):
+    """Positions for the swim-lane SVG: one lane per agency, one bar per month with entries."""
+    if not rows:
+        return []
+    first = _month(rows[0].date)
+    end = _next_month(rows[-1].date)
+    span = (end - first).days
 
     def x_of(day):
         return round(LANE_LABEL_WIDTH + (day - first).days / span * LANE_PLOT_WIDTH, 1)
 
+    cells = {}
+    for r in rows:
+        cell = cells.get((r.agency_id, r.date.year, r.date.month))
+        if cell is None:
+            cell = cells[(r.agency_id, r.date.year, r.date.month)] = LaneCell(month=_month(r.date))
+        cell.entries += 1
+        cell.key_events += r.key
+        cell.conflicts += r.pk in index.conflicts
+    biggest = max(c.entries for c in cells.values())
     lanes = {a.pk: Lane(agency=a, y=i * LANE_HEIGHT) for i, a in enumerate(timeline.agencies)}
-    for e in timeline.entries:
-        lanes[e.agency_return.agency_id].points.append(
-            LanePoint(x=x_of(e.date), entry=e, label=_point_label(e))
-        )
-    timeline.lanes = list(lanes.values())
+    for (agency_id, _y, _m), cell in sorted(cells.items(), key=lambda kv: kv[1].month):
+        lane = lanes[agency_id]
+        cell.x = x_of(cell.month)
+        cell.width = max(round(x_of(_next_month(cell.month)) - cell.x - 1, 1), 1)
+        cell.height = round(4 + (LANE_HEIGHT - 10) * math.sqrt(cell.entries / biggest), 1)
+        cell.y = round(lane.base - cell.height, 1)
+        cell.href = f"{timeline.link_prefix}on={cell.month:%Y-%m-%d}#{timeline.anchor}"
+        cell.label = _cell_label(cell, lane.agency.name)
+        lane.cells.append(cell)
+        lane.entries += cell.entries
     for gap in timeline.gaps:
         gap.x1, gap.x2 = x_of(gap.start), x_of(gap.end)
-    timeline.axis_y = len(timeline.lanes) * LANE_HEIGHT
+    timeline.axis_y = len(lanes) * LANE_HEIGHT
     timeline.height = timeline.axis_y + AXIS_HEIGHT
-    timeline.ticks = _ticks(first, last, x_of)
+    timeline.ticks = _ticks(first, end, x_of)
+    return list(lanes.values())
 
 
-def _point_label(entry):
-    """The hover text of a dot (built here: a template filter per dot is slow at thousands of dots)."""
-    what = " ".join(entry.what_happened.split())
-    if len(what) > 120:
-        what = what[:119] + "…"
-    when = entry.display_date + (f" {entry.time:%H:%M}" if entry.time else "")
-    return f"{when} — {entry.agency_return.agency.name}: {what}"
+def _cell_label(cell, agency_name):
+    text = f"{cell.month:%B %Y} — {agency_name}: {cell.entries} entr{'y' if cell.entries == 1 else 'ies'}"
+    if cell.key_events:
+        text += f", {cell.key_events} key event{'' if cell.key_events == 1 else 's'}"
+    if cell.conflicts:
+        text += f", {cell.conflicts} possibly conflicting"
+    return text
 
 
-def _ticks(first, last, x_of):
-    months = (last.year - first.year) * 12 + last.month - first.month
+def _ticks(first, end, x_of):
+    months = (end.year - first.year) * 12 + end.month - first.month
     step = 1 if months <= 12 else 3 if months <= 36 else 12
     ticks = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        day = datetime.date(year, month, 1)
-        if day >= first and (month - 1) % step == 0:
+    day = first
+    while day < end:
+        if (day.month - 1) % step == 0:
             ticks.append(Tick(x=x_of(day), label=day.strftime("%b %Y")))
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
+        day = _next_month(day)
     return ticks
+
+
+def _n(value):
+    """A coordinate as SVG wants it: no locale, no trailing zeros."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def render_lanes_svg(timeline):
+    """The swim-lane picture as SVG markup (built here rather than in a template loop: a case has
+    hundreds of agency-months, and template variables cost far more per item than string formatting).
+    Every piece of text is escaped."""
+    t = timeline
+    if not t.lanes:  # lays the lanes out, and with them the axis and the gaps' positions
+        return ""
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {t.width} {t.height}" width="100%" role="img" '
+        'aria-labelledby="lanes-title lanes-desc" font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="lanes-title">Swim lanes of {escape(t.case.pseudonym)}</title>',
+        '<desc id="lanes-desc">One lane per agency; each bar is one month, taller for more entries; orange bars '
+        f"hold key events, red outlines possible conflicts, yellow bands are gaps of more than {t.gap_days} days. "
+        "Each bar links to that month in the list below.</desc>",
+    ]
+    for i, lane in enumerate(t.lanes):
+        fill = "#ffffff" if i % 2 == 0 else "#f1f3f5"
+        out.append(f'<rect x="0" y="{_n(lane.y)}" width="{t.width}" height="{LANE_HEIGHT}" fill="{fill}"/>')
+    for gap in t.gaps:
+        out.append(
+            f'<rect x="{_n(gap.x1)}" y="0" width="{_n(gap.width)}" height="{t.axis_y}" fill="#ffe3a3" '
+            f'fill-opacity="0.55"><title>Gap of {gap.days} days: {gap.start.day} {gap.start:%B %Y} to '
+            f"{gap.end.day} {gap.end:%B %Y}</title></rect>"
+        )
+    for lane in t.lanes:
+        name = lane.agency.name
+        short = name if len(name) <= 32 else name[:31] + "…"
+        plural = "entry" if lane.entries == 1 else "entries"
+        out.append(
+            f'<g><text x="6" y="{_n(lane.text_y)}" fill="#212529">{escape(short)}<title>{escape(name)}: '
+            f"{lane.entries} {plural}</title></text>"
+            f'<line x1="{t.plot_left}" y1="{_n(lane.base)}" x2="{t.plot_right}" y2="{_n(lane.base)}" '
+            'stroke="#adb5bd" stroke-width="1"/>'
+        )
+        for c in lane.cells:
+            fill = "#b35c00" if c.key_events else "#1d5fa8"
+            stroke = ' stroke="#c00000" stroke-width="2"' if c.conflicts else ""
+            out.append(
+                f'<a href="{escape(c.href)}"><rect x="{_n(c.x)}" y="{_n(c.y)}" width="{_n(c.width)}" '
+                f'height="{_n(c.height)}" fill="{fill}"{stroke}><title>{escape(c.label)}</title></rect></a>'
+            )
+        out.append("</g>")
+    out.append(
+        f'<line x1="{t.plot_left}" y1="{t.axis_y}" x2="{t.plot_right}" y2="{t.axis_y}" stroke="#495057"/>'
+    )
+    for tick in t.ticks:
+        out.append(
+            f'<g><line x1="{_n(tick.x)}" y1="{t.axis_y}" x2="{_n(tick.x)}" y2="{t.axis_y + 5}" stroke="#495057"/>'
+            f'<text x="{_n(tick.x)}" y="{t.axis_y + 18}" text-anchor="middle" fill="#495057">{tick.label}</text></g>'
+        )
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 (every value above is a number or escaped)

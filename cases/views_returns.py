@@ -37,6 +37,7 @@ from .forms import (
     TimelineFilterForm,
 )
 from .timeline import case_timeline as build_case_timeline
+from .timeline import timeline_index, timeline_link_prefix, timeline_position
 
 ROWS_PREFIX = "entries"
 ROW_FIELDS = list(ChronologyEntryForm.base_fields)
@@ -365,13 +366,22 @@ def case_timeline(request, case_pk):
     the case's panel."""
     case = get_object_or_404(selectors.case_list_for_user(user=request.user), pk=case_pk)
     access_record(request=request, what="timeline", obj=case, case=case)
-    agencies = selectors.timeline_agencies_for_case(case=case)
-    form = TimelineFilterForm(request.GET or None, agencies=agencies)
+    index = timeline_index(case)
+    form = TimelineFilterForm(
+        request.GET or None, agencies=selectors.timeline_agencies_for_case(case=case, index=index)
+    )
     agency_ids, key_events_only = None, False
     if form.is_bound and form.is_valid():
         agency_ids = [a.pk for a in form.cleaned_data["agency"]] or None
         key_events_only = form.cleaned_data["key_events"]
-    timeline = build_case_timeline(case=case, agency_ids=agency_ids, key_events_only=key_events_only)
+    timeline = build_case_timeline(
+        case=case,
+        index=index,
+        agency_ids=agency_ids,
+        key_events_only=key_events_only,
+        link_prefix=timeline_link_prefix(request),
+        **timeline_position(request),
+    )
     return render(
         request,
         "cases/case_timeline.html",

@@ -29,6 +29,7 @@ from recommendations.models import Recommendation
 from reviews.models import AgencyAction, Invitation, ReflectivePracticeMeeting
 
 from . import links
+from .models import Notification
 from .services import notification_queue
 
 
@@ -524,7 +525,17 @@ def late_items(*, today):
     }
 
 
-def _digest(run):
+def digest_week_start(today):
+    """The start of the digest week `today` falls in: the latest REMINDER_DIGEST_WEEKDAY on or before
+    it (None when the digest is switched off with a weekday outside 0-6)."""
+    weekday = settings.REMINDER_DIGEST_WEEKDAY
+    if not 0 <= weekday <= 6:
+        return None
+    return today - datetime.timedelta(days=(today.weekday() - weekday) % 7)
+
+
+def _digest(run, *, period=None):
+    """`period`: the date the digest's key is claimed for (default: the run's day)."""
     today = run.today
     late = late_items(today=today)
     if not any(late.values()):
@@ -590,7 +601,7 @@ def _digest(run):
     total = sum(len(v) for v in late.values())
     for user in run.business_managers:
         run.queue(
-            key=f"digest:weekly:{today.isoformat()}",
+            key=f"digest:weekly:{(period or today).isoformat()}",
             email=user.email,
             user=user,
             kind=Kind.WEEKLY_DIGEST,
@@ -611,12 +622,19 @@ def run_weekly_digest(*, today=None):
 
 def run_daily(*, today=None):
     """Queue every reminder owed on `today` (default: today in Europe/London), and the weekly digest
-    on REMINDER_DIGEST_WEEKDAY. Returns {kind: number newly queued}; a second run returns {}."""
+    on the first run on or after REMINDER_DIGEST_WEEKDAY each week (a job that misses the weekday
+    sends it the next day it runs). Returns {kind: number newly queued}; a second run returns {}."""
     run = _Run(today or timezone.localdate())
     _returns(run)
     _meetings(run)
     _actions(run)
     _recommendations(run)
-    if run.today.weekday() == settings.REMINDER_DIGEST_WEEKDAY:
-        _digest(run)
+    week_start = digest_week_start(run.today)
+    if (
+        week_start is not None
+        and not Notification.objects.filter(
+            key__startswith=f"digest:weekly:{week_start.isoformat()}:"
+        ).exists()
+    ):
+        _digest(run, period=week_start)
     return dict(run.queued)

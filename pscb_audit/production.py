@@ -21,7 +21,13 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Database connections are kept for a minute and health-checked (CONN_HEALTH_CHECKS in settings.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+# Static files: collectstatic writes hashed names (the manifest) and gzip and brotli copies; whitenoise
+# serves a hashed file with "max-age=315360000, public, immutable" (its name changes whenever its
+# content does) and anything else for WHITENOISE_MAX_AGE seconds.
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=60 * 60)

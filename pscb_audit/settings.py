@@ -98,6 +98,13 @@ WSGI_APPLICATION = "pscb_audit.wsgi.application"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A reused connection is checked before each request that uses it, so a database restart costs one
+# reconnect rather than one failed request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+
+# Cache (the merged timeline's index): in the process by default; CACHE_URL (e.g. redis://host:6379/2)
+# shares it between workers.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://pscb-audit")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -198,6 +205,11 @@ LOGGING = {
 RETURN_IMPORT_MAX_BYTES = env.int("RETURN_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 # Gaps between chronology entries longer than this are marked on the merged timeline.
 TIMELINE_GAP_DAYS = env.int("TIMELINE_GAP_DAYS", default=90)
+# The merged timeline lists about this many entries a page (whole days); the swim lanes show them all.
+TIMELINE_PAGE_SIZE = env.int("TIMELINE_PAGE_SIZE", default=50)
+# How long a case's timeline index stays cached. Any change to one of its returns makes a new cache key,
+# so this only bounds how long an unused index takes up room.
+TIMELINE_CACHE_SECONDS = env.int("TIMELINE_CACHE_SECONDS", default=24 * 60 * 60)
 
 
 # --- Panel review and reflective practice meetings (reviews) ----------------------------

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("accesslog.urls")),
     path("", include("history.urls")),
+    path("", include("operations.urls")),
     path("admin/", admin.site.urls),
 ]

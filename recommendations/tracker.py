@@ -29,6 +29,10 @@ class RagState(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# What still needs the owners' or the Board's attention: the tracker shows these by default.
+OPEN_STATES = (RagState.ON_TRACK.value, RagState.DUE_SOON.value, RagState.OVERDUE.value)
+
+
 def _due_soon_limit(today):
     return today + datetime.timedelta(days=settings.RECOMMENDATION_DUE_SOON_DAYS)
 

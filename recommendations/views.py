@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,11 +18,25 @@ from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
-from .models import BoardMeeting, RecommendationEvent
+from .models import BoardMeeting, Recommendation, RecommendationEvent
 from .permissions import recommendation_commenter_required, recommendation_reader_required
 from .tracker import rag_state
 
 # --- Board home and tracker ------------------------------------------------------------------
+
+TRACKER_PAGE_SIZE = 50
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (the tracker's aggregate already has it): no second COUNT query."""
+
+    def __init__(self, *args, count, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
 
 
 @board_reader_required
@@ -56,20 +71,34 @@ def _tracker_filter(request):
 @board_reader_required
 @require_safe
 def tracker(request):
-    """Every recommendation the user may see, with its RAG state, filterable; a chart of the counts."""
+    """The recommendations the user may see, open ones unless asked for all, with their RAG state,
+    filterable and a page at a time; a chart of the counts per state (one aggregate query)."""
     tracker_filter = _tracker_filter(request)
-    rows = tracker_filter.rows
-    counts = selectors.rag_counts(rows)
-    query = request.GET.urlencode()
+    counts = tracker_filter.state_counts()
+    shown = set(tracker_filter.shown_states())
+    paginator = KnownCountPaginator(
+        tracker_filter.qs if tracker_filter.valid else Recommendation.objects.none(),
+        TRACKER_PAGE_SIZE,
+        count=sum(n for state, n in counts if state.value in shown),
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    all_query = query.copy()
+    all_query["show"] = "all"
     return render(
         request,
         "recommendations/tracker.html",
         {
             "filter": tracker_filter,
-            "rows": rows,
+            "page": page,
+            "rows": page.object_list,
             "counts": counts,
+            "total": sum(n for _, n in counts),
             "chart": _chart(counts),
-            "query": f"?{query}" if query else "",
+            "query": f"?{query.urlencode()}" if query else "",
+            "page_query": f"{query.urlencode()}&" if query else "",
+            "show_all_query": all_query.urlencode(),
             "can_open": not request.user.is_board_member,
             "due_soon_days": settings.RECOMMENDATION_DUE_SOON_DAYS,
         },

@@ -52,7 +52,7 @@ def case_pack_pdf(*, case, reader, now=None):
         "audit": case.audit,
         "returns": review_returns(case=case),
         "pending": pending_returns(case=case),
-        "timeline": case_timeline(case=case),
+        "timeline": case_timeline(case=case, page_size=0),  # the pack prints every entry
         "reader": reader,
         "generated_at": now,
     }

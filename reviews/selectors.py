@@ -33,17 +33,20 @@ def case_review_get_for_user(*, user, case_pk):
     return case_list_for_user(user=user).prefetch_related("agencies").filter(pk=case_pk).first()
 
 
-def review_returns(*, case):
-    """The returns the panel reads: those submitted or accepted, with their chronologies."""
+def review_returns(*, case, with_entries=True):
+    """The returns the panel reads: those submitted or accepted, with their chronologies (the case pack),
+    or with only the number of entries (the review page, which shows the entries on the paged timeline)."""
     from cases.models import ChronologyEntry
 
-    return (
+    returns = (
         case.returns.filter(status__in=REVIEWABLE_RETURN_STATUSES)
         .select_related("agency")
-        .prefetch_related(
-            Prefetch("entries", queryset=ChronologyEntry.objects.order_by("date", "time", "position"))
-        )
         .order_by("agency__name")
+    )
+    if not with_entries:
+        return returns.annotate(entry_count=Count("entries"))
+    return returns.prefetch_related(
+        Prefetch("entries", queryset=ChronologyEntry.objects.order_by("date", "time", "position"))
     )
 
 

@@ -106,3 +106,10 @@ class TcpProxy:
             for s in (src, dst):
                 with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
+
+
+def point_celery_at(app, url):
+    """Point the Celery app (web side and worker) at broker `url`, forgetting pooled connections."""
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required, case_reader_required
-from cases.timeline import case_timeline
+from cases.timeline import case_timeline, timeline_link_prefix, timeline_position
 from pscb_audit.forms import add_service_errors
 
 from .. import pack, selectors, services
@@ -25,9 +25,11 @@ def _review_context(request, case, note_form=None):
     return {
         "case": case,
         "audit": case.audit,
-        "returns": selectors.review_returns(case=case),
+        "returns": selectors.review_returns(case=case, with_entries=False),
         "pending": selectors.pending_returns(case=case),
-        "timeline": case_timeline(case=case),
+        "timeline": case_timeline(
+            case=case, link_prefix=timeline_link_prefix(request), **timeline_position(request)
+        ),
         "notes": selectors.note_list(case=case),
         "note_form": note_form or NoteForm(),
         "circulate_form": CirculateForm(initial={"circulated_on": timezone.localdate()})

@@ -112,16 +112,27 @@ def test_filter_by_agency_and_key_events(cast, two_agencies, client):
     assert "CSC routine visit" in page and "<svg" in page and "Swim lanes of Case One" in page
 
 
-def test_swim_lanes_put_each_agency_in_its_own_lane_ordered_by_date(cast, two_agencies):
+def test_swim_lanes_put_each_agency_in_its_own_lane_one_bar_per_month(cast, two_agencies):
     csc, police = two_agencies
     _entry(csc, D(2026, 1, 1), "Start")
     _entry(police, D(2026, 7, 1), "End")
-    _entry(csc, D(2026, 4, 1), "Middle")
+    _entry(csc, D(2026, 4, 1), "Middle", is_key_event=True)
+    _entry(csc, D(2026, 4, 20), "Later the same month")
     timeline = case_timeline(case=cast.case)
-    lanes = {lane.agency.name: [p.x for p in lane.points] for lane in timeline.lanes}
-    assert lanes["Riverton Children's Social Care"][0] == timeline.plot_left
-    assert lanes["Riverton Police"] == [timeline.plot_right]
-    assert timeline.plot_left < lanes["Riverton Children's Social Care"][1] < timeline.plot_right
+    lanes = {lane.agency.name: lane for lane in timeline.lanes}
+    csc_cells = lanes["Riverton Children's Social Care"].cells
+    assert [(c.month, c.entries, c.key_events) for c in csc_cells] == [
+        (D(2026, 1, 1), 1, 0),
+        (D(2026, 4, 1), 2, 1),
+    ]
+    assert csc_cells[0].x == timeline.plot_left
+    assert timeline.plot_left < csc_cells[1].x < timeline.plot_right
+    assert csc_cells[1].height > csc_cells[0].height  # two entries draw a taller bar than one
+    police_cells = lanes["Riverton Police"].cells
+    assert [c.month for c in police_cells] == [D(2026, 7, 1)]
+    assert police_cells[0].x + police_cells[0].width < timeline.plot_right
+    assert csc_cells[1].label == "April 2026 — Riverton Children's Social Care: 2 entries, 1 key event"
+    assert csc_cells[1].href == "?on=2026-04-01#timeline-list"
     assert [t.label for t in timeline.ticks][:2] == ["Jan 2026", "Feb 2026"]
 
 
@@ -179,5 +190,6 @@ def test_timeline_query_count_does_not_grow_with_entries(cast, client, django_as
         count, response = _count_queries(client, url)
     assert count == small
     timeline = response.context["timeline"]
-    assert len(timeline.agencies) == 10 and len(timeline.entries) == 1500
-    assert len(timeline.lanes) == 10 and timeline.days
+    assert len(timeline.agencies) == 10 and timeline.total == 1500
+    assert len(timeline.lanes) == 10 and sum(lane.entries for lane in timeline.lanes) == 1500
+    assert timeline.days and len(timeline.entries) <= 100 + 10  # one page of whole days

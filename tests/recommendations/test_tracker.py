@@ -93,7 +93,7 @@ def _xlsx_rows(content):
 
 def test_board_member_sees_every_recommendation_with_its_state(client, cast, spread):
     login(client, cast.board)
-    html = client.get(TRACKER).content.decode()
+    html = client.get(TRACKER, {"show": "all"}).content.decode()
     assert len(_page_rows(html)) == 5
     for label in ("Overdue", "Due soon", "On track", "Assured", "Closed"):
         assert f">{label}</span>" in html
@@ -104,31 +104,40 @@ def test_board_member_sees_every_recommendation_with_its_state(client, cast, spr
 
 def test_contributor_sees_only_their_agencys_recommendations(client, cast, spread):
     login(client, cast.contributor)
-    html = client.get(TRACKER).content.decode()
+    html = client.get(TRACKER, {"show": "all"}).content.decode()
     texts = {"Overdue one", "Due at the meeting", "Assured one"}
     assert all(t in html for t in texts)
     assert "Far ahead" not in html and "Closed one" not in html
-    rows = _csv_rows(client.get(CSV).content)
+    rows = _csv_rows(client.get(CSV, {"show": "all"}).content)
     assert {r[2] for r in rows} == texts
 
 
 def test_panel_member_sees_their_audits_recommendations(client, cast, spread):
     login(client, cast.panel_other)
-    html = client.get(TRACKER).content.decode()
+    html = client.get(TRACKER, {"show": "all"}).content.decode()
     assert [r[0] for r in _page_rows(html)] == ["Another audit", "Another audit"]
+    # Both are assured or closed: the default view, open ones only, says so and offers them all.
+    html = client.get(TRACKER).content.decode()
+    assert _page_rows(html) == []
+    assert "Showing the 0 open recommendations (on track, due soon or overdue) of 2." in html
+    assert "Show all 2, with assured and closed</a>" in html
 
 
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({}, {"Overdue one", "Due at the meeting", "Far ahead", "Assured one", "Closed one"}),
+        ({}, {"Overdue one", "Due at the meeting", "Far ahead"}),
+        ({"show": "all"}, {"Overdue one", "Due at the meeting", "Far ahead", "Assured one", "Closed one"}),
+        ({"show": "nonsense"}, {"Overdue one", "Due at the meeting", "Far ahead"}),
         ({"state": "overdue"}, {"Overdue one"}),
         ({"state": "due_soon"}, {"Due at the meeting"}),
-        ({"state": "assured"}, {"Assured one"}),
+        ({"state": "assured"}, {"Assured one"}),  # asking for a closed-off state shows it
         ({"audit": "AUDIT"}, {"Overdue one", "Due at the meeting", "Far ahead"}),
-        ({"agency": "OTHER_AGENCY"}, {"Due at the meeting", "Far ahead", "Closed one"}),
+        ({"agency": "OTHER_AGENCY"}, {"Due at the meeting", "Far ahead"}),
+        ({"agency": "OTHER_AGENCY", "show": "all"}, {"Due at the meeting", "Far ahead", "Closed one"}),
         ({"agency": "AGENCY", "state": "on_track"}, set()),
-        ({"audit": "OTHER_AUDIT", "agency": "AGENCY"}, {"Assured one"}),
+        ({"audit": "OTHER_AUDIT", "agency": "AGENCY"}, set()),
+        ({"audit": "OTHER_AUDIT", "agency": "AGENCY", "show": "all"}, {"Assured one"}),
     ],
 )
 def test_filters_and_exports_hold_exactly_the_same_rows(client, cast, spread, params, expected):

@@ -15,15 +15,8 @@ from pscb_audit.celery import app as celery_app
 from reports import services
 from reports.models import ReportBuild
 from reports.tasks import sweep_report_builds
-from tests.fakes import TcpProxy
+from tests.fakes import TcpProxy, point_celery_at
 from tests.helpers import login
-
-
-def _use_broker(url):
-    """Point the app (web side and worker) at `url`, forgetting connections pooled for the old one."""
-    celery_app.conf.broker_url = url
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -34,10 +27,10 @@ def broker_behind_proxy():
     proxy = TcpProxy(parts.hostname, parts.port or 6379)
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    _use_broker(f"redis://127.0.0.1:{proxy.port}{parts.path or '/0'}")
+    point_celery_at(celery_app, f"redis://127.0.0.1:{proxy.port}{parts.path or '/0'}")
     yield proxy
     proxy.down()
-    _use_broker(real)
+    point_celery_at(celery_app, real)
     celery_app.conf.task_always_eager = previous_eager
 
 
