@@ -93,6 +93,13 @@ MAX_ROWS = 2000
 # Before openpyxl parses anything: a real chronology workbook has a few dozen parts and a few MB of XML.
 XLSX_MAX_ENTRIES = 200
 XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+# The worksheet itself, checked by a streaming scan before openpyxl reads it: a chronology uses eight
+# columns (a few more are tolerated and ignored), and a row or two of headings and blank lines
+# around its rows. A declared size past these is refused, whatever the file's size on disk (a 5 KB
+# workbook can declare column XFD, and openpyxl would fill every row out to it).
+XLSX_MAX_COLUMNS = 40
+XLSX_MAX_ROWS = MAX_ROWS + 500
+XLSX_MAX_CELLS = XLSX_MAX_ROWS * 12
 
 _TRUE = {"yes", "y", "true", "1", "x", "key", "key event"}
 _FALSE = {"no", "n", "false", "0", ""}
@@ -185,6 +192,8 @@ def _validate_rows(mapping, rows):
         data = _row_to_form_data(mapping, values)
         if not any(data.values()):
             continue  # blank lines in a spreadsheet are not rows
+        if data.get("what_happened") == EXAMPLE_ROW[3]:
+            continue  # the template's example, left in
         if len(result.rows) >= MAX_ROWS:
             raise ImportRefused(f"A file may hold at most {MAX_ROWS} rows.")
         key = data.get("is_key_event", "").strip().lower()
@@ -285,18 +294,109 @@ def _check_xlsx_container(content):
         raise ImportRefused("Workbooks with macros are not accepted; save it as a plain .xlsx.")
 
 
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _column_number(letters):
+    number = 0
+    for letter in letters:
+        number = number * 26 + (ord(letter) - 64)
+    return number
+
+
+def _ref_size(ref):
+    """'A1:XFD1048576' -> (16384 columns, 1048576 rows); a single cell 'H20' -> (8, 20)."""
+    last = (ref or "").split(":")[-1].replace("$", "").upper()
+    match = _CELL_REF.match(last)
+    if not match:
+        return 0, 0
+    return _column_number(match.group(1)), int(match.group(2))
+
+
+def _first_sheet_path(archive):
+    """The part name of the workbook's first worksheet (the one imported)."""
+    from defusedxml import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheet = workbook.find(f"{_NS_MAIN}sheets/{_NS_MAIN}sheet")
+    if sheet is None:
+        raise ImportRefused("The workbook has no worksheet.")
+    rel_id = sheet.get(f"{_NS_REL}id")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "").lstrip("/")
+            return target if target.startswith("xl/") else f"xl/{target}"
+    raise ImportRefused("The workbook's first worksheet is missing.")
+
+
+def _too_big(what):
+    return ImportRefused(
+        f"The worksheet {what}; a chronology has {len(COLUMNS)} columns and at most {MAX_ROWS:,} rows. "
+        "Copy the chronology's columns into the template and import that."
+    )
+
+
+def _check_xlsx_sheet(content):
+    """Stream through the first worksheet's XML before openpyxl sees it, refusing a declared or real
+    size past the bounds (columns, rows, cells) and a damaged or truncated sheet. Memory stays flat:
+    each row is dropped once counted."""
+    from defusedxml import ElementTree
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        path = _first_sheet_path(archive)
+        cells = rows = 0
+        with archive.open(path) as stream:
+            for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+                tag = element.tag.rsplit("}", 1)[-1]
+                if event == "start":
+                    if tag == "dimension":
+                        columns, declared_rows = _ref_size(element.get("ref"))
+                        if columns > XLSX_MAX_COLUMNS:
+                            raise _too_big(f"declares {columns:,} columns")
+                        if declared_rows > XLSX_MAX_ROWS:
+                            raise _too_big(f"declares {declared_rows:,} rows")
+                    elif tag == "c":
+                        cells += 1
+                        if cells > XLSX_MAX_CELLS:
+                            raise _too_big(f"holds more than {XLSX_MAX_CELLS:,} cells")
+                        columns, _ = _ref_size(element.get("r"))
+                        if columns > XLSX_MAX_COLUMNS:
+                            raise _too_big(f"has data in column {element.get('r')}")
+                    elif tag == "row":
+                        rows += 1
+                        if rows > XLSX_MAX_ROWS:
+                            raise _too_big(f"holds more than {XLSX_MAX_ROWS:,} rows")
+                elif tag == "row":
+                    element.clear()
+    except ImportRefused:
+        raise
+    except Exception as exc:  # a damaged zip or XML: truncated, not well formed, a part missing
+        raise ImportRefused(
+            "The workbook is damaged and cannot be read (part of it is missing or incomplete). "
+            "Open it in Excel, save it again as .xlsx, and import that."
+        ) from exc
+
+
 def _parse_xlsx(content):
     import defusedxml  # noqa: F401  openpyxl uses it when installed (billion laughs, quadratic blow-up)
     import openpyxl
 
     _check_xlsx_container(content)
+    _check_xlsx_sheet(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportRefused("The workbook is damaged and cannot be opened.") from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        # Never trust the declared size: read at most the columns a chronology can use.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
         header = next(rows, None)
         if header is None or not any(c not in (None, "") for c in header):
             raise ImportRefused("The file is empty.")
@@ -307,6 +407,13 @@ def _parse_xlsx(content):
                 raise ImportRefused(f"A file may hold at most {MAX_ROWS} rows.")
             numbered.append((number, list(values)))
         return _validate_rows(mapping, numbered)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # damage openpyxl meets only while reading the rows
+        raise ImportRefused(
+            "The workbook is damaged and cannot be read. Open it in Excel, save it again as .xlsx, and "
+            "import that."
+        ) from exc
     finally:
         workbook.close()
 
@@ -333,6 +440,18 @@ def chronology_import_read(upload):
 
 # --- Templates to download -----------------------------------------------------------------------
 
+# The template's example row, in the template's columns. Left in a filled-in file, it is skipped.
+EXAMPLE_ROW = [
+    "03/02/2026",
+    "",
+    "09:30",
+    "Example (replace this row): referral received from the school about a mark on the child's arm.",
+    "Designated safeguarding lead; duty social worker",
+    "Referral form",
+    "First time the school raised a concern",
+    "yes",
+]
+
 TEMPLATE_GUIDANCE = [
     ("Date", "dd/mm/yyyy (e.g. 03/02/2026), or a month (March 2026), or c. 3 March 2026 if approximate."),
     ("Date precision", "Optional: day, month or approximate. Worked out from the date when left blank."),
@@ -347,7 +466,9 @@ TEMPLATE_GUIDANCE = [
 
 def template_csv():
     out = io.StringIO()
-    csv.writer(out).writerow([heading for _, heading, _ in COLUMNS])
+    writer = csv.writer(out)
+    writer.writerow([heading for _, heading, _ in COLUMNS])
+    writer.writerow(EXAMPLE_ROW)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -358,6 +479,7 @@ def template_xlsx():
     sheet = workbook.active
     sheet.title = "Chronology"
     sheet.append([heading for _, heading, _ in COLUMNS])
+    sheet.append(EXAMPLE_ROW)
     for column in "ABCDEFGH":
         sheet.column_dimensions[column].width = 24
     guidance = workbook.create_sheet("Guidance")

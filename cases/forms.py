@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -6,10 +8,12 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from pscb_audit.dates import BoundedDateField, bounded_formfield, validate_sensible_date
+from pscb_audit.forms import CleanTextMixin
 
+from .limits import CHRONOLOGY_MAX_ROWS, CHRONOLOGY_OVER_LIMIT_MARGIN
 from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
 
-MAX_CHRONOLOGY_ROWS = 500
+MAX_CHRONOLOGY_ROWS = CHRONOLOGY_MAX_ROWS
 
 
 class DateInput(forms.DateInput):
@@ -19,7 +23,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CrispyFormMixin:
+class CrispyFormMixin(CleanTextMixin):
     submit_label = "Save"
 
     def __init__(self, *args, **kwargs):
@@ -85,10 +89,25 @@ class CaseForm(CrispyFormMixin, forms.ModelForm):
 class IdentifyingTermForm(CrispyFormMixin, forms.ModelForm):
     submit_label = "Add to register"
 
+    share = forms.ChoiceField(
+        label="Share with contributing agencies",
+        choices=[
+            ("", "As usual for its kind (shared: child's name, date of birth, address)"),
+            ("yes", "Share"),
+            ("no", "Do not share"),
+        ],
+        required=False,
+        help_text="Shared entries are shown to the contributors of agencies asked for a return on this "
+        "case, on the return page only, so they can find their records.",
+    )
+
     class Meta:
         model = IdentifyingTerm
         fields = ["kind", "value"]
         labels = {"value": "Term"}
+
+    def clean_share(self):
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("share"))
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,7 +204,7 @@ class ReturnForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
-class ChronologyEntryForm(forms.Form):
+class ChronologyEntryForm(CleanTextMixin, forms.Form):
     """One chronology row, online or imported. The date is typed the UK way; a month alone
     ("March 2026") sets the precision to month."""
 
@@ -243,28 +262,133 @@ class ChronologyEntryForm(forms.Form):
         return cleaned
 
 
-class BaseChronologyFormSet(forms.BaseFormSet):
-    def entries(self):
-        """The filled rows, in the order shown."""
-        return [f.cleaned_data for f in self.forms if f.cleaned_data and f.has_changed()]
-
-
-ChronologyFormSet = forms.formset_factory(
-    ChronologyEntryForm,
-    formset=BaseChronologyFormSet,
-    extra=0,
-    max_num=MAX_CHRONOLOGY_ROWS,
-    absolute_max=MAX_CHRONOLOGY_ROWS,
-    validate_max=True,
+ROWS_PREFIX = "entries"
+ROW_TEXT_FIELDS = (
+    "date",
+    "date_precision",
+    "time",
+    "what_happened",
+    "who_involved",
+    "source",
+    "significance",
 )
+
+
+@dataclass
+class RowProblem:
+    """One problem in one row of the chronology editor, for the summary at the top of the page."""
+
+    row: int  # 1-based, as the page numbers rows
+    field: str
+    label: str
+    message: str
+
+    @property
+    def anchor(self):
+        return f"{ROWS_PREFIX}-{self.row - 1}-{self.field}"
+
+
+class ChronologyRows:
+    """The chronology as posted by the edit page: every row as typed (for showing it again, whatever
+    happens) and, once validated, the clean rows for the service.
+
+    Rows are read up to the row limit plus a margin, so a chronology that passes the limit comes back
+    as typed with the limit explained; each row is checked with ChronologyEntryForm, the same rules
+    as the import."""
+
+    def __init__(self, data=None, *, initial=None):
+        self.is_bound = data is not None
+        self.rows = self._read(data) if self.is_bound else list(initial or [])
+        self.problems = []
+        self.too_many = False
+        self._cleaned = None
+
+    @staticmethod
+    def _read(data):
+        try:
+            total = int(data.get(f"{ROWS_PREFIX}-TOTAL_FORMS", 0))
+        except (TypeError, ValueError):
+            total = 0
+        total = max(0, min(total, CHRONOLOGY_MAX_ROWS + CHRONOLOGY_OVER_LIMIT_MARGIN))
+        rows = []
+        for i in range(total):
+            row = {name: data.get(f"{ROWS_PREFIX}-{i}-{name}", "") for name in ROW_TEXT_FIELDS}
+            row["id"] = data.get(f"{ROWS_PREFIX}-{i}-id", "")
+            row["is_key_event"] = bool(data.get(f"{ROWS_PREFIX}-{i}-is_key_event"))
+            rows.append(row)
+        return rows
+
+    @staticmethod
+    def _is_blank(row):
+        return not any(
+            str(row.get(name) or "").strip() for name in ROW_TEXT_FIELDS if name != "date_precision"
+        )
+
+    def is_valid(self):
+        if self._cleaned is not None:
+            return not self.problems and not self.too_many
+        self._cleaned = []
+        # A row left completely empty (added and not filled in) is dropped, not an error.
+        self.rows = [r for r in self.rows if r.get("id") or not self._is_blank(r)]
+        if len(self.rows) > CHRONOLOGY_MAX_ROWS:
+            self.too_many = True
+        labels = {name: str(f.label) for name, f in ChronologyEntryForm.base_fields.items()}
+        # One form, re-bound to each row: building a form deep-copies its fields, which for 2,000
+        # rows cost more than the checking itself.
+        form = ChronologyEntryForm(data={})
+        for number, row in enumerate(self.rows, start=1):
+            form.data = {**row, "is_key_event": "on" if row["is_key_event"] else ""}
+            form._errors = None
+            if form.is_valid():
+                self._cleaned.append({**form.cleaned_data, "id": row.get("id") or None})
+                row["errors"] = {}
+            else:
+                row["errors"] = {}
+                for name, messages in form.errors.items():
+                    # A problem with the row as a whole is shown at its first cell.
+                    field = name if name in labels else "date"
+                    row["errors"].setdefault(field, []).extend(messages)
+                    for message in messages:
+                        self.problems.append(RowProblem(number, field, labels.get(name, "Row"), message))
+        return not self.problems and not self.too_many
+
+    def entries(self):
+        """The clean rows, in the order shown, each with the id of the entry it edits (or None)."""
+        return self._cleaned
+
+    @property
+    def count(self):
+        return len(self.rows)
 
 
 class SendBackForm(forms.Form):
     comment = forms.CharField(
-        label="What needs to change",
+        label="What must change",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what the agency needs to change."},
     )
+    due_date = forms.DateField(
+        label="New due date",
+        widget=DateInput(),
+        required=False,
+        help_text="The agency's reminders follow this date. Left blank: 10 working days from today.",
+        error_messages={"invalid": "Enter a real date."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            from .services import send_back_default_due_date
+
+            self.initial["due_date"] = send_back_default_due_date()
+
+    def clean_due_date(self):
+        from .services import send_back_default_due_date
+
+        due = self.cleaned_data["due_date"] or send_back_default_due_date()
+        if due < timezone.localdate():
+            raise forms.ValidationError("The new due date cannot be in the past.")
+        return due
 
 
 class ChronologyImportForm(forms.Form):
@@ -272,6 +396,19 @@ class ChronologyImportForm(forms.Form):
         label="Chronology file (.csv or .xlsx)",
         error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
     )
+    mode = forms.ChoiceField(
+        label="What to do with the rows already in the return",
+        choices=[
+            ("append", "Keep them and add the file's rows after them"),
+            ("replace", "Replace them with the file's rows"),
+        ],
+        initial="append",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_mode(self):
+        return self.cleaned_data.get("mode") or "append"
 
 
 class TimelineFilterForm(forms.Form):

@@ -192,8 +192,9 @@ class Case(TimeStamped):
 
 
 class IdentifyingTerm(TimeStamped):
-    """A name, address, school or date that identifies the child or family. Seen only by the Business
-    Manager and the audit's panel; the report's leak guard blocks publication if one appears."""
+    """A name, address, school or date that identifies the child or family. Seen by the Business
+    Manager and the audit's panel; an entry marked to share is also shown to contributors of the agencies
+    asked about the case, on the return page. The report's leak guard blocks publication if one appears."""
 
     class Kind(models.TextChoices):
         CHILD_NAME = "child_name", "Child's name"
@@ -204,9 +205,18 @@ class IdentifyingTerm(TimeStamped):
         PRACTITIONER = "practitioner", "Practitioner's name"
         OTHER = "other", "Other"
 
+    # Shared by default: what an agency needs to find its own records of the child.
+    SHARED_BY_DEFAULT = (Kind.CHILD_NAME, Kind.DATE_OF_BIRTH, Kind.ADDRESS)
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identifying_terms")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     value = models.CharField(max_length=250)
+    share_with_agencies = models.BooleanField(
+        "share with contributing agencies",
+        default=False,
+        help_text="Shown to contributors of the agencies asked for a return on this case, on the return "
+        "page only (never in e-mails, exports or PDFs), so they can find their records.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -78,8 +78,8 @@ def return_detail_for_user(*, user, pk):
 
 
 def return_cell_status(agency_return):
-    """The completion matrix's word for a return: its status, or overdue when open past its due date."""
-    return "overdue" if agency_return.is_overdue else agency_return.status
+    """The completion matrix's word for a return: its status (whether it is late is shown beside it)."""
+    return agency_return.status
 
 
 MATRIX_STATUSES = [
@@ -88,6 +88,7 @@ MATRIX_STATUSES = [
     ("submitted", "Submitted"),
     ("returned", "Returned for changes"),
     ("accepted", "Accepted"),
+    # Not a status: open returns past their due date, of any of the open statuses above.
     ("overdue", "Overdue"),
 ]
 
@@ -117,6 +118,8 @@ def return_matrix_for_audit(*, user, audit):
     for r in returns:
         r.cell_status = return_cell_status(r)
         counts[r.cell_status] += 1
+        if r.is_overdue:
+            counts["overdue"] += 1
     rows = [(case, [by_cell.get((case.pk, a.pk)) for a in agencies]) for case in cases]
     return ReturnsMatrix(
         agencies=agencies,
@@ -133,3 +136,30 @@ def timeline_agencies_for_case(*, case, index=None):
 
     index = index or timeline_index(case)
     return Agency.objects.filter(pk__in=list(index.agencies)).order_by("name")
+
+
+def shared_terms_for_contributor(*, user, agency_return):
+    """The register entries marked to share, for a contributor of the agency this return asks (their
+    agency was asked about the case). Everyone else gets nothing here: the Business Manager and the
+    panel read the whole register on the case page."""
+    if not (user.role == Role.AGENCY_CONTRIBUTOR and user.agency_id):
+        return []
+    if agency_return.agency_id != user.agency_id:
+        return []
+    return list(
+        IdentifyingTerm.objects.filter(case_id=agency_return.case_id, share_with_agencies=True).order_by(
+            "kind", "value"
+        )
+    )
+
+
+def return_review_queue(*, user):
+    """Submitted returns waiting for the Business Manager's review, oldest submission first: the
+    Business Manager's to-do list of reviews. Empty for everyone else."""
+    if user.role != Role.BUSINESS_MANAGER:
+        return AgencyReturn.objects.none()
+    return (
+        AgencyReturn.objects.filter(status=AgencyReturn.Status.SUBMITTED)
+        .select_related("case__audit", "agency")
+        .order_by("submitted_at", "pk")
+    )

@@ -1,5 +1,7 @@
 """State changes for audits, panels, cases, the identifying-terms register and agency returns."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -7,6 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from .limits import CHRONOLOGY_MAX_ROWS
 from .models import (
     AgencyReturn,
     Audit,
@@ -17,6 +20,14 @@ from .models import (
     ReturnTransition,
     number_in_words,
 )
+
+# Rules other apps add from their AppConfig.ready(), so that cases imports none of them:
+# RETURN_REQUEST_HOOKS: fn(*, case, actor), run in return_request's transaction when returns are asked for;
+# RETURN_SUBMIT_CHECKS: fn(agency_return) -> {field: [messages]}, errors that stop a submit;
+# AUDIT_STATUS_CHECKS: fn(*, audit, status) -> a message refusing the move to `status`, or None.
+RETURN_REQUEST_HOOKS = []
+RETURN_SUBMIT_CHECKS = []
+AUDIT_STATUS_CHECKS = []
 
 
 @transaction.atomic
@@ -38,7 +49,14 @@ def audit_create(*, actor, title, theme, purpose, period_start, period_end, stat
 
 @transaction.atomic
 def audit_update(*, audit, actor, **fields):
-    """Change an audit's details. Closing stamps closed_at (the retention clock starts there)."""
+    """Change an audit's details. Closing stamps closed_at (the retention clock starts there). Another
+    app's rule may refuse a move of status (an open safeguarding concern holds it at panel review)."""
+    new_status = fields.get("status")
+    if new_status and new_status != Audit.objects.get(pk=audit.pk).status:
+        for check in AUDIT_STATUS_CHECKS:
+            message = check(audit=audit, status=new_status)
+            if message:
+                raise ValidationError({"status": message})
     for name, value in fields.items():
         setattr(audit, name, value)
     if audit.status == Audit.Status.CLOSED and audit.closed_at is None:
@@ -97,9 +115,15 @@ def case_update(*, case, actor, agencies=None, **fields):
 
 
 @transaction.atomic
-def identifying_term_add(*, case, actor, kind, value):
-    """Register a term that identifies the child or family; the report's leak guard checks for it."""
-    term = IdentifyingTerm(case=case, kind=kind, value=value.strip(), created_by=actor)
+def identifying_term_add(*, case, actor, kind, value, share=None):
+    """Register a term that identifies the child or family; the report's leak guard checks for it.
+    `share` None: shared with contributing agencies when it is the child's name, date of birth or
+    address (what an agency needs to find its records), not otherwise."""
+    if share is None:
+        share = kind in IdentifyingTerm.SHARED_BY_DEFAULT
+    term = IdentifyingTerm(
+        case=case, kind=kind, value=value.strip(), created_by=actor, share_with_agencies=share
+    )
     term.full_clean()
     term.save()
     return term
@@ -108,6 +132,14 @@ def identifying_term_add(*, case, actor, kind, value):
 @transaction.atomic
 def identifying_term_remove(*, term, actor):
     term.delete()
+
+
+@transaction.atomic
+def identifying_term_set_share(*, term, actor, share):
+    """Share a register entry with the contributing agencies, or stop sharing it (history records who)."""
+    term.share_with_agencies = bool(share)
+    term.save(update_fields=["share_with_agencies", "updated_at"])
+    return term
 
 
 # --- Agency returns ---------------------------------------------------------------------------
@@ -225,7 +257,8 @@ def _notify_requested(agency_return):
 @transaction.atomic
 def return_request(*, case, agencies, due_date, actor):
     """Ask each agency for a return on the case, of the template the case's method needs, and tell
-    the agency's contributors. An agency already asked keeps its existing return."""
+    the agency's contributors. An agency already asked keeps its existing return; an agency asked that
+    was not yet among the case's agencies is added to them, so the case's counts agree."""
     if due_date < timezone.localdate():
         raise ValidationError({"due_date": "The due date cannot be in the past."})
     already = set(case.returns.values_list("agency_id", flat=True))
@@ -247,6 +280,13 @@ def return_request(*, case, agencies, due_date, actor):
         )
         _notify_requested(agency_return)
         created.append(agency_return)
+    involved = set(case.agencies.values_list("pk", flat=True))
+    newly_involved = [r.agency for r in created if r.agency_id not in involved]
+    if newly_involved:
+        case.agencies.add(*newly_involved)
+    if created:
+        for hook in RETURN_REQUEST_HOOKS:
+            hook(case=case, actor=actor)
     return created
 
 
@@ -259,20 +299,65 @@ def _write(agency_return, *, actor, fields, entries):
     agency_return.version += 1
     agency_return.save()
     if entries is not None:
-        agency_return.entries.all().delete()
-        ChronologyEntry.objects.bulk_create(
-            ChronologyEntry(agency_return=agency_return, position=i, **{k: row.get(k) for k in ENTRY_FIELDS})
-            for i, row in enumerate(_clean_entries(entries))
+        _apply_entries(agency_return, entries)
+
+
+def _entry_id(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _apply_entries(agency_return, entries):
+    """Make the stored chronology match `entries` (in order) by changing only what changed: a row that
+    names the id of one of this return's entries updates that entry if any field or its place differs,
+    and is left alone otherwise; a row without a known id is new; entries not named are removed.
+    So an unchanged row keeps its id and its history, and an edit to one row is one history event."""
+    rows = list(_clean_entries(entries))
+    if len(rows) > CHRONOLOGY_MAX_ROWS:
+        raise ValidationError(
+            f"A chronology holds at most {CHRONOLOGY_MAX_ROWS:,} rows; this one has {len(rows):,}."
         )
+    existing = {e.pk: e for e in agency_return.entries.all()}
+    now = timezone.now()
+    kept, to_update, to_create, changed_fields = set(), [], [], set()
+    for position, row in enumerate(rows):
+        entry = existing.get(_entry_id(row.pop("id", None)))
+        if entry is None or entry.pk in kept:
+            to_create.append(ChronologyEntry(agency_return=agency_return, position=position, **row))
+            continue
+        kept.add(entry.pk)
+        wanted = {**row, "position": position}
+        changed = [name for name, value in wanted.items() if getattr(entry, name) != value]
+        if changed:
+            for name in changed:
+                setattr(entry, name, wanted[name])
+            entry.updated_at = now
+            changed_fields.update(changed)
+            to_update.append(entry)
+    removed = [pk for pk in existing if pk not in kept]
+    if removed:
+        ChronologyEntry.objects.filter(pk__in=removed).delete()
+    if to_update:
+        ChronologyEntry.objects.bulk_update(
+            to_update, [*sorted(changed_fields), "updated_at"], batch_size=500
+        )
+    if to_create:
+        ChronologyEntry.objects.bulk_create(to_create, batch_size=500)
+    return {"created": len(to_create), "updated": len(to_update), "removed": len(removed)}
 
 
 def _clean_entries(entries):
     for row in entries:
+        entry_id = row.get("id")
         row = {k: row.get(k) for k in ENTRY_FIELDS}
         row["date_precision"] = row["date_precision"] or ChronologyEntry.Precision.DAY
         row["is_key_event"] = bool(row["is_key_event"])
         for text in ("what_happened", "who_involved", "source", "significance"):
             row[text] = (row[text] or "").strip()
+        if entry_id not in (None, ""):
+            row["id"] = entry_id
         yield row
 
 
@@ -311,16 +396,44 @@ def return_submit(*, agency_return, actor, version, fields=None, entries=None):
         if not getattr(current, name).strip():
             errors[name] = "Complete this before you submit."
     if not current.entries.exists():
-        errors["__all__"] = "Add at least one chronology row before you submit."
+        errors["__all__"] = ["Add at least one chronology row before you submit."]
+    for check in RETURN_SUBMIT_CHECKS:
+        for name, messages in check(current).items():
+            errors.setdefault(name, [])
+            errors[name] = ([errors[name]] if isinstance(errors[name], str) else errors[name]) + list(
+                messages
+            )
     if errors:
         raise ValidationError(errors)
-    _transition(agency_return=current, to_status=AgencyReturn.Status.SUBMITTED, actor=actor)
+    transition = _transition(agency_return=current, to_status=AgencyReturn.Status.SUBMITTED, actor=actor)
     current.status = AgencyReturn.Status.SUBMITTED
     current.submitted_at = timezone.now()
     current.accepted_at = None
     current.version += 1
     current.save()
+    _notify_business_managers_submitted(current, transition=transition)
     return current
+
+
+def _notify_business_managers_submitted(agency_return, *, transition):
+    """Tell every Business Manager a return is waiting for review (its to-do entry is the review queue,
+    selectors.return_review_queue). One message per submission, however often the task runs."""
+    from accounts.models import Role, User
+    from notifications.services import notification_queue
+
+    path = reverse("cases:return_detail", kwargs={"return_pk": agency_return.pk})
+    link = settings.SITE_URL.rstrip("/") + path
+    for user in User.objects.filter(role=Role.BUSINESS_MANAGER, is_active=True).order_by("pk"):
+        notification_queue(
+            key=f"return:{agency_return.pk}:submitted:{transition.pk}:{user.pk}",
+            kind="return_submitted",
+            to=user.email,
+            recipient=user,
+            subject=f"Return to review: {agency_return.agency.name}, {agency_return.case.pseudonym}",
+            template="cases/email/return_submitted",
+            context={"agency_return": agency_return, "case": agency_return.case, "link": link},
+            about=agency_return,
+        )
 
 
 @transaction.atomic
@@ -337,48 +450,95 @@ def return_accept(*, agency_return, actor):
     return current
 
 
+SEND_BACK_WORKING_DAYS = 10
+
+
+def working_days_after(start, days):
+    """The date `days` working days (Monday to Friday) after `start`. Bank holidays are not known to
+    the system; the Business Manager can move the date."""
+    current, left = start, days
+    while left > 0:
+        current += datetime.timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def send_back_default_due_date(today=None):
+    return working_days_after(today or timezone.localdate(), SEND_BACK_WORKING_DAYS)
+
+
 @transaction.atomic
-def return_send_back(*, agency_return, actor, comment):
-    """The Business Manager returns a submitted return for changes; the agency sees the comment and can
-    change and resubmit it."""
+def return_send_back(*, agency_return, actor, comment, due_date=None):
+    """The Business Manager returns a submitted return for changes, saying what must change and by
+    when (default: 10 working days). The new due date replaces the old one, so the return is not
+    overdue at once and the reminders follow the new date."""
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError({"comment": "Say what the agency needs to change."})
+    due_date = due_date or send_back_default_due_date()
+    if due_date < timezone.localdate():
+        raise ValidationError({"due_date": "The new due date cannot be in the past."})
     current = _lock(agency_return)
     if current.status != AgencyReturn.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be returned for changes.")
     transition = _transition(
-        agency_return=current, to_status=AgencyReturn.Status.RETURNED, actor=actor, comment=comment
+        agency_return=current,
+        to_status=AgencyReturn.Status.RETURNED,
+        actor=actor,
+        comment=comment,
     )
     current.status = AgencyReturn.Status.RETURNED
     current.review_comment = comment
+    current.due_date = due_date
     current.version += 1
     current.save()
     _notify_contributors(
         current,
         event="returned",
         key_suffix=f":{transition.pk}",
-        subject=f"Return for {current.case.pseudonym} returned for changes",
+        subject=f"Return for {current.case.pseudonym} returned for changes, due {due_date:%d/%m/%Y}",
     )
     return current
 
 
+class ImportMode:
+    APPEND = "append"
+    REPLACE = "replace"
+
+
 @transaction.atomic
-def return_import_entries(*, agency_return, actor, rows):
-    """Append imported chronology rows (already validated, all of them) after the existing ones."""
+def return_import_entries(*, agency_return, actor, rows, mode=ImportMode.APPEND, version=None):
+    """Add imported chronology rows (already validated, all of them): after the existing ones
+    (append), or instead of them (replace). Refused if the chronology would pass its row limit, or if
+    `version` is given and someone saved since. Returns the ids of the imported entries."""
     _check_worker(agency_return, actor)
-    current = _lock(agency_return)
+    current = _lock(agency_return, version)
     _refuse_unless_editable(current)
+    existing = current.entries.count()
+    total = len(rows) + (existing if mode == ImportMode.APPEND else 0)
+    if total > CHRONOLOGY_MAX_ROWS:
+        raise ValidationError(
+            f"A chronology holds at most {CHRONOLOGY_MAX_ROWS:,} rows: the return has {existing:,} and the "
+            f"file {len(rows):,}. Import fewer rows, or replace the existing ones."
+        )
     if current.status == AgencyReturn.Status.REQUESTED:
         _transition(agency_return=current, to_status=AgencyReturn.Status.DRAFT, actor=actor)
         current.status = AgencyReturn.Status.DRAFT
-    start = (current.entries.aggregate(n=Max("position"))["n"] or 0) + 1 if current.entries.exists() else 0
-    ChronologyEntry.objects.bulk_create(
-        ChronologyEntry(agency_return=current, position=start + i, **row)
+    if mode == ImportMode.REPLACE:
+        current.entries.all().delete()
+        start = 0
+    else:
+        start = (current.entries.aggregate(n=Max("position"))["n"] or 0) + 1 if existing else 0
+    created = ChronologyEntry.objects.bulk_create(
+        ChronologyEntry(
+            agency_return=current, position=start + i, **{k: v for k, v in row.items() if k != "id"}
+        )
         for i, row in enumerate(_clean_entries(rows))
     )
     if actor.is_business_manager:
         current.entered_on_behalf = True
     current.version += 1
     current.save()
-    return current
+    # SQLite and PostgreSQL both return the new ids from bulk_create.
+    return current, [e.pk for e in created]

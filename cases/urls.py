@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/edit/", views.case_edit, name="case_edit"),
     path("cases/<int:case_pk>/register/add/", views.term_add, name="term_add"),
     path("cases/<int:case_pk>/register/<int:term_pk>/remove/", views.term_remove, name="term_remove"),
+    path("cases/<int:case_pk>/register/<int:term_pk>/share/", views.term_share, name="term_share"),
     path("portal/", views.portal, name="portal"),
     path("cases/<int:case_pk>/returns/request/", views_returns.return_request, name="return_request"),
     path("cases/<int:case_pk>/timeline/", views_returns.case_timeline, name="case_timeline"),

@@ -19,7 +19,16 @@ from .models import AgencyReturn, Audit, Case, PanelMembership
 @require_safe
 def audit_list(request):
     audits = selectors.audit_list_with_counts_for_user(user=request.user)
-    return render(request, "cases/audit_list.html", {"audits": audits})
+    context = {"audits": audits}
+    if request.user.is_business_manager:
+        # The Business Manager's to-do entries: returns submitted and waiting for review.
+        queue = selectors.return_review_queue(user=request.user)
+        context["review_queue"] = list(queue[:REVIEW_QUEUE_SHOWN])
+        context["review_queue_total"] = queue.count()
+    return render(request, "cases/audit_list.html", context)
+
+
+REVIEW_QUEUE_SHOWN = 10
 
 
 @business_manager_required
@@ -181,6 +190,21 @@ def term_add(request, case_pk):
         "term_form": form,
     }
     return render(request, "cases/case_detail.html", context, status=400)
+
+
+@business_manager_required
+@require_POST
+def term_share(request, case_pk, term_pk):
+    """Share a register entry with the agencies asked about the case, or stop sharing it."""
+    case = get_object_or_404(Case, pk=case_pk)
+    term = get_object_or_404(case.identifying_terms, pk=term_pk)
+    share = request.POST.get("share") == "yes"
+    services.identifying_term_set_share(term=term, actor=request.user, share=share)
+    messages.success(
+        request,
+        f"{term.get_kind_display()} {'shared with' if share else 'no longer shared with'} contributing agencies.",
+    )
+    return redirect(reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register")
 
 
 @business_manager_required

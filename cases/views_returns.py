@@ -1,7 +1,12 @@
 """Agency returns: requests, the agency's edit page, import, review, and the merged timeline page."""
 
+import io
+import secrets
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -16,7 +21,7 @@ from accounts.permissions import (
 )
 from pscb_audit.forms import add_service_errors
 
-from . import selectors, services
+from . import editor, selectors, services
 from .chronology import (
     COLUMNS,
     TEMPLATE_GUIDANCE,
@@ -26,21 +31,24 @@ from .chronology import (
     template_csv,
     template_xlsx,
 )
+from .chronology import (
+    MAX_ROWS as IMPORT_MAX_ROWS,
+)
 from .forms import (
-    MAX_CHRONOLOGY_ROWS,
-    ChronologyEntryForm,
-    ChronologyFormSet,
+    ROWS_PREFIX,
     ChronologyImportForm,
+    ChronologyRows,
     ReturnForm,
     ReturnRequestForm,
     SendBackForm,
     TimelineFilterForm,
 )
+from .limits import CHRONOLOGY_MAX_ROWS
 from .timeline import case_timeline as build_case_timeline
 from .timeline import timeline_index, timeline_link_prefix, timeline_position
 
-ROWS_PREFIX = "entries"
-ROW_FIELDS = list(ChronologyEntryForm.base_fields)
+IMPORT_SESSION_KEY = "chronology_import:{pk}"
+IMPORTED_SESSION_KEY = "chronology_imported:{pk}"
 
 
 # --- Requests ---------------------------------------------------------------------------------
@@ -48,7 +56,8 @@ ROW_FIELDS = list(ChronologyEntryForm.base_fields)
 
 @business_manager_required
 def return_request(request, case_pk):
-    """The Business Manager asks agencies for their returns on a case, with a due date."""
+    """The Business Manager asks agencies for their returns on a case, with a due date. The agencies
+    already asked are listed with the state of their return."""
     case = get_object_or_404(
         selectors.case_list_for_user(user=request.user).prefetch_related("agencies"), pk=case_pk
     )
@@ -66,9 +75,14 @@ def return_request(request, case_pk):
             )
             return redirect("cases:case_detail", case_pk=case.pk)
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "cases/return_request.html", {"form": form, "case": case, "audit": case.audit}, status=status
-    )
+    context = {
+        "form": form,
+        "case": case,
+        "audit": case.audit,
+        "already_asked": case.returns.select_related("agency").order_by("agency__name"),
+        "involved_ids": {a.pk for a in case.agencies.all()},
+    }
+    return render(request, "cases/return_request.html", context, status=status)
 
 
 # --- The return ------------------------------------------------------------------------------
@@ -83,11 +97,18 @@ def _return_for_worker(request, return_pk):
     return get_object_or_404(selectors.return_list_for_worker(user=request.user), pk=return_pk)
 
 
-@return_reader_required
-@require_safe
-def return_detail(request, return_pk):
-    agency_return = selectors.return_detail_for_user(user=request.user, pk=return_pk)
-    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+def _shared_terms(request, agency_return):
+    """The register entries the case shares with contributing agencies, for a contributor of an agency
+    asked about the case; each showing is written to the access log. Nobody else gets them here."""
+    terms = selectors.shared_terms_for_contributor(user=request.user, agency_return=agency_return)
+    if terms:
+        access_record(
+            request=request, what="shared_identifying_terms", obj=agency_return.case, case=agency_return.case
+        )
+    return terms
+
+
+def _detail_context(request, agency_return, send_back_form=None):
     context = {
         "agency_return": agency_return,
         "case": agency_return.case,
@@ -96,10 +117,22 @@ def return_detail(request, return_pk):
         "transitions": agency_return.transitions.all(),
         "can_edit": _may_edit(request.user, agency_return),
         "show_content": _may_read_content(request.user, agency_return),
+        "shared_terms": _shared_terms(request, agency_return),
     }
     if request.user.is_business_manager:
-        context["send_back_form"] = SendBackForm()
-    return render(request, "cases/return_detail.html", context)
+        context["send_back_form"] = send_back_form or SendBackForm()
+        context["next_for_review"] = (
+            selectors.return_review_queue(user=request.user).exclude(pk=agency_return.pk).first()
+        )
+    return context
+
+
+@return_reader_required
+@require_safe
+def return_detail(request, return_pk):
+    agency_return = selectors.return_detail_for_user(user=request.user, pk=return_pk)
+    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    return render(request, "cases/return_detail.html", _detail_context(request, agency_return))
 
 
 def _may_read_content(user, agency_return):
@@ -115,28 +148,12 @@ def _may_edit(user, agency_return):
     )
 
 
-def _posted_rows(data):
-    """The chronology rows as typed, in order, straight from the POST (nothing is lost or reformatted)."""
-    try:
-        total = int(data.get(f"{ROWS_PREFIX}-TOTAL_FORMS", 0))
-    except ValueError:
-        total = 0
-    rows = []
-    for i in range(max(0, min(total, MAX_CHRONOLOGY_ROWS))):
-        row = {
-            name: data.get(f"{ROWS_PREFIX}-{i}-{name}", "") for name in ROW_FIELDS if name != "is_key_event"
-        }
-        row["is_key_event"] = bool(data.get(f"{ROWS_PREFIX}-{i}-is_key_event"))
-        rows.append(row)
-    return rows
-
-
 def _apply_row_action(rows, action):
     """'add', 'remove:3', 'up:3', 'down:3': change the rows without saving anything."""
     kind, _, index = action.partition(":")
     if kind == "add":
-        if len(rows) < MAX_CHRONOLOGY_ROWS:
-            rows.append({"date_precision": ""})
+        if len(rows) < CHRONOLOGY_MAX_ROWS:
+            rows.append({"date_precision": "", "id": ""})
         return rows
     i = int(index) if index.isdigit() else -1
     if not 0 <= i < len(rows):
@@ -153,24 +170,50 @@ def _apply_row_action(rows, action):
 def _stored_rows(agency_return):
     return [
         {
+            "id": e.pk,
             "date": format_uk_date(e.date, e.date_precision),
             "date_precision": e.date_precision,
-            "time": e.time,
+            "time": e.time.strftime("%H:%M") if e.time else "",
             "what_happened": e.what_happened,
             "who_involved": e.who_involved,
             "source": e.source,
             "significance": e.significance,
             "is_key_event": e.is_key_event,
         }
-        for e in agency_return.entries.order_by("position", "date")
+        for e in agency_return.entries.order_by("position", "date").iterator(chunk_size=500)
     ]
 
 
-def _unbound_formset(rows):
-    return ChronologyFormSet(initial=rows, prefix=ROWS_PREFIX, form_kwargs={"empty_permitted": True})
-
-
-def _render_edit(request, agency_return, form, formset, status=200, stale=None):
+def _render_edit(request, agency_return, form, rows, *, status=200, stale=None, problems=None):
+    """The edit page, with every row as given and, when a save was refused, one summary at the top
+    listing each problem with a link to its field."""
+    summary = []
+    if stale is not None:
+        summary.append(
+            {
+                "text": "Someone else saved this return after you opened it, so nothing of yours was saved. "
+                "Your text and rows are below, as you typed them.",
+                "anchor": "stale",
+            }
+        )
+    if rows.too_many:
+        summary.append(
+            {
+                "text": f"A chronology holds at most {CHRONOLOGY_MAX_ROWS:,} rows; this one has "
+                f"{rows.count:,}. Remove {rows.count - CHRONOLOGY_MAX_ROWS:,} rows, then save.",
+                "anchor": "chronology",
+            }
+        )
+    for name, errors in form.errors.items():
+        anchor = f"id_{name}" if name in form.fields and name != "version" else "return-text"
+        label = str(form.fields[name].label) if name in form.fields else "The return"
+        for message in errors:
+            summary.append({"text": f"{label}: {message}", "anchor": anchor})
+    for problem in problems or rows.problems:
+        summary.append(
+            {"text": f"Row {problem.row}, {problem.label}: {problem.message}", "anchor": problem.anchor}
+        )
+    imported = set(request.session.pop(IMPORTED_SESSION_KEY.format(pk=agency_return.pk), []))
     return render(
         request,
         "cases/return_edit.html",
@@ -179,18 +222,32 @@ def _render_edit(request, agency_return, form, formset, status=200, stale=None):
             "case": agency_return.case,
             "audit": agency_return.case.audit,
             "form": form,
-            "formset": formset,
+            "rows": rows.rows,
+            "rows_html": editor.render_rows(rows.rows, prefix=ROWS_PREFIX, imported_ids=imported),
+            "empty_row_html": editor.render_empty_row(prefix=ROWS_PREFIX),
+            "row_count": rows.count,
+            "rows_prefix": ROWS_PREFIX,
+            "max_rows": CHRONOLOGY_MAX_ROWS,
+            "page_size": EDITOR_PAGE_SIZE,
+            "at_limit": rows.count >= CHRONOLOGY_MAX_ROWS,
+            "imported_ids": imported,
             "stale": stale,
-            "import_form": ChronologyImportForm(),
+            "summary": summary,
+            "shared_terms": _shared_terms(request, agency_return),
         },
         status=status,
     )
 
 
+# Rows shown at once when JavaScript pages the editor (without it, every row is on the page).
+EDITOR_PAGE_SIZE = 50
+
+
 @return_worker_required
 def return_edit(request, return_pk):
     """Complete a return: its text and its chronology. Rows are added, removed and moved by submit
-    buttons that re-render what was typed (no JavaScript needed); 'Save draft' and 'Submit' save."""
+    buttons that re-render what was typed (no JavaScript needed; with it, the same happens in the
+    page); 'Save draft' and 'Submit' save. A refused save shows every row as typed."""
     agency_return = _return_for_worker(request, return_pk)
     access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
     if agency_return.status not in agency_return.OPEN_STATUSES:
@@ -203,18 +260,18 @@ def return_edit(request, return_pk):
         return redirect("cases:return_detail", return_pk=agency_return.pk)
     if request.method != "POST":
         form = ReturnForm(instance=agency_return)
-        return _render_edit(request, agency_return, form, _unbound_formset(_stored_rows(agency_return)))
+        return _render_edit(request, agency_return, form, ChronologyRows(initial=_stored_rows(agency_return)))
 
     action = request.POST.get("action", "save")
     form = ReturnForm(request.POST, instance=agency_return)
+    rows = ChronologyRows(request.POST)
     if action not in ("save", "submit"):
-        rows = _apply_row_action(_posted_rows(request.POST), request.POST.get("row_action", action))
-        return _render_edit(request, agency_return, form, _unbound_formset(rows))
+        _apply_row_action(rows.rows, action)
+        return _render_edit(request, agency_return, form, rows)
 
-    formset = ChronologyFormSet(request.POST, prefix=ROWS_PREFIX, form_kwargs={"empty_permitted": True})
-    if not (form.is_valid() and formset.is_valid()):
-        messages.error(request, "Nothing was saved: correct the fields marked below.")
-        return _render_edit(request, agency_return, form, formset, status=400)
+    form_ok = form.is_valid()
+    if not (rows.is_valid() and form_ok):
+        return _render_edit(request, agency_return, form, rows, status=400)
     service = services.return_submit if action == "submit" else services.return_save_draft
     try:
         saved = service(
@@ -222,14 +279,13 @@ def return_edit(request, return_pk):
             actor=request.user,
             version=form.cleaned_data["version"],
             fields=form.text_fields(),
-            entries=formset.entries(),
+            entries=rows.entries(),
         )
     except services.StaleReturnError as exc:
-        return _render_edit(request, agency_return, form, formset, status=409, stale=exc.current)
+        return _render_edit(request, agency_return, form, rows, status=409, stale=exc.current)
     except ValidationError as exc:
         add_service_errors(form, exc)
-        messages.error(request, "Not submitted, and nothing was saved: complete the fields marked below.")
-        return _render_edit(request, agency_return, form, formset, status=400)
+        return _render_edit(request, agency_return, form, rows, status=400)
     if action == "submit":
         messages.success(request, "Return submitted to the Business Manager. Thank you.")
         return redirect("cases:return_detail", return_pk=saved.pk)
@@ -237,48 +293,26 @@ def return_edit(request, return_pk):
     return redirect("cases:return_edit", return_pk=saved.pk)
 
 
-@return_worker_required
-def return_import(request, return_pk):
-    """Import chronology rows from a CSV or XLSX file: every row valid, or nothing saved."""
-    agency_return = _return_for_worker(request, return_pk)
-    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
-    if agency_return.status not in agency_return.OPEN_STATUSES:
-        if request.method == "POST":
-            messages.error(
-                request, "This return has been submitted and can no longer be changed. Nothing was saved."
-            )
-        return redirect("cases:return_detail", return_pk=agency_return.pk)
-    form = ChronologyImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                result = chronology_import_read(form.cleaned_data["file"])
-            except ImportRefused as exc:
-                form.add_error("file", str(exc))
-            else:
-                if result.errors:
-                    row_errors = result.errors
-                    form.add_error(
-                        None,
-                        f"Nothing was imported: {len(result.errors)} problem"
-                        f"{'s' if len(result.errors) != 1 else ''} in the file. Correct them and import again.",
-                    )
-                else:
-                    try:
-                        services.return_import_entries(
-                            agency_return=agency_return, actor=request.user, rows=result.rows
-                        )
-                    except ValidationError as exc:
-                        form.add_error(None, exc)
-                    else:
-                        count = len(result.rows)
-                        messages.success(
-                            request, f"{count} chronology row{'s' if count != 1 else ''} imported."
-                        )
-                        return redirect("cases:return_edit", return_pk=agency_return.pk)
+def _pending_import_path(agency_return, token, extension):
+    return f"chronology-imports/{agency_return.pk}/{token}.{extension}"
+
+
+class _StoredUpload:
+    """A stored upload read back for the commit step, shaped like an UploadedFile for the reader."""
+
+    def __init__(self, name, content):
+        self.name = name
+        self._buffer = io.BytesIO(content)
+        self.size = len(content)
+
+    def seek(self, offset):
+        self._buffer.seek(offset)
+
+    def read(self, size=-1):
+        return self._buffer.read(size)
+
+
+def _render_import(request, agency_return, form, *, status=200, row_errors=(), preview=None):
     return render(
         request,
         "cases/return_import.html",
@@ -288,9 +322,125 @@ def return_import(request, return_pk):
             "form": form,
             "row_errors": row_errors,
             "guidance": TEMPLATE_GUIDANCE,
+            "preview": preview,
+            "existing": agency_return.entries.order_by("position", "date"),
+            "max_rows": CHRONOLOGY_MAX_ROWS,
+            "max_file_mb": settings.RETURN_IMPORT_MAX_BYTES / 1024 / 1024,
+            "import_max_rows": IMPORT_MAX_ROWS,
         },
         status=status,
     )
+
+
+@return_worker_required
+def return_import(request, return_pk):
+    """Import chronology rows from a CSV or XLSX file in two steps: the file is checked and its rows
+    shown (nothing saved); the user then confirms, appending the rows or replacing the existing ones
+    (a replace lists what it removes and must be confirmed). Every row valid, or nothing saved."""
+    agency_return = _return_for_worker(request, return_pk)
+    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    if agency_return.status not in agency_return.OPEN_STATUSES:
+        if request.method == "POST":
+            messages.error(
+                request, "This return has been submitted and can no longer be changed. Nothing was saved."
+            )
+        return redirect("cases:return_detail", return_pk=agency_return.pk)
+    session_key = IMPORT_SESSION_KEY.format(pk=agency_return.pk)
+    if request.method != "POST":
+        return _render_import(request, agency_return, ChronologyImportForm())
+    if request.POST.get("step") == "commit":
+        return _import_commit(request, agency_return, session_key)
+
+    form = ChronologyImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_import(request, agency_return, form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        result = chronology_import_read(upload)
+    except ImportRefused as exc:
+        form.add_error("file", str(exc))
+        return _render_import(request, agency_return, form, status=400)
+    if result.errors:
+        form.add_error(
+            None,
+            f"Nothing was imported: {len(result.errors)} problem"
+            f"{'s' if len(result.errors) != 1 else ''} in the file. Correct them and choose the file again.",
+        )
+        return _render_import(request, agency_return, form, status=400, row_errors=result.errors)
+    # Keep the checked file (server-chosen name, private storage) until the user confirms.
+    token = secrets.token_hex(16)
+    extension = upload.name.lower().rsplit(".", 1)[-1]
+    upload.seek(0)
+    default_storage.save(_pending_import_path(agency_return, token, extension), upload)
+    request.session[session_key] = {
+        "token": token,
+        "extension": extension,
+        "name": upload.name[:100],
+        "mode": form.cleaned_data["mode"],
+        "version": agency_return.version,
+    }
+    preview = {
+        "token": token,
+        "name": upload.name,
+        "mode": form.cleaned_data["mode"],
+        "rows": result.rows,
+    }
+    return _render_import(
+        request, agency_return, ChronologyImportForm(initial=form.cleaned_data), preview=preview
+    )
+
+
+def _import_commit(request, agency_return, session_key):
+    pending = request.session.get(session_key)
+    form = ChronologyImportForm()
+    if not pending or pending.get("token") != request.POST.get("token"):
+        form.add_error(None, "That preview has expired. Choose the file again.")
+        return _render_import(request, agency_return, form, status=400)
+    path = _pending_import_path(agency_return, pending["token"], pending["extension"])
+    try:
+        with default_storage.open(path, "rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        request.session.pop(session_key, None)
+        form.add_error(None, "That preview has expired. Choose the file again.")
+        return _render_import(request, agency_return, form, status=400)
+    try:
+        result = chronology_import_read(_StoredUpload(f"file.{pending['extension']}", content))
+    except ImportRefused as exc:  # pragma: no cover - the same file passed a moment ago
+        form.add_error(None, str(exc))
+        return _render_import(request, agency_return, form, status=400)
+    mode = pending["mode"]
+    preview = {"token": pending["token"], "name": pending["name"], "mode": mode, "rows": result.rows}
+    if mode == services.ImportMode.REPLACE and not request.POST.get("confirm_replace"):
+        form.add_error(None, "Tick the box to confirm that the rows listed will be removed.")
+        return _render_import(request, agency_return, form, status=400, preview=preview)
+    try:
+        _saved, ids = services.return_import_entries(
+            agency_return=agency_return,
+            actor=request.user,
+            rows=result.rows,
+            mode=mode,
+            version=pending["version"],
+        )
+    except services.StaleReturnError:
+        form.add_error(
+            None,
+            "Someone saved this return after you chose the file, so nothing was imported. "
+            "Check the return, then choose the file again.",
+        )
+        request.session.pop(session_key, None)
+        default_storage.delete(path)
+        return _render_import(request, agency_return, form, status=409)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_import(request, agency_return, form, status=400, preview=preview)
+    request.session.pop(session_key, None)
+    default_storage.delete(path)
+    request.session[IMPORTED_SESSION_KEY.format(pk=agency_return.pk)] = ids
+    count = len(ids)
+    verb = "imported, replacing the previous rows" if mode == services.ImportMode.REPLACE else "imported"
+    messages.success(request, f"{count} chronology row{'s' if count != 1 else ''} {verb}.")
+    return redirect("cases:return_edit", return_pk=agency_return.pk)
 
 
 @return_worker_required
@@ -340,19 +490,16 @@ def return_send_back(request, return_pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Return sent back to {agency_return.agency.name} with your comment.")
+            due = form.cleaned_data["due_date"]
+            messages.success(
+                request,
+                f"Return sent back to {agency_return.agency.name} with your comment; "
+                f"now due {due.day} {due:%B %Y}.",
+            )
             return redirect("cases:return_detail", return_pk=agency_return.pk)
     agency_return = selectors.return_detail_for_user(user=request.user, pk=return_pk)
-    context = {
-        "agency_return": agency_return,
-        "case": agency_return.case,
-        "audit": agency_return.case.audit,
-        "entries": agency_return.entries.all(),
-        "transitions": agency_return.transitions.all(),
-        "can_edit": _may_edit(request.user, agency_return),
-        "show_content": True,
-        "send_back_form": form,
-    }
+    context = _detail_context(request, agency_return, send_back_form=form)
+    context["show_content"] = True
     return render(request, "cases/return_detail.html", context, status=400)
 
 

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import User
+from audittools.models import AuditTool, CaseJudgement, ModeratedGrade, ReturnAnswer, SectionReflection
 from cases.models import AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
 from recommendations.models import Recommendation, RecommendationResponse
-from reviews.models import AgencyAction, CaseAssurance, LearningPoint
+from reviews.models import AgencyAction, CaseAssurance, LearningPoint, SafeguardingConcern
 
 
 def _trackers():
@@ -58,6 +59,12 @@ UserEvent = _event_model(
     "UserEvent",
     fields=["email", "full_name", "job_title", "role", "agency", "is_active", "is_staff", "is_superuser"],
 )
+AuditToolEvent = _event_model(AuditTool, "AuditToolEvent")
+ReturnAnswerEvent = _event_model(ReturnAnswer, "ReturnAnswerEvent")
+SectionReflectionEvent = _event_model(SectionReflection, "SectionReflectionEvent")
+ModeratedGradeEvent = _event_model(ModeratedGrade, "ModeratedGradeEvent")
+CaseJudgementEvent = _event_model(CaseJudgement, "CaseJudgementEvent")
+SafeguardingConcernEvent = _event_model(SafeguardingConcern, "SafeguardingConcernEvent")
 
 # (app_label, model_name) of the tracked model -> its event model.
 EVENT_MODELS = {
@@ -75,6 +82,12 @@ EVENT_MODELS = {
         RecommendationResponseEvent,
         PanelMembershipEvent,
         UserEvent,
+        AuditToolEvent,
+        ReturnAnswerEvent,
+        SectionReflectionEvent,
+        ModeratedGradeEvent,
+        CaseJudgementEvent,
+        SafeguardingConcernEvent,
     )
 }
 

@@ -198,7 +198,13 @@ def _purge_history(category, audit, rows):
     exist now: a chronology is rewritten on every draft save (its rows deleted and created again with
     new ids), and a term or a return may have been deleted before the purge, yet their history still
     holds the text. Returns how many events went."""
-    from .models import AgencyReturnEvent, ChronologyEntryEvent, IdentifyingTermEvent
+    from .models import (
+        AgencyReturnEvent,
+        ChronologyEntryEvent,
+        IdentifyingTermEvent,
+        ReturnAnswerEvent,
+        SectionReflectionEvent,
+    )
 
     case_ids = list(Case.objects.filter(audit=audit).values_list("pk", flat=True))
     removed = 0
@@ -215,6 +221,9 @@ def _purge_history(category, audit, rows):
             AgencyReturnEvent.objects.filter(case_id__in=case_ids).values_list("pgh_obj_id", flat=True)
         )
         removed += ChronologyEntryEvent.objects.filter(agency_return_id__in=return_ids).delete()[0]
+        # The audit tool's answers on those returns, whose free text is part of the return.
+        removed += ReturnAnswerEvent.objects.filter(agency_return_id__in=return_ids).delete()[0]
+        removed += SectionReflectionEvent.objects.filter(agency_return_id__in=return_ids).delete()[0]
         removed += AgencyReturnEvent.objects.filter(pgh_obj_id__in=return_ids).delete()[0]
     return removed
 

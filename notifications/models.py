@@ -17,6 +17,7 @@ class Notification(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        WITHHELD = "withheld", "Withheld by the leak guard"
 
     # object:id:kind:due-date:recipient — long enough for a full e-mail address at the end.
     key = models.CharField(max_length=400, unique=True)
@@ -64,6 +65,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to} ({self.status})"
+
+    def get_kind_display_text(self):
+        text = self.kind.replace("_", " ") + " e-mail"
+        return ("an " if text[0] in "aeiou" else "a ") + text
 
     @property
     def is_waiting_to_retry(self):

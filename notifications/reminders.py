@@ -12,7 +12,9 @@ Windows rather than single days, so a day the job did not run is caught up, neve
 - on the day (returns only); overdue: any day after; escalation: from M days after.
 
 E-mails carry pseudonyms, audit titles, agency names and dates only, never the case's identifying
-terms; as a last guard each case's terms are passed to ``notification_queue`` to be withheld.
+terms; as a last guard each case's terms are passed to ``notification_queue``: a message that would
+carry one is withheld whole and the Business Manager told where (the one withholding mechanism, used by
+invitations too).
 """
 
 import datetime
@@ -26,6 +28,7 @@ from django.utils import dateformat, timezone
 from accounts.models import Role, User
 from cases.models import AgencyReturn, Audit, IdentifyingTerm
 from recommendations.models import Recommendation
+from reports.leakguard import Term
 from reviews.models import AgencyAction, Invitation, ReflectivePracticeMeeting
 
 from . import links
@@ -114,18 +117,21 @@ def _agency_recipients(agency, contributors):
 
 def _terms_by_case(case_ids):
     terms = defaultdict(list)
-    for case_id, value in IdentifyingTerm.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "value"
-    ):
-        terms[case_id].append(value)
+    rows = IdentifyingTerm.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "case__pseudonym", "kind", "value"
+    )
+    for case_id, pseudonym, kind, value in rows:
+        terms[case_id].append(Term(case_id=case_id, case_label=pseudonym, kind=kind, value=value))
     return terms
 
 
 def _terms_by_audit(audit_ids):
     terms = defaultdict(list)
-    rows = IdentifyingTerm.objects.filter(case__audit_id__in=audit_ids).values_list("case__audit_id", "value")
-    for audit_id, value in rows:
-        terms[audit_id].append(value)
+    rows = IdentifyingTerm.objects.filter(case__audit_id__in=audit_ids).values_list(
+        "case__audit_id", "case_id", "case__pseudonym", "kind", "value"
+    )
+    for audit_id, case_id, pseudonym, kind, value in rows:
+        terms[audit_id].append(Term(case_id=case_id, case_label=pseudonym, kind=kind, value=value))
     return terms
 
 

@@ -76,12 +76,22 @@ def _enqueue_delivery(notification_id, *, on_commit=False):
     unreachable the row stays pending, says it waits for the worker, and the sweep hands it over."""
     from .tasks import deliver_notification
 
-    (enqueue_on_commit if on_commit else enqueue_now)(
+    return (enqueue_on_commit if on_commit else enqueue_now)(
         deliver_notification,
         notification_id,
         on_unreachable=lambda: _mark_waiting_for_worker(notification_id),
         inline=lambda: _deliver_inline(notification_id),
     )
+
+
+def _enqueue_many(ids):
+    """Hand rows over one by one; once the broker refuses one, the rest are marked waiting at once
+    rather than each spending a second on a broker that is not there."""
+    for index, pk in enumerate(ids):
+        if not _enqueue_delivery(pk):
+            for rest in ids[index + 1 :]:
+                _mark_waiting_for_worker(rest)
+            return
 
 
 def _deliver_inline(notification_id):
@@ -95,15 +105,105 @@ def _deliver_inline(notification_id):
         return
 
 
-def _withhold(text, terms, *, is_html=False):
-    """Replace each identifying term (whole words, any case) by [withheld]: the last guard if a
-    template or a record's name ever carries a term of the case's register into an e-mail."""
-    for term in terms:
-        forms = {term, html.escape(term)} if is_html else {term}
-        for form in forms:
-            pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)", re.IGNORECASE)
-            text = pattern.sub(WITHHELD, text)
-    return text
+def as_terms(withhold):
+    """Register entries for the guard: leakguard.Term as given, a bare string as an "other" term."""
+    from reports.leakguard import Term
+
+    terms = []
+    for t in withhold:
+        if isinstance(t, Term):
+            terms.append(t)
+        elif t and str(t).strip():
+            terms.append(Term(case_id=None, case_label="", kind="other", value=str(t)))
+    return terms
+
+
+def ics_text(content):
+    """The text of an iCalendar file as a reader sees it: folded lines joined, escapes undone (a
+    name folded across two lines, or written "Mar\\,lowe", must not hide from the guard)."""
+    text = re.sub(r"\r?\n[ \t]", "", content)
+    return (
+        text.replace("\\n", "\n")
+        .replace("\\N", "\n")
+        .replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\\\", "\\")
+    )
+
+
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|tr|td|th|table|h\d|hr|section|body|head|title)\b[^>]*>", re.I
+)
+
+
+def html_text(markup):
+    """What a reader of an HTML e-mail sees: the text without tags (an inline tag such as <b> inside a
+    word joins its parts, as on screen), entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", _BLOCK_TAG.sub(" ", markup)))
+
+
+def message_findings(*, subject, body_text, body_html="", attachments=(), terms=()):
+    """[(where, hit)] for every register term that a message would carry, checked after the leak
+    guard's normalisation (see core.text), in every part a recipient can read."""
+    from reports.leakguard import register_hits
+
+    terms = as_terms(terms)
+    if not terms:
+        return []
+    parts = [("subject", subject), ("text body", body_text), ("HTML body", html_text(body_html or ""))]
+    for a in attachments:
+        content = a.get("content")
+        if isinstance(content, str):
+            name = a.get("filename", "attachment")
+            readable = (
+                ics_text(content) if name.endswith(".ics") or "calendar" in a.get("mimetype", "") else content
+            )
+            parts.append((f"attachment {name}", readable))
+            parts.append((f"attachment name {name}", name))
+    return [(where, hit) for where, text in parts for hit in register_hits(text or "", terms)]
+
+
+def _describe(findings):
+    """Where a withheld message would have carried which kind of term; never the term itself."""
+    from cases.models import IdentifyingTerm
+
+    kinds = dict(IdentifyingTerm.Kind.choices)
+    lines = []
+    for where, hit in findings:
+        line = f"a registered {kinds.get(hit.rule, hit.rule).lower()}"
+        if hit.term_case_label:
+            line += f" of {hit.term_case_label}"
+        line += f" in the {where}"
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def withheld_tell_business_managers(*, key, what, findings, about=None):
+    """Tell every Business Manager (once per `key`) that `what` was withheld by the leak guard, and
+    where it would have carried which kind of register term (never the term)."""
+    from accounts.models import Role, User
+
+    for user in User.objects.filter(role=Role.BUSINESS_MANAGER, is_active=True).order_by("email"):
+        notification_queue(
+            key=f"withheld:{key}:{user.email.lower()}",
+            kind="message_withheld",
+            to=user.email,
+            recipient=user,
+            subject=f"Withheld by the leak guard: {what}"[:250],
+            template="notifications/email/withheld",
+            context={"what": what, "findings": _describe(findings)},
+            about=about,
+        )
+
+
+def _tell_business_managers(notification, findings):
+    withheld_tell_business_managers(
+        key=f"notification:{notification.pk}",
+        what=f"{notification.get_kind_display_text()} to {notification.to}",
+        findings=findings,
+        about=notification.about,
+    )
 
 
 def notification_queue(
@@ -123,25 +223,50 @@ def notification_queue(
     """Create the notification with this key (or find the one already there) and enqueue its delivery
     after the transaction commits. Returns (notification, created). A key already used sends nothing.
 
-    `withhold`: identifying terms that must never leave in this e-mail (replaced by [withheld])."""
+    `withhold`: the register entries (leakguard.Term, or bare strings) that must never leave in this
+    e-mail. If the subject, either body or an attachment would carry one (after the leak guard's
+    normalisation), the message is withheld whole, never delivered, and every Business Manager is
+    told where it was and which kind of term, without the term. Returns (notification, created)."""
     existing = Notification.objects.filter(key=key).first()
-    if existing is not None:
+    if existing is not None and existing.status != Notification.Status.WITHHELD:
         return existing, False
-    terms = sorted({t for t in withhold if t and t.strip()}, key=len, reverse=True)
     context = {
         **context,
         "recipient": recipient,
         "site_url": settings.SITE_URL.rstrip("/"),
         "board_name": settings.BOARD_NAME,
     }
-    subject = _withhold(" ".join(subject.split()), terms)
+    subject = " ".join(subject.split())
     body_text = re.sub(r"\n{3,}", "\n\n", render_to_string(f"{template}.txt", context)).strip() + "\n"
-    body_text = _withhold(body_text, terms)
-    body_html = _withhold(render_to_string(f"{template}.html", context), terms, is_html=True)
-    attachments = [
-        {**a, "content": _withhold(a["content"], terms)} if isinstance(a.get("content"), str) else a
-        for a in attachments
-    ]
+    body_html = render_to_string(f"{template}.html", context)
+    attachments = list(attachments)
+    findings = message_findings(
+        subject=subject, body_text=body_text, body_html=body_html, attachments=attachments, terms=withhold
+    )
+    status = Notification.Status.PENDING
+    if findings:
+        # Withheld whole: nothing of it is kept that could carry the term, and it is never delivered.
+        status = Notification.Status.WITHHELD
+        subject = f"{WITHHELD} {kind.replace('_', ' ')}"
+        body_text = "Withheld by the leak guard: " + "; ".join(_describe(findings)) + ".\n"
+        body_html = ""
+        attachments = []
+    if existing is not None:
+        # Withheld before: sent now only if the text it is made from has been fixed since.
+        if findings:
+            return existing, False
+        claimed = Notification.objects.filter(pk=existing.pk, status=Notification.Status.WITHHELD).update(
+            status=Notification.Status.PENDING,
+            subject=subject[:250],
+            body_text=body_text,
+            body_html=body_html,
+            attachments=attachments,
+            updated_at=timezone.now(),
+        )
+        if claimed:
+            _enqueue_delivery(existing.pk, on_commit=True)
+        existing.refresh_from_db()
+        return existing, bool(claimed)
     about_type = ContentType.objects.get_for_model(about) if about is not None else None
     try:
         with transaction.atomic():
@@ -157,10 +282,14 @@ def notification_queue(
                 attachments=attachments,
                 about_type=about_type,
                 about_id=getattr(about, "pk", None),
+                status=status,
             )
     except IntegrityError:
         # Someone else claimed this key between our check and our insert (two runs at once).
         return Notification.objects.get(key=key), False
+    if findings:
+        _tell_business_managers(notification, findings)
+        return notification, True
     _enqueue_delivery(notification.pk, on_commit=True)
     return notification, True
 
@@ -306,6 +435,8 @@ def notification_recover_stale(*, now=None):
     """Hand notifications back to a worker (the periodic sweep). Returns how many were enqueued.
 
     - "pending" and due for a later round (next_attempt_at has passed): a round of attempts starts.
+    - "pending" and waiting for the worker (the broker was unreachable when it was enqueued): handed
+      over at once.
     - "pending" for longer than NOTIFICATION_STALE_MINUTES with no round scheduled: its delivery task
       was lost (broker down at commit, process killed). Re-enqueued; harmless even if the task still
       exists, because delivery claims the row under a lock.
@@ -328,9 +459,10 @@ def notification_recover_stale(*, now=None):
             .filter(
                 Q(status=Notification.Status.PENDING, next_attempt_at__lte=now)
                 | Q(status=Notification.Status.PENDING, next_attempt_at__isnull=True, updated_at__lt=cutoff)
+                | Q(status=Notification.Status.PENDING, last_error=WAITING_FOR_WORKER)
                 | Q(status=Notification.Status.SENDING, updated_at__lt=cutoff)
             )
-            .only("pk", "status", "attempts")
+            .only("pk", "status", "attempts", "last_error")
         )
         requeue, exhausted = [], []
         for n in stale:
@@ -343,6 +475,8 @@ def notification_recover_stale(*, now=None):
             )
         for n in requeue:
             fields = {"status": Notification.Status.PENDING, "next_attempt_at": None, "updated_at": now}
+            if n.last_error == WAITING_FOR_WORKER:
+                fields["last_error"] = ""  # handed over now (set again if the broker is still away)
             if n.status == Notification.Status.SENDING:
                 fields["last_error"] = (
                     "No result was recorded for the last attempt (the worker stopped, or the database "
@@ -351,6 +485,5 @@ def notification_recover_stale(*, now=None):
                 log.warning("notification_recovered_from_sending id=%s", n.pk)
             Notification.objects.filter(pk=n.pk).update(**fields)
         ids = [n.pk for n in requeue]
-        for pk in ids:
-            _enqueue_delivery(pk, on_commit=True)
+        transaction.on_commit(lambda: _enqueue_many(ids))
     return len(ids)

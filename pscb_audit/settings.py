@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from cases import limits as _chronology_limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -23,6 +25,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 BOARD_NAME = env("BOARD_NAME", default="Northbridge Safeguarding Children Partnership")
+# Places the Board's reports name (its area, towns, neighbours): vocabulary of the leak guard's
+# possible-name layer, so that they are not taken for someone's name. Comma-separated.
+LEAKGUARD_PLACES = env.list("LEAKGUARD_PLACES", default=["Northbridge", "Riverton"])
 
 INSTALLED_APPS = [
     # The admin site demands a verified second factor (accounts.admin_site.VerifiedAdminSite).
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "reviews",
+    "audittools",
     "recommendations",
     "notifications",
     "reports",
@@ -71,6 +77,7 @@ MIDDLEWARE = [
     "accounts.middleware.PermissionsPolicyMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
     "history.middleware.HistoryContextMiddleware",
+    "reports.middleware.LeakFixReturnMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -88,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "reports.context_processors.leak_fix",
             ],
         },
     },
@@ -155,8 +163,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
-# Form fields other than files, per request (Django's own limit; a chronology or return is far smaller).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest ordinary form is a return's chronology: its limits decide Django's request limits
+# (cases/limits.py), so a return of the stated size always reaches the view.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = _chronology_limits.data_upload_max_number_fields()
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 1024, _chronology_limits.data_upload_max_memory_size())
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -422,4 +432,14 @@ RETENTION_PURGE_HOUR = env.int("RETENTION_PURGE_HOUR", default=2)
 CELERY_BEAT_SCHEDULE["purge-retained-data"] = {
     "task": "history.tasks.purge_retained",
     "schedule": crontab(hour=RETENTION_PURGE_HOUR, minute=30),
+}
+
+# --- Immediate safeguarding concerns ----------------------------------------------------------------
+# A concern the agency has not acknowledged this many hours after it was raised is escalated to the
+# Business Manager. Beat polls for them every CONCERN_POLL_MINUTES (no long countdowns).
+CONCERN_ESCALATE_AFTER_HOURS = env.int("CONCERN_ESCALATE_AFTER_HOURS", default=4)
+CONCERN_POLL_MINUTES = env.int("CONCERN_POLL_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["escalate-safeguarding-concerns"] = {
+    "task": "reviews.escalate_safeguarding_concerns",
+    "schedule": CONCERN_POLL_MINUTES * 60,
 }

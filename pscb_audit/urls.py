@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("reviews.urls")),
+    path("", include("audittools.urls")),
     path("", include("recommendations.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from cases.forms import CrispyFormMixin, DateInput
 from cases.models import Agency
 from pscb_audit.dates import BoundedDateField, bounded_formfield
+from reports.writing import RegisterGuardMixin
 
 from .evidence import ALLOWED_DESCRIPTION, evidence_check
 from .models import BoardMeeting, RecommendationComment
@@ -27,7 +28,7 @@ class BoardMeetingChoiceField(forms.ModelChoiceField):
         return str(obj)
 
 
-class RecommendationForm(CrispyFormMixin, forms.Form):
+class RecommendationForm(RegisterGuardMixin, CrispyFormMixin, forms.Form):
     submit_label = "Save recommendation"
 
     text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 6}))

@@ -13,6 +13,7 @@ from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, board_reader_required, business_manager_required
 from cases.models import Audit
 from pscb_audit.forms import add_service_errors
+from reports.outbound import tracker_rows_checked
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
@@ -86,13 +87,16 @@ def tracker(request):
     query.pop("page", None)
     all_query = query.copy()
     all_query["show"] = "all"
+    rows = page.object_list
+    if request.user.is_board_member:  # the Board is outside every panel: nothing of a register reaches it
+        rows = tracker_rows_checked(list(rows), channel="Board's tracker page")
     return render(
         request,
         "recommendations/tracker.html",
         {
             "filter": tracker_filter,
             "page": page,
-            "rows": page.object_list,
+            "rows": rows,
             "counts": counts,
             "total": sum(n for _, n in counts),
             "chart": _chart(counts),
@@ -107,7 +111,7 @@ def tracker(request):
 
 def _export(request, kind):
     tracker_filter = _tracker_filter(request)
-    rows = tracker_filter.rows
+    rows = tracker_rows_checked(tracker_filter.rows, channel=f"tracker {kind.upper()} export")
     access_record(request=request, what=f"recommendation_tracker_{kind}", action=AccessLogEntry.Action.EXPORT)
     stamp = timezone.localdate().isoformat()
     if kind == "csv":
@@ -187,7 +191,7 @@ def meeting_edit(request, board_meeting_pk):
 @business_manager_required
 def recommendation_create(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
-    form = RecommendationForm(request.POST or None)
+    form = RecommendationForm(request.POST or None, guard_audit=audit)
     if request.method == "POST" and form.is_valid():
         try:
             recommendation = services.recommendation_create(
@@ -213,7 +217,7 @@ def recommendation_edit(request, recommendation_pk):
         selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
     )
     if request.method == "POST":
-        form = RecommendationForm(request.POST)
+        form = RecommendationForm(request.POST, guard_audit=recommendation.audit)
     else:
         form = RecommendationForm(initial=RecommendationForm.initial_for(recommendation))
     if request.method == "POST" and form.is_valid():

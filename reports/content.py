@@ -13,10 +13,11 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.dateformat import format as date_format
 
+from audittools.selectors import grades_annex
 from cases.models import Agency, AgencyReturn, Audit, Case, number_in_words
 from recommendations.models import Recommendation
 from recommendations.tracker import rag_state
-from reviews.models import CaseAssurance, LearningPoint
+from reviews.models import CaseAssurance, LearningPoint, SafeguardingConcern
 
 from .leakguard import LocatedText
 
@@ -26,6 +27,7 @@ SECTION_HOW = "How we did this"
 SECTION_FOUND = "What we found"
 SECTION_RECOMMEND = "What we recommend should happen now"
 SECTION_ANNEX = "Annex: recommendation tracker"
+SECTION_ANNEX_GRADES = "Annex: grades"
 
 METHOD_DESCRIPTIONS = {
     Case.Method.PAPER: (
@@ -96,6 +98,10 @@ class ReportContent:
     agencies: list
     cases: list = field(default_factory=list)  # [CaseFindings]
     recommendations: list = field(default_factory=list)  # [RecommendationLine]
+    # Aggregate grade counts per domain (audittools.selectors.grades_annex), or None: no annex.
+    grades_annex: list | None = None
+    # (raised, resolved) immediate safeguarding concerns: counts only, never what they were.
+    concern_counts: tuple = (0, 0)
 
     @property
     def title(self):
@@ -106,6 +112,7 @@ class ReportContent:
         audit = self.audit
         texts = [
             LocatedText(SECTION_TITLE, "Audit title", audit.title, object_type="audit", object_id=audit.pk),
+            LocatedText(SECTION_TITLE, "Audit theme", audit.theme, object_type="audit", object_id=audit.pk),
             LocatedText(
                 SECTION_WHAT_WE_DID,
                 "Framing text",
@@ -126,6 +133,10 @@ class ReportContent:
         texts += [
             LocatedText(SECTION_HOW, "Panel role", role, object_type="panel", object_id=audit.pk)
             for role in self.panel_roles
+        ]
+        texts += [
+            LocatedText(SECTION_HOW, "Contributing agency", name, object_type="agency")
+            for name in self.agencies
         ]
         texts.append(
             LocatedText(
@@ -162,6 +173,16 @@ class ReportContent:
                         object_id=findings.assurance.pk,
                     )
                 )
+        for line in self.grades_annex or []:
+            texts.append(
+                LocatedText(
+                    SECTION_ANNEX_GRADES,
+                    "Domain title",
+                    line["domain"],
+                    object_type="audit_tool",
+                    object_id=audit.pk,
+                )
+            )
         for line in self.recommendations:
             texts.append(
                 LocatedText(
@@ -170,6 +191,22 @@ class ReportContent:
                     line.recommendation.text,
                     object_type="recommendation",
                     object_id=line.recommendation.pk,
+                )
+            )
+            texts += [
+                LocatedText(
+                    SECTION_RECOMMEND, f"Recommendation {line.letter}: owner", owner, object_type="agency"
+                )
+                for owner in line.owners
+            ]
+            rec = line.recommendation
+            texts.append(
+                LocatedText(
+                    SECTION_RECOMMEND,
+                    f"Recommendation {line.letter}: deadline",
+                    line.deadline_text,
+                    object_type="board_meeting" if rec.deadline_meeting_id else "recommendation",
+                    object_id=rec.deadline_meeting_id or rec.pk,
                 )
             )
         return texts
@@ -307,4 +344,11 @@ def report_content(*, audit, build_date):
             for c in cases
         ],
         recommendations=lines,
+        grades_annex=grades_annex(audit=audit),
+        concern_counts=(
+            SafeguardingConcern.objects.filter(case__audit=audit).count(),
+            SafeguardingConcern.objects.filter(
+                case__audit=audit, status=SafeguardingConcern.Status.RESOLVED
+            ).count(),
+        ),
     )

@@ -2,10 +2,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from pscb_audit.forms import CleanTextMixin
+
 from .models import AuditReport
+from .writing import RegisterGuardMixin
 
 
-class ReportFramingForm(forms.ModelForm):
+class ReportFramingForm(RegisterGuardMixin, CleanTextMixin, forms.ModelForm):
     """The Business Manager's framing text. Each field starts from the default drawn from the
     audit's records; clearing a field brings the default back."""
 
@@ -19,6 +22,8 @@ class ReportFramingForm(forms.ModelForm):
             "the panel by role and the contributing agencies follow it, from the records.",
             "assurance": "Opens 'What we found'. Blank paragraphs separate paragraphs.",
         }
+
+    guarded_fields = ("what_we_did", "how_we_did_this", "assurance")
 
     def __init__(self, *args, defaults, **kwargs):
         super().__init__(*args, **kwargs)

@@ -49,6 +49,12 @@ class ReportBuild(TimeStamped):
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
+    inputs_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Digest of everything the build read (the report's text and the register): a draft "
+        "whose inputs have changed since is out of date.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -76,6 +82,7 @@ class LeakHit(TimeStamped):
     class Kind(models.TextChoices):
         REGISTER = leakguard.KIND_REGISTER, "Identifying-terms register"
         PATTERN = leakguard.KIND_PATTERN, "Pattern"
+        NAME = leakguard.KIND_NAME, "Possible name"
 
     build = models.ForeignKey(ReportBuild, on_delete=models.CASCADE, related_name="hits")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -90,6 +97,10 @@ class LeakHit(TimeStamped):
     object_type = models.CharField(max_length=30, blank=True)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     term_case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    page = models.PositiveIntegerField(null=True, blank=True, help_text="The PDF page it is printed on.")
+    signature = models.CharField(
+        max_length=64, blank=True, help_text="Rule, text and place: an override carries over to a rebuild."
+    )
     override_reason = models.TextField(blank=True)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -101,8 +112,8 @@ class LeakHit(TimeStamped):
         constraints = [
             # The database refuses an override of a register hit, whatever path the write takes.
             models.CheckConstraint(
-                name="leak_hit_override_only_for_patterns",
-                condition=Q(overridden_at__isnull=True) | Q(kind=leakguard.KIND_PATTERN),
+                name="leak_hit_override_never_for_register",
+                condition=Q(overridden_at__isnull=True) | ~Q(kind=leakguard.KIND_REGISTER),
             ),
         ]
 
@@ -115,11 +126,11 @@ class LeakHit(TimeStamped):
 
     @property
     def can_override(self):
-        return self.kind == self.Kind.PATTERN and not self.is_overridden
+        return self.kind != self.Kind.REGISTER and not self.is_overridden
 
     @property
     def rule_display(self):
-        if self.kind == self.Kind.PATTERN:
+        if self.kind != self.Kind.REGISTER:
             return leakguard.PATTERN_LABELS.get(self.rule, self.rule)
         return "Registered: " + dict(IdentifyingTerm.Kind.choices).get(self.rule, self.rule).lower()
 

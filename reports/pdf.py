@@ -8,11 +8,12 @@ redirects, and refuses everything else: no ``file://``, no http(s), no ftp.
 
 import base64
 import mimetypes
-import re
 import urllib.parse
 from pathlib import Path
 
 from django.conf import settings
+
+from core.text import clean
 
 ASSET_SCHEME = "pscb-asset:"
 
@@ -68,12 +69,6 @@ def safe_url_fetcher_class():
     return SafeURLFetcher
 
 
-# C0 control characters other than tab, newline and carriage return, and DEL: typed or pasted into a
-# free-text field they are stored as typed, but they have no glyph, so WeasyPrint would print a
-# missing-glyph box for each. They carry no meaning in a document and are dropped from the PDF only.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def render_pdf(*, html, css="", base_url=f"{ASSET_SCHEME}/", pdf_variant=None, metadata=None):
     """Render an HTML string (already escaped) to PDF bytes, fetching only bundled assets.
 
@@ -83,7 +78,10 @@ def render_pdf(*, html, css="", base_url=f"{ASSET_SCHEME}/", pdf_variant=None, m
     weasyprint = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
-    html = CONTROL_CHARACTERS.sub("", html)
+    # The one normalisation (core.text.clean): text saved since it was introduced is already clean;
+    # anything older is printed exactly as the leak guard read it, never with a hidden character
+    # dropped only after the guard has looked.
+    html = clean(html)
 
     fetcher = safe_url_fetcher_class()()
     # @font-face rules (bundled fonts, fetched through the same safe fetcher) are only honoured when

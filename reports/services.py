@@ -57,9 +57,8 @@ def report_build_enqueue(*, build_id, on_commit=True):
 
     on_unreachable = lambda: _mark_waiting_for_worker(build_id)  # noqa: E731
     if on_commit:
-        enqueue_on_commit(report_build_render, build_id, on_unreachable=on_unreachable)
-    else:
-        enqueue_now(report_build_render, build_id, on_unreachable=on_unreachable)
+        return enqueue_on_commit(report_build_render, build_id, on_unreachable=on_unreachable)
+    return enqueue_now(report_build_render, build_id, on_unreachable=on_unreachable)
 
 
 @transaction.atomic
@@ -92,7 +91,8 @@ def report_build_sweep(*, now=None):
         ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
             stage=QUEUED_STAGE, updated_at=now
         )
-        report_build_enqueue(build_id=build_id, on_commit=False)
+        if not report_build_enqueue(build_id=build_id, on_commit=False):
+            break  # the broker is still away: the next sweep tries again
     limit = settings.REPORT_BUILD_TIME_LIMIT
     dead_before = now - datetime.timedelta(seconds=limit + REPORT_BUILD_DEAD_MARGIN_SECONDS)
     failed = ReportBuild.objects.filter(status=ReportBuild.Status.RUNNING, started_at__lt=dead_before).update(
@@ -134,13 +134,111 @@ def register_terms(*, audit):
     """Every case's register, for the guard (the guard reads it; the report never prints it)."""
     return [
         leakguard.Term(case_id=t.case_id, case_label=t.case.pseudonym, kind=t.kind, value=t.value)
-        for t in IdentifyingTerm.objects.filter(case__audit=audit).select_related("case")
+        for t in IdentifyingTerm.objects.filter(case__audit=audit).select_related("case").order_by("pk")
     ]
 
 
+# Words of the app itself and of safeguarding work that are capitalised but are nobody's name.
+APP_VOCABULARY = [
+    "Ofsted", "Cafcass", "Barnardo's", "NSPCC", "Childline", "Marac", "Mappa", "Mash", "Camhs", "Sendco",
+    "Senco", "Pscb", "Lscb", "Lscp", "Safeguarding", "Multi-Agency", "Intra-Familial", "Section",
+    "Board", "Partnership", "Annex", "Rec", "Case", "Learning", "Assurance", "Official",
+]  # fmt: skip
+
+
+def board_vocabulary():
+    """The Board's vocabulary for the possible-name layer: its name, agency names, the places it
+    names in LEAKGUARD_PLACES, and the app's own words. Free text typed by users (meeting titles,
+    panel roles) is deliberately not vocabulary: it could carry a name."""
+    from cases.models import Agency
+
+    return [
+        settings.BOARD_NAME,
+        *settings.LEAKGUARD_PLACES,
+        *APP_VOCABULARY,
+        *Agency.objects.values_list("name", flat=True),
+    ]
+
+
+def pdf_texts(pdf):
+    """The PDF as it will be read: each page's extracted text and the document's metadata, located."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    texts = [
+        leakguard.LocatedText(
+            "Printed PDF", f"Page {n}", page.extract_text() or "", object_type="pdf_page", page=n
+        )
+        for n, page in enumerate(reader.pages, start=1)
+    ]
+    meta = reader.metadata or {}
+    for key in ("/Title", "/Subject", "/Keywords", "/Author", "/Creator", "/Producer"):
+        value = meta.get(key)
+        if value:
+            texts.append(
+                leakguard.LocatedText("PDF metadata", key.lstrip("/"), str(value), object_type="pdf_metadata")
+            )
+    return texts
+
+
+def guard_report(*, content, pdf, terms, today):
+    """The leak guard over a built report: the located field texts (to say which field to fix) and
+    the PDF itself, page by page, with its metadata (to catch anything printed that no field list
+    names). A hit in the PDF that a field hit already explains is not repeated; it gives that hit its
+    page."""
+    guard = leakguard.Guard(terms, today=today, vocabulary=board_vocabulary())
+    field_hits = guard.check_all(content.located_texts())
+    printed = pdf_texts(pdf)
+    pdf_hits = guard.check_all(printed)
+    by_key = {}
+    for hit in field_hits:
+        by_key.setdefault((hit.kind, hit.rule, hit.key), []).append(hit)
+    extra = []
+    for hit in pdf_hits:
+        same = by_key.get((hit.kind, hit.rule, hit.key))
+        if same:
+            for h in same:
+                if h.page is None:
+                    h.page = hit.page
+        else:
+            extra.append(hit)
+    return field_hits + extra
+
+
+def build_inputs_digest(*, content, terms):
+    """Everything a build read: the report's HTML (every printed text) and the register."""
+    digest = hashlib.sha256(report_html(content).encode())
+    for term in sorted(terms, key=lambda t: (t.case_id or 0, t.kind, t.value)):
+        digest.update(f"\x1e{term.case_id}\x1f{term.kind}\x1f{term.value}".encode())
+    return digest.hexdigest()
+
+
+def build_is_stale(build):
+    """True when a text or register entry the build read has changed since (or it predates digests)."""
+    if build.status != ReportBuild.Status.DONE:
+        return False
+    terms = register_terms(audit=build.audit)
+    content = report_content(audit=build.audit, build_date=build.build_date)
+    return build.inputs_sha256 != build_inputs_digest(content=content, terms=terms)
+
+
+def _carried_overrides(*, audit, exclude_build_id):
+    """{signature: the earliest override of a hit with that signature} in the audit's earlier builds."""
+    found = {}
+    for hit in (
+        LeakHit.objects.filter(build__audit=audit, overridden_at__isnull=False)
+        .exclude(build_id=exclude_build_id)
+        .exclude(signature="")
+        .order_by("overridden_at")
+    ):
+        found.setdefault(hit.signature, hit)
+    return found
+
+
 def report_build_run(*, build_id):
-    """Render a queued build and run the leak guard over every text in it. Safe to run twice: the
-    build is claimed (queued -> running) by one conditional update, and only the claimant renders."""
+    """Render a queued build and run the leak guard over its texts and over the PDF itself. Safe to
+    run twice: the build is claimed (queued -> running) by one conditional update, and only the
+    claimant renders."""
     claimed = ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
         status=ReportBuild.Status.RUNNING,
         started_at=timezone.now(),
@@ -151,17 +249,20 @@ def report_build_run(*, build_id):
         return None
     build = ReportBuild.objects.select_related("audit").get(pk=build_id)
     try:
+        terms = register_terms(audit=build.audit)
         content = report_content(audit=build.audit, build_date=build.build_date)
         _progress(build, 30, "Rendering the PDF")
         pdf = render_pdf(html=report_html(content), css=report_css(), pdf_variant=PDF_VARIANT)
         _progress(build, 80, "Checking for identifying details")
-        hits = leakguard.check_texts(
-            content.located_texts(), register_terms(audit=build.audit), today=build.build_date
-        )
+        hits = guard_report(content=content, pdf=pdf, terms=terms, today=build.build_date)
         pages = _page_count(pdf)
         with transaction.atomic():
-            LeakHit.objects.bulk_create(
-                [
+            carried = _carried_overrides(audit=build.audit, exclude_build_id=build.pk)
+            rows = []
+            for hit in hits:
+                signature = hit.signature
+                earlier = carried.get(signature) if hit.can_override else None
+                rows.append(
                     LeakHit(
                         build=build,
                         kind=hit.kind,
@@ -174,10 +275,14 @@ def report_build_run(*, build_id):
                         object_type=hit.where.object_type,
                         object_id=hit.where.object_id,
                         term_case_id=hit.term_case_id,
+                        page=hit.page,
+                        signature=signature,
+                        override_reason=earlier.override_reason if earlier else "",
+                        overridden_by_id=earlier.overridden_by_id if earlier else None,
+                        overridden_at=earlier.overridden_at if earlier else None,
                     )
-                    for hit in hits
-                ]
-            )
+                )
+            LeakHit.objects.bulk_create(rows)
             ReportBuild.objects.filter(pk=build.pk).update(
                 status=ReportBuild.Status.DONE,
                 progress=100,
@@ -185,6 +290,7 @@ def report_build_run(*, build_id):
                 pdf=pdf,
                 sha256=hashlib.sha256(pdf).hexdigest(),
                 page_count=pages,
+                inputs_sha256=build_inputs_digest(content=content, terms=terms),
                 finished_at=timezone.now(),
             )
     except Exception as exc:
@@ -221,10 +327,11 @@ def blocking_hits(build):
 
 @transaction.atomic
 def leak_hit_override(*, hit, actor, reason):
-    """Mark a pattern hit as a false positive, with the reason, who and when. Register hits never."""
+    """Mark a pattern or possible-name hit as a false positive, with the reason, who and when.
+    Register hits never."""
     hit = LeakHit.objects.select_for_update().get(pk=hit.pk)
     reason = reason.strip()
-    if hit.kind != LeakHit.Kind.PATTERN:
+    if hit.kind == LeakHit.Kind.REGISTER:
         raise ValidationError("A register hit cannot be overridden: change the text and build again.")
     if hit.is_overridden:
         raise ValidationError("This hit has already been overridden.")
@@ -240,7 +347,10 @@ def leak_hit_override(*, hit, actor, reason):
 @transaction.atomic
 def report_publish(*, build, actor):
     """Publish a finished draft as the audit's next immutable version. Refused while the leak guard
-    has unresolved hits, or if a newer draft exists (publish what was last checked)."""
+    has unresolved hits, if a newer draft exists (publish what was last checked), if anything the
+    draft read has changed since it was built (it is stale), or if the stored PDF's own text now
+    holds a term of the current register or an unresolved pattern: checked again here, in the same
+    transaction as the publication."""
     build = ReportBuild.objects.select_for_update().select_related("audit").get(pk=build.pk)
     if build.status != ReportBuild.Status.DONE or not build.pdf:
         raise ValidationError("Only a finished draft can be published.")
@@ -255,10 +365,35 @@ def report_publish(*, build, actor):
             f"The leak guard found {blocking} identifying detail{'s' if blocking != 1 else ''}: "
             "fix the text and build again (or override a pattern hit that is a false positive)."
         )
-    # Lock the audit's versions so two publications cannot take the same number.
+    # Lock the audit (and so its register's readers) while the draft is checked and numbered.
     build.audit.__class__.objects.select_for_update().get(pk=build.audit_id)
-    number = (ReportVersion.objects.filter(audit=build.audit).aggregate(n=Max("number"))["n"] or 0) + 1
+    if build_is_stale(build):
+        raise ValidationError(
+            "This draft is out of date: a text or a register entry it reads has changed since it was built. "
+            "Build a new draft and publish that."
+        )
     pdf = bytes(build.pdf)
+    overridden = {
+        (kind, rule, leakguard.normalise(matched))
+        for kind, rule, matched in build.hits.filter(overridden_at__isnull=False).values_list(
+            "kind", "rule", "matched"
+        )
+    }
+    guard = leakguard.Guard(
+        register_terms(audit=build.audit), today=build.build_date, vocabulary=board_vocabulary()
+    )
+    recheck = [
+        h
+        for h in guard.check_all(pdf_texts(pdf))
+        if not (h.can_override and (h.kind, h.rule, h.key) in overridden)
+    ]
+    if recheck:
+        pages = sorted({h.page for h in recheck if h.page})
+        raise ValidationError(
+            f"The leak guard found {len(recheck)} identifying detail{'s' if len(recheck) != 1 else ''} in the "
+            f"PDF's own text{' (page ' + ', '.join(map(str, pages)) + ')' if pages else ''}: build again."
+        )
+    number = (ReportVersion.objects.filter(audit=build.audit).aggregate(n=Max("number"))["n"] or 0) + 1
     return ReportVersion.objects.create(
         audit=build.audit,
         number=number,

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -31,24 +33,42 @@ def hit_fix_url(hit, audit_pk):
         return reverse("reports:framing_edit", kwargs={"audit_pk": audit_pk})
     if hit.object_type == "audit":
         return reverse("cases:audit_edit", kwargs={"audit_pk": audit_pk})
+    if hit.object_type == "board_meeting":
+        return reverse("recommendations:meeting_edit", kwargs={"board_meeting_pk": hit.object_id})
+    if hit.object_type == "agency":
+        return reverse("admin:cases_agency_changelist")
+    if hit.object_type in ("pdf_page", "pdf_metadata"):
+        return reverse("reports:build_preview", kwargs={"build_pk": hit.build_id}) + (
+            f"#page={hit.page}" if hit.page else ""
+        )
     return audit_url + "#panel-h"
 
 
 def _build_context(request, build):
     hits = list(build.hits.select_related("case", "term_case", "overridden_by")) if build else []
+    report_url = reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id}) if build else ""
     for hit in hits:
-        hit.fix_url = hit_fix_url(hit, build.audit_id)
+        # The editor shows the hit highlighted and, once saved, comes back here.
+        hit.fix_url = (
+            hit_fix_url(hit, build.audit_id) + "?" + urlencode({"leak_hit": hit.pk, "next": report_url})
+        )
     blocking = [h for h in hits if not h.is_overridden]
+    published = build is not None and hasattr(build, "version")
+    stale = bool(
+        build and build.status == ReportBuild.Status.DONE and not published and services.build_is_stale(build)
+    )
     return {
         "build": build,
         "hits": hits,
         "blocking_count": len(blocking),
+        "stale": stale,
         "can_publish": bool(
             build
             and request.user.is_business_manager
             and build.status == ReportBuild.Status.DONE
             and not blocking
-            and not hasattr(build, "version")
+            and not stale
+            and not published
         ),
     }
 
@@ -81,7 +101,9 @@ def report_detail(request, audit_pk):
 def framing_edit(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
     framing = AuditReport.objects.filter(audit=audit).first() or AuditReport(audit=audit)
-    form = ReportFramingForm(request.POST or None, instance=framing, defaults=framing_defaults(audit=audit))
+    form = ReportFramingForm(
+        request.POST or None, instance=framing, defaults=framing_defaults(audit=audit), guard_audit=audit
+    )
     if request.method == "POST" and form.is_valid():
         services.report_framing_save(audit=audit, actor=request.user, **form.cleaned_data)
         messages.success(request, "Framing text saved. Build a new draft to see it in the report.")

@@ -4,8 +4,16 @@ from django.utils import timezone
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
 from pscb_audit.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
+from reports.writing import RegisterGuardMixin
 
-from .models import AgencyAction, CaseAssurance, Invitation, LearningPoint, ReflectivePracticeMeeting
+from .models import (
+    AgencyAction,
+    CaseAssurance,
+    Invitation,
+    LearningPoint,
+    ReflectivePracticeMeeting,
+    SafeguardingConcern,
+)
 
 # Sent with every invitation unless the Business Manager edits it for the meeting.
 DEFAULT_TERMS_OF_REFERENCE = """Purpose
@@ -173,7 +181,7 @@ class AttendanceForm(forms.Form):
         }
 
 
-class LearningPointForm(CrispyFormMixin, forms.ModelForm):
+class LearningPointForm(RegisterGuardMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = LearningPoint
         fields = ["kind", "text"]
@@ -181,17 +189,28 @@ class LearningPointForm(CrispyFormMixin, forms.ModelForm):
         labels = {"text": "Learning point"}
 
 
-class AssuranceForm(CrispyFormMixin, forms.ModelForm):
+class AssuranceForm(RegisterGuardMixin, CrispyFormMixin, forms.ModelForm):
     submit_label = "Save assurance"
+    guarded_fields = ("statement",)
 
     class Meta:
         model = CaseAssurance
-        fields = ["finding", "statement"]
+        fields = ["finding", "concern", "statement"]
         widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "finding": "Was any child left unsafe or at risk of continued harm?",
+            "concern": "The immediate safeguarding concern raised (needed when a child was left unsafe)",
             "statement": "Statement",
         }
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concern"].queryset = (
+            case.concerns.select_related("agency") if case is not None else SafeguardingConcern.objects.none()
+        )
+        self.fields["concern"].label_from_instance = lambda c: (
+            f"Raised {c.raised_at:%d/%m/%Y} for {c.agency.name} ({c.get_status_display().lower()})"
+        )
 
 
 class AgencyActionForm(CrispyFormMixin, forms.ModelForm):
@@ -216,3 +235,34 @@ class ActionResponseForm(forms.Form):
         label="Your agency's response", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )
     completed = forms.BooleanField(label="The action is completed", required=False)
+
+
+class ConcernForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = "Raise the concern now"
+
+    class Meta:
+        model = SafeguardingConcern
+        fields = ["description", "agency", "urgency"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "urgency": forms.RadioSelect}
+        labels = {
+            "description": "What is the concern? (seen in the system only, never e-mailed or published)",
+            "agency": "Which agency must act?",
+            "urgency": "How urgent is it?",
+        }
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["description"].max_length = 4000
+
+
+class ConcernAcknowledgeForm(CrispyFormMixin, forms.Form):
+    submit_label = "Record acknowledgement"
+    acknowledged_on = forms.DateField(label="Date your agency acknowledged the concern", widget=DateInput())
+    action_taken = forms.CharField(
+        label="What your agency did",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    action_taken_on = forms.DateField(label="Date of the action", required=False, widget=DateInput())

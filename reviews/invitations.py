@@ -75,8 +75,19 @@ def meeting_ics(*, meeting, invitation):
     return calendar.to_ical().decode()
 
 
+def case_terms(case):
+    """The case's register, for the leak guard's withholding of what leaves the panel."""
+    from reports.leakguard import Term
+
+    return [
+        Term(case_id=case.pk, case_label=case.pseudonym, kind=kind, value=value)
+        for kind, value in case.identifying_terms.values_list("kind", "value")
+    ]
+
+
 def queue_invitation(*, invitation, meeting):
-    """Queue one invitation e-mail (once per invitation and meeting time)."""
+    """Queue one invitation e-mail (once per invitation and meeting time). Withheld whole, and the
+    Business Manager told, if its text, HTML or .ics would carry a term of the case's register."""
     agency = invitation.agency
     context = {
         "invitation": invitation,
@@ -102,4 +113,5 @@ def queue_invitation(*, invitation, meeting):
                 "mimetype": "text/calendar",
             }
         ],
+        withhold=case_terms(meeting.case),
     )

@@ -113,6 +113,60 @@ class LearningPoint(TimeStamped):
         return f"Learning point {self.position} of case {self.case_id}"
 
 
+class SafeguardingConcern(TimeStamped):
+    """An immediate safeguarding concern about a child in an audited case, raised by a panel member or
+    an agency contributor for one agency to act on now. Access-logged, in history, never published."""
+
+    class Urgency(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediate: act today"
+        WITHIN_24_HOURS = "24_hours", "Within 24 hours"
+        WITHIN_3_DAYS = "3_days", "Within 3 working days"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open: not yet acknowledged"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged by the agency"
+        RESOLVED = "resolved", "Resolved"
+
+    UNRESOLVED = (Status.OPEN, Status.ACKNOWLEDGED)
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="concerns")
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="concerns", verbose_name="agency that must act"
+    )
+    description = models.TextField("what the concern is")
+    urgency = models.CharField(max_length=12, choices=Urgency.choices, default=Urgency.IMMEDIATE)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.OPEN)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    acknowledged_on = models.DateField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action_taken = models.TextField("what the agency did", blank=True)
+    action_taken_on = models.DateField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="concern_acknowledged_has_date",
+                condition=models.Q(status="open") | models.Q(acknowledged_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Safeguarding concern {self.pk} (case {self.case_id})"
+
+    @property
+    def is_unresolved(self):
+        return self.status in self.UNRESOLVED
+
+
 class CaseAssurance(TimeStamped):
     """The panel's assurance: whether any child was left unsafe or at risk of continued harm."""
 
@@ -124,7 +178,25 @@ class CaseAssurance(TimeStamped):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="assurance")
     finding = models.CharField(max_length=20, choices=Finding.choices, default=Finding.NOT_DETERMINED)
     statement = models.TextField(blank=True)
+    concern = models.ForeignKey(
+        SafeguardingConcern,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assurances",
+        verbose_name="immediate safeguarding concern raised",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="child_unsafe_assurance_names_a_concern",
+                condition=~models.Q(finding="child_unsafe") | models.Q(concern__isnull=False),
+                violation_error_message="A child left unsafe must be referred back at once: raise an "
+                "immediate safeguarding concern and link it here.",
+            )
+        ]
 
     def __str__(self):
         return f"Assurance for case {self.case_id}"

@@ -13,9 +13,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from cases.models import AgencyReturn
+from cases.models import AgencyReturn, Case
 from cases.selectors import case_list_for_user
 
+from .concerns import may_raise
 from .models import (
     AgencyAction,
     CaseNote,
@@ -23,6 +24,7 @@ from .models import (
     Invitation,
     LearningPoint,
     ReflectivePracticeMeeting,
+    SafeguardingConcern,
 )
 
 REVIEWABLE_RETURN_STATUSES = (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED)
@@ -299,3 +301,28 @@ def audit_section_data(*, audit, user):
     )
     meetings, rates = audit_meetings_and_rates(audit=audit)
     return {"cases": cases, "meetings": meetings, "rates": rates}
+
+
+# --- Immediate safeguarding concerns ----------------------------------------------------------
+
+
+def concern_list_for_user(*, user):
+    """Business Manager: every concern. Panel member: those of the audits they sit on. Contributor:
+    those their agency must act on, and those they raised. Nobody else."""
+    concerns = SafeguardingConcern.objects.select_related("case__audit", "agency", "raised_by")
+    if user.role == Role.BUSINESS_MANAGER:
+        return concerns
+    if user.role == Role.PANEL_MEMBER:
+        return concerns.filter(case__audit__panel_memberships__user=user)
+    if user.role == Role.AGENCY_CONTRIBUTOR and user.agency_id:
+        return concerns.filter(Q(agency_id=user.agency_id) | Q(raised_by=user))
+    return concerns.none()
+
+
+def concern_case_for_user(*, user, case_pk):
+    """The case, if the user may raise a concern about it (reviewers, or a contributor whose agency
+    was asked for a return on it); None otherwise."""
+    case = Case.objects.select_related("audit").filter(pk=case_pk).first()
+    if case is None or not may_raise(user=user, case=case):
+        return None
+    return case

@@ -156,7 +156,8 @@ def invitation_add(*, meeting, actor, agency, name, role, email):
 def invitations_send(*, meeting, actor):
     """Send every invitation not yet sent: each in the name of the invitee's agency's senior manager
     (named in the e-mail and the Reply-To), with the terms of reference, an .ics calendar invite and a
-    personal accept/decline link. A key per invitation and meeting time means each goes once."""
+    personal accept/decline link. A key per invitation and meeting time means each goes once. One that
+    would carry a term of the case's register is withheld (see notification_queue) and stays unsent."""
     meeting = ReflectivePracticeMeeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     if meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED:
         raise ValidationError("Invitations can only be sent for a scheduled meeting.")
@@ -164,11 +165,17 @@ def invitations_send(*, meeting, actor):
     if meeting.starts_at <= now:
         raise ValidationError("The meeting has already started; invitations can no longer be sent.")
     pending = list(meeting.invitations.filter(sent_at__isnull=True).select_related("agency"))
+    sent = []
     for invitation in pending:
-        invitation_mail.queue_invitation(invitation=invitation, meeting=meeting)
+        notification, _ = invitation_mail.queue_invitation(invitation=invitation, meeting=meeting)
+        if notification.status == notification.Status.WITHHELD:
+            # The leak guard withheld it and told the Business Manager: it stays unsent, to go once
+            # the text is fixed.
+            continue
         invitation.sent_at = now
         invitation.save(update_fields=["sent_at", "updated_at"])
-    return pending
+        sent.append(invitation)
+    return sent
 
 
 class InvitationAlreadyAnswered(Exception):
@@ -290,12 +297,23 @@ def _renumber(case_id):
 
 
 @transaction.atomic
-def assurance_record(*, case, actor, finding, statement):
-    """The panel's assurance on whether any child was left unsafe or at risk of continued harm."""
+def assurance_record(*, case, actor, finding, statement, concern=None):
+    """The panel's assurance on whether any child was left unsafe or at risk of continued harm. "A child
+    was left unsafe" names the immediate safeguarding concern raised about it, or is refused."""
+    if concern is not None and concern.case_id != case.pk:
+        raise ValidationError({"concern": "Choose a concern raised about this case."})
+    if finding == CaseAssurance.Finding.CHILD_UNSAFE and concern is None:
+        raise ValidationError(
+            {
+                "concern": "A child left unsafe must be referred back at once: raise an immediate "
+                "safeguarding concern and link it here."
+            }
+        )
     assurance = CaseAssurance.objects.select_for_update().filter(case=case).first() or CaseAssurance(
         case=case
     )
     assurance.finding = finding
+    assurance.concern = concern
     assurance.statement = statement.strip()
     assurance.recorded_by = actor
     assurance.full_clean()

@@ -1,3 +1,5 @@
+"""Celery tasks of panel review. Beat polls; nothing is scheduled with a long countdown."""
+
 import logging
 
 from celery import shared_task
@@ -7,6 +9,14 @@ from django.conf import settings
 from . import pack
 
 logger = logging.getLogger(__name__)
+
+
+@shared_task(name="reviews.escalate_safeguarding_concerns")
+def escalate_safeguarding_concerns():
+    """Escalate unacknowledged immediate concerns (see concerns.concerns_escalate). Safe to run twice."""
+    from .concerns import concerns_escalate
+
+    return concerns_escalate()
 
 
 @shared_task(

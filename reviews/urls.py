@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import findings, meetings, public, review
+from .views import concerns, findings, meetings, public, review
 
 app_name = "reviews"
 
@@ -44,6 +44,12 @@ urlpatterns = [
     path(
         "cases/<int:case_pk>/findings/actions/<int:action_pk>/edit/", findings.action_edit, name="action_edit"
     ),
+    # Immediate safeguarding concerns
+    path("cases/<int:case_pk>/concerns/new/", concerns.concern_raise, name="concern_raise"),
+    path("concerns/", concerns.concern_list, name="concern_list"),
+    path("concerns/<int:concern_pk>/", concerns.concern_detail, name="concern_detail"),
+    path("concerns/<int:concern_pk>/acknowledge/", concerns.concern_acknowledge, name="concern_acknowledge"),
+    path("concerns/<int:concern_pk>/resolve/", concerns.concern_resolve, name="concern_resolve"),
     # Confidential agency actions
     path("actions/", findings.action_list, name="action_list"),
     path("actions/<int:action_pk>/respond/", findings.action_respond, name="action_respond"),

@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Role, User
+from audittools.models import ReturnAnswer, ToolQuestion
 from cases.models import (
     Agency,
     AgencyReturn,
@@ -24,6 +25,7 @@ from reviews.models import (
     Invitation,
     LearningPoint,
     ReflectivePracticeMeeting,
+    SafeguardingConcern,
 )
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -231,3 +233,34 @@ class RecommendationResponseFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     author = factory.SubFactory(UserFactory, role=Role.AGENCY_CONTRIBUTOR)
     text = "Progress update."
+
+
+class ReturnAnswerFactory(factory.django.DjangoModelFactory):
+    """A self-grade on the audit tool's first graded question (the audit must have a tool)."""
+
+    class Meta:
+        model = ReturnAnswer
+
+    agency_return = factory.SubFactory(AgencyReturnFactory)
+    question = factory.LazyAttribute(
+        lambda o: (
+            ToolQuestion.objects.filter(
+                section__version__audits__audit=o.agency_return.case.audit, answer_type="grade"
+            )
+            .order_by("section__position", "position")
+            .first()
+        )
+    )
+    value = "good"
+
+
+class SafeguardingConcernFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SafeguardingConcern
+
+    case = factory.SubFactory(CaseFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    description = "The child told the school nurse they are afraid to go home tonight."
+    urgency = "immediate"
+    raised_by = factory.SubFactory(UserFactory, role=Role.PANEL_MEMBER)
+    raised_at = factory.LazyFunction(timezone.now)

@@ -8,8 +8,12 @@ register = template.Library()
 @register.inclusion_tag("reports/_published_list_body.html")
 def published_reports(user):
     """The published versions a user may download, newest first (no file bytes loaded)."""
-    versions = selectors.version_list_for_user(user=user).order_by("-published_at", "-pk")
-    return {"versions": list(versions)}
+    from reports.outbound import published_versions_checked
+
+    versions = (
+        selectors.version_list_for_user(user=user).order_by("-published_at", "-pk").select_related("audit")
+    )
+    return {"versions": published_versions_checked(list(versions))}
 
 
 @register.inclusion_tag("reports/_audit_section_body.html")

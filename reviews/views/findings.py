@@ -33,7 +33,7 @@ def _findings_context(case, *, point_form=None, assurance_form=None, action_form
         "assurance": assurance,
         "actions": selectors.case_action_list(case=case),
         "point_form": point_form or LearningPointForm(),
-        "assurance_form": assurance_form or AssuranceForm(instance=assurance),
+        "assurance_form": assurance_form or AssuranceForm(instance=assurance, case=case),
         "action_form": action_form or AgencyActionForm(case=case),
     }
 
@@ -54,7 +54,7 @@ def findings(request, case_pk):
 @require_POST
 def learning_point_add(request, case_pk):
     case = case_for_reader(request, case_pk)
-    form = LearningPointForm(request.POST)
+    form = LearningPointForm(request.POST, guard_audit=case.audit)
     if form.is_valid():
         services.learning_point_add(case=case, actor=request.user, **form.cleaned_data)
         messages.success(request, "Learning point added.")
@@ -70,7 +70,7 @@ def _point_for_reader(request, case_pk, point_pk):
 @case_reader_required
 def learning_point_edit(request, case_pk, point_pk):
     case, point = _point_for_reader(request, case_pk, point_pk)
-    form = LearningPointForm(request.POST or None, instance=point)
+    form = LearningPointForm(request.POST or None, instance=point, guard_audit=case.audit)
     if request.method == "POST" and form.is_valid():
         services.learning_point_update(point=point, actor=request.user, **form.cleaned_data)
         messages.success(request, "Learning point saved.")
@@ -108,11 +108,15 @@ def learning_point_delete(request, case_pk, point_pk):
 @require_POST
 def assurance_edit(request, case_pk):
     case = case_for_reader(request, case_pk)
-    form = AssuranceForm(request.POST)
+    form = AssuranceForm(request.POST, case=case, guard_audit=case.audit)
     if form.is_valid():
-        services.assurance_record(case=case, actor=request.user, **form.cleaned_data)
-        messages.success(request, "Assurance saved.")
-        return redirect(_findings_url(case, "#assurance"))
+        try:
+            services.assurance_record(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Assurance saved.")
+            return redirect(_findings_url(case, "#assurance"))
     return _render_findings(request, case, status=400, assurance_form=form)
 
 

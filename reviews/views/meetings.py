@@ -156,10 +156,18 @@ def invitations_send(request, meeting_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
+    withheld = meeting.invitations.filter(sent_at__isnull=True).count()
     if sent:
         messages.success(request, f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent.")
-    else:
+    elif not withheld:
         messages.info(request, "Every invitation has already been sent.")
+    if withheld:
+        messages.error(
+            request,
+            f"{withheld} invitation{'s were' if withheld != 1 else ' was'} withheld by the leak guard: the "
+            "terms of reference, venue or another text would carry a term of the case's register. The "
+            "notifications log and your e-mail say where; fix the text and send again.",
+        )
     _lead_warning(request, meeting)
     return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
 

@@ -4,17 +4,21 @@ A tampered or expired link, or one whose invitation is gone, gets a plain explan
 never a traceback. An answered link shows the answer recorded and changes nothing.
 """
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accesslog.services import access_record
+from notifications.services import withheld_tell_business_managers
 from pscb_audit.forms import add_service_errors
+from reports.leakguard import register_hits
 
 from .. import selectors, services
 from ..forms import RespondForm
-from ..invitations import TokenExpired, TokenInvalid, invitation_pk_from_token
+from ..invitations import TokenExpired, TokenInvalid, case_terms, invitation_pk_from_token
 from ..models import ReflectivePracticeMeeting
 
 
@@ -22,6 +26,30 @@ def _problem(request, *, title, message, status):
     return render(
         request, "reviews/invitation_problem.html", {"title": title, "message": message}, status=status
     )
+
+
+def _withheld_details(invitation, meeting):
+    """True when the page's meeting details (venue, terms of reference, names) would carry a term of
+    the case's register: they are then not shown, and the Business Manager is told where, once."""
+    shown = {
+        "venue": meeting.venue,
+        "terms of reference": meeting.terms_of_reference,
+        "invitation": f"{invitation.role} {invitation.agency.name} {meeting.case.pseudonym}",
+    }
+    terms = case_terms(meeting.case)
+    findings = [
+        (f"RSVP page's {where}", hit) for where, text in shown.items() for hit in register_hits(text, terms)
+    ]
+    if not findings:
+        return False
+    digest = hashlib.sha256(repr(sorted((w, h.key) for w, h in findings)).encode()).hexdigest()[:16]
+    withheld_tell_business_managers(
+        key=f"rsvp:{invitation.pk}:{digest}",
+        what=f"the details on the answer page of an invitation to {invitation.email}",
+        findings=findings,
+        about=meeting,
+    )
+    return True
 
 
 @never_cache
@@ -55,6 +83,7 @@ def invitation_respond(request, token):
     meeting = invitation.meeting
     access_record(request=request, what="invitation", obj=invitation, case=meeting.case)
     context = {"invitation": invitation, "meeting": meeting, "case": meeting.case}
+    context["withheld"] = _withheld_details(invitation, meeting)
     answered = invitation.response != invitation.Response.PENDING
     closed = meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED
     if answered or closed:

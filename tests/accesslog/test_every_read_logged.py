@@ -50,6 +50,11 @@ READS = [
     ("recommendations:tracker_export_csv", "board", "recommendation_tracker_csv", EXPORT, None),
     ("recommendations:tracker_export_xlsx", "bm", "recommendation_tracker_xlsx", EXPORT, None),
     ("reports:report_detail", "panel", "report", VIEW, None),
+    ("audittools:return_tool", "contributor", "return_tool", VIEW, "case"),
+    ("audittools:grades_export", "panel", "grades_csv", EXPORT, None),
+    ("reviews:concern_raise", "panel", "concern_raise", VIEW, "case"),
+    ("reviews:concern_detail", "contributor", "safeguarding_concern", VIEW, "case"),
+    ("reviews:concern_list", "panel", "safeguarding_concerns", VIEW, None),
     ("reports:build_status", "bm", "report_leak_hits", VIEW, None),
     ("reports:build_preview", "panel", "report_draft", DOWNLOAD, None),
     ("reports:hit_override", "bm", "leak_hit", VIEW, "case"),
@@ -72,9 +77,13 @@ NOT_CASE_DATA = {
     "recommendations:recommendation_create": "an empty form",
     "recommendations:recommendation_edit": "the recommendation's own text, no responses",
     "reports:framing_edit": "the report's framing text",
+    "audittools:tool_list": "audit tools: questions, no case data",
+    "audittools:tool_detail": "an audit tool's questions, no case data",
+    "audittools:question_edit": "one question of an audit tool",
+    "audittools:audit_tool_edit": "the audit's choice of tool",
 }
 
-APPS = ("cases", "reviews", "recommendations", "reports")
+APPS = ("cases", "reviews", "recommendations", "reports", "audittools")
 
 
 @pytest.fixture
@@ -110,7 +119,12 @@ def test_each_kind_of_read_is_logged(client, full_cast, url_name, persona, what,
     assert entry is not None, f"no {what!r} entry for {url}"
     assert entry.user == user
     assert entry.action == action
-    across_audits = what in ("agency_actions", "recommendation_tracker_csv", "recommendation_tracker_xlsx")
+    across_audits = what in (
+        "agency_actions",
+        "recommendation_tracker_csv",
+        "recommendation_tracker_xlsx",
+        "safeguarding_concerns",
+    )
     assert entry.audit_id == (None if across_audits else full_cast.audit.pk)
     assert entry.case_id == (getattr(full_cast, case_attr).pk if case_attr else None)
     assert (entry.ip_address, entry.user_agent) == ("10.9.8.7", "Test browser")

@@ -26,6 +26,7 @@ RULES = {
     "cases:case_edit": Rule(get=BM),
     "cases:term_add": Rule(get=None, post=BM),
     "cases:term_remove": Rule(get=None, post=BM),
+    "cases:term_share": Rule(get=None, post=BM),
     "cases:portal": Rule(get={"contributor", "contributor_other"}),
     "recommendations:board_home": Rule(
         get={"board", "bm", "panel", "panel_other", "contributor", "contributor_other"}

@@ -1,6 +1,15 @@
 """Helpers for the agency-return tests: the POST a browser sends from the return edit page."""
 
-ROW_FIELDS = ("date", "date_precision", "time", "what_happened", "who_involved", "source", "significance")
+ROW_FIELDS = (
+    "id",
+    "date",
+    "date_precision",
+    "time",
+    "what_happened",
+    "who_involved",
+    "source",
+    "significance",
+)
 
 
 def edit_post(agency_return, *, action="save", version=None, fields=None, rows=()):
@@ -11,7 +20,7 @@ def edit_post(agency_return, *, action="save", version=None, fields=None, rows=(
         "entries-TOTAL_FORMS": len(rows),
         "entries-INITIAL_FORMS": len(rows),
         "entries-MIN_NUM_FORMS": 0,
-        "entries-MAX_NUM_FORMS": 500,
+        "entries-MAX_NUM_FORMS": 2000,
     }
     data.update(fields or {})
     for i, row in enumerate(rows):
@@ -28,3 +37,15 @@ MEETING_TEXT = {
     "practice_analysis": "Visits were timely; the child was seen alone.",
     "lessons_learnt": "Share previous allegations with the police at once.",
 }
+
+
+def stored_rows(response):
+    """The rows the edit page shows, as the browser would post them back unchanged."""
+    return [dict(row) for row in response.context["rows"]]
+
+
+def post_form(client, url, data):
+    """POST as a browser sends a form without files: application/x-www-form-urlencoded."""
+    from urllib.parse import urlencode
+
+    return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")

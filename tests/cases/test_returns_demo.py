@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from cases.demo import TITLE as DEMO_TITLE
 from cases.models import AgencyReturn, Audit, ChronologyEntry, IdentifyingTerm, ReturnTransition
 from tests.helpers import login
 
@@ -20,7 +21,7 @@ def test_demo_returns_cover_every_state_and_load_once(client):
         ChronologyEntry.objects.count(),
         ReturnTransition.objects.count(),
     ) == counts
-    returns = list(AgencyReturn.objects.all())
+    returns = list(AgencyReturn.objects.filter(case__audit__title=DEMO_TITLE))
     assert {"requested", "draft", "submitted", "accepted", "returned"} <= {r.status for r in returns}
     assert any(r.is_overdue for r in returns)
     # Chronologies name no one: no identifying term appears in any entry.
@@ -30,7 +31,7 @@ def test_demo_returns_cover_every_state_and_load_once(client):
     )
     assert not [t.value for t in IdentifyingTerm.objects.all() if t.value.lower() in text]
 
-    audit = Audit.objects.get()
+    audit = Audit.objects.get(title=DEMO_TITLE)
     login(client, User.objects.get(email="panel@pscb.example"))
     page = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk}))
     assert page.context["returns_matrix"].total == len(returns)

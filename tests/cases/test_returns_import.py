@@ -70,9 +70,24 @@ def _xlsx(rows, header=HEADER, native_dates=False):
     return out.getvalue()
 
 
-def _post(client, cast, name, content, content_type="text/csv"):
+def _post(client, cast, name, content, content_type="text/csv", mode="append"):
+    """Choose the file: the page checks it and shows its rows (nothing is saved yet)."""
     url = reverse("cases:return_import", kwargs={"return_pk": cast.agency_return.pk})
-    return client.post(url, {"file": SimpleUploadedFile(name, content, content_type=content_type)})
+    return client.post(
+        url, {"file": SimpleUploadedFile(name, content, content_type=content_type), "mode": mode}
+    )
+
+
+def _import(client, cast, name, content, mode="append", confirm=True):
+    """Choose the file, read the preview, then confirm the import, as a person does."""
+    preview = _post(client, cast, name, content, mode=mode)
+    if preview.status_code != 200:
+        return preview
+    url = reverse("cases:return_import", kwargs={"return_pk": cast.agency_return.pk})
+    data = {"step": "commit", "token": preview.context["preview"]["token"]}
+    if confirm:
+        data["confirm_replace"] = "on"
+    return client.post(url, data)
 
 
 @pytest.fixture
@@ -112,7 +127,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_reports_row_and_column(
 )
 def test_a_valid_file_imports_every_row(cast, contributor_client, name, make):
     ChronologyEntryFactory(agency_return=cast.agency_return, position=0, what_happened="Already there")
-    response = _post(contributor_client, cast, name, make(GOOD_ROWS))
+    response = _import(contributor_client, cast, name, make(GOOD_ROWS))
     assert response.status_code == 302
     entries = list(ChronologyEntry.objects.filter(agency_return=cast.agency_return).order_by("position"))
     assert [e.what_happened for e in entries] == ["Already there", *[row[3] for row in GOOD_ROWS]]
@@ -229,13 +244,13 @@ def test_downloaded_templates_import_back_once_filled_in(cast, contributor_clien
         filled = _xlsx(GOOD_ROWS, header=header)
         upload = "filled.xlsx"
     assert header[0] == "Date" and "What happened" in header
-    assert _post(contributor_client, cast, upload, filled).status_code == 302
+    assert _import(contributor_client, cast, upload, filled).status_code == 302
     assert ChronologyEntry.objects.filter(agency_return=cast.agency_return).count() == len(GOOD_ROWS)
 
 
 def test_business_manager_uploads_on_the_agencys_behalf(cast, client):
     login(client, cast.bm)
-    assert _post(client, cast, "chronology.csv", _csv(GOOD_ROWS)).status_code == 302
+    assert _import(client, cast, "chronology.csv", _csv(GOOD_ROWS)).status_code == 302
     r = AgencyReturn.objects.get(pk=cast.agency_return.pk)
     assert r.entered_on_behalf and r.entries.count() == 3
     assert r.transitions.get(to_status="draft").on_behalf

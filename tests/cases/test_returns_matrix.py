@@ -28,11 +28,18 @@ def test_matrix_shows_each_cells_status_and_the_counts(cast, client):
     response = _audit_page(client, cast)
     matrix = response.context["returns_matrix"]
     assert [a.name for a in matrix.agencies] == ["Riverton Children's Social Care", "Riverton Police"]
-    grid = [(case.pseudonym, [r.cell_status if r else None for r in cells]) for case, cells in matrix.rows]
-    assert grid == [("Case One", ["requested", "submitted"]), ("Case Two", ["overdue", "accepted"])]
+    grid = [
+        (case.pseudonym, [(r.cell_status, r.is_overdue) if r else None for r in cells])
+        for case, cells in matrix.rows
+    ]
+    # A late return keeps its status; "overdue" is shown beside it, not instead of it.
+    assert grid == [
+        ("Case One", [("requested", False), ("submitted", False)]),
+        ("Case Two", [("draft", True), ("accepted", False)]),
+    ]
     assert {key: n for key, _, n in matrix.counts} == {
         "requested": 1,
-        "draft": 0,
+        "draft": 1,
         "submitted": 1,
         "returned": 0,
         "accepted": 1,
@@ -40,6 +47,9 @@ def test_matrix_shows_each_cells_status_and_the_counts(cast, client):
     }
     page = response.content.decode()
     assert "Agency returns: completion" in page and "Overdue: <strong>1</strong>" in page
+    assert '>Draft</span> <span class="badge text-bg-danger">overdue</span>' in page
+    assert "(Riverton Children&#x27;s Social Care, Case Two), overdue, due " in page
+    assert 'id="matrix-legend"' in page
     assert reverse("cases:return_detail", kwargs={"return_pk": cast.agency_return.pk}) in page
 
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Role, User
+from cases.demo import TITLE as DEMO_TITLE
 from cases.models import Audit, IdentifyingTerm
 from tests.helpers import login
 
@@ -15,7 +16,7 @@ def test_demo_is_idempotent_and_follows_the_seed():
     counts = (Audit.objects.count(), User.objects.count(), IdentifyingTerm.objects.count())
     call_command("load_demo", force=True)
     assert (Audit.objects.count(), User.objects.count(), IdentifyingTerm.objects.count()) == counts
-    audit = Audit.objects.get()
+    audit = Audit.objects.get(title=DEMO_TITLE)
     cases = list(audit.cases.order_by("number"))
     assert [c.pseudonym for c in cases] == ["Case One", "Case Two", "Case Three", "Case Four"]
     assert [c.method for c in cases] == ["meeting", "paper", "paper", "meeting"]
@@ -56,7 +57,7 @@ def test_business_manager_sees_the_demo_audit_with_four_cases(client):
     call_command("load_demo", force=True)
     # Password and second factor, as a Business Manager needs both to read cases.
     login(client, User.objects.get(email="bm@pscb.example"))
-    audit = Audit.objects.get()
+    audit = Audit.objects.get(title=DEMO_TITLE)
     html = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk})).content.decode()
     for name in ("Case One", "Case Two", "Case Three", "Case Four"):
         assert name in html

@@ -157,3 +157,65 @@ def test_a_restore_missing_history_triggers_fails_and_names_each(backed_up, caps
     for table, name in dropped:
         assert f"change history: trigger {name} missing on {table}" in err
     assert "6 problem(s)" in err or err.count("FAIL change history") == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_restored_into_a_new_database_passes_and_a_damaged_one_fails(cast, tmp_path):
+    """The whole round trip: manifest and dump from one snapshot, pg_restore into an empty database,
+    check_restore run there (as an operator would, in its own process)."""
+    import os
+    import subprocess
+    import sys
+
+    ChronologyEntryFactory(agency_return=cast.agency_return)
+    manifest, dump = tmp_path / "manifest.json", tmp_path / "db.dump"
+    call_command("check_restore", write_manifest=str(manifest), dump=str(dump))
+    assert json.loads(manifest.read_text())["rows"]["cases.ChronologyEntry"] == 1
+
+    db = connection.settings_dict
+    host, port, user = db["HOST"] or "127.0.0.1", str(db["PORT"] or 5432), db["USER"]
+    restored = f"{db['NAME']}_restored"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{user}@{host}:{port}/{restored}",
+        "PGPASSWORD": db["PASSWORD"] or "",
+        "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
+    }
+    login = ["-h", host, "-p", port, "-U", user]
+
+    def psql(database, sql):
+        subprocess.run(
+            ["psql", *login, "-d", database, "-v", "ON_ERROR_STOP=1", "-c", sql],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
+    def check():
+        return subprocess.run(
+            [sys.executable, "manage.py", "check_restore", "--manifest", str(manifest)],
+            env=env,
+            capture_output=True,
+            text=True,
+            cwd=settings.BASE_DIR,
+        )
+
+    psql("postgres", f'DROP DATABASE IF EXISTS "{restored}"')
+    psql("postgres", f'CREATE DATABASE "{restored}"')
+    try:
+        subprocess.run(
+            ["pg_restore", "--no-owner", *login, "-d", restored, str(dump)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        clean = check()
+        assert clean.returncode == 0, clean.stderr
+        assert "Restore check passed." in clean.stdout
+        psql(restored, "DELETE FROM cases_chronologyentry")
+        damaged = check()
+        assert damaged.returncode != 0
+        assert "row count differs: cases.ChronologyEntry: 0 now, 1 in the manifest" in damaged.stderr
+    finally:
+        psql("postgres", f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')

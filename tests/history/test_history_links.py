@@ -5,6 +5,8 @@ of the ten tracked models (with before/after values on PostgreSQL, where the tri
 import pytest
 from django.urls import reverse
 
+from audittools.models import SectionReflection
+from audittools.services import case_judgement_record, grade_moderate
 from cases.models import AgencyReturn, ChronologyEntry
 from history.models import EVENT_MODELS
 from recommendations.models import Recommendation
@@ -33,6 +35,13 @@ def records(cast):
     cast.assurance = CaseAssuranceFactory(case=cast.case, statement="The child was safe.")
     cast.response = cast.evidence.response
     cast.membership = cast.panel.panel_memberships.get(audit=cast.audit)
+    section = cast.answer.question.section
+    cast.reflection = SectionReflection.objects.create(
+        agency_return=cast.agency_return, section=section, good_practice="Seen alone."
+    )
+    cast.moderation = grade_moderate(answer=cast.answer, actor=cast.panel, grade="good")
+    cast.judgement = case_judgement_record(case=cast.case, actor=cast.panel, grade="good")
+    cast.audit_tool = cast.audit.tool
     return cast
 
 
@@ -49,6 +58,10 @@ PAGES = [
         {"recommendation_pk": "recommendation"},
         ["recommendation", "response"],
     ),
+    ("cases:audit_detail", {"audit_pk": "audit"}, ["audit_tool"]),
+    ("audittools:return_tool", {"return_pk": "agency_return"}, ["answer", "reflection"]),
+    ("reviews:case_review", {"case_pk": "case"}, ["moderation", "judgement"]),
+    ("reviews:concern_detail", {"concern_pk": "concern"}, ["concern"]),
 ]
 
 
@@ -83,6 +96,12 @@ def test_every_tracked_model_is_linked_from_some_page():
         "response": "recommendations.recommendationresponse",
         "membership": "cases.panelmembership",
         "panel": "accounts.user",
+        "audit_tool": "audittools.audittool",
+        "answer": "audittools.returnanswer",
+        "reflection": "audittools.sectionreflection",
+        "moderation": "audittools.moderatedgrade",
+        "judgement": "audittools.casejudgement",
+        "concern": "reviews.safeguardingconcern",
     }
     assert {n for _, _, shown in PAGES for n in shown} == set(linked)
     assert {f"{a}.{m}" for a, m in EVENT_MODELS} == set(linked.values())
@@ -103,6 +122,12 @@ def test_every_tracked_model_is_linked_from_some_page():
         "response",
         "membership",
         "panel",
+        "audit_tool",
+        "answer",
+        "reflection",
+        "moderation",
+        "judgement",
+        "concern",
     ],
 )
 def test_the_history_page_answers_for_each_tracked_model(client, records, name):

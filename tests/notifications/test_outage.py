@@ -196,3 +196,31 @@ def test_when_the_database_never_records_sent_the_log_says_so(
     assert len(mailoutbox) == 1
     assert notification.status == Notification.Status.SENDING
     assert "the mail server accepted the message but the database could not record it" in caplog.text
+
+
+@pytest.mark.real_celery
+def test_with_the_broker_unreachable_an_email_waits_for_the_worker_and_the_sweep_hands_it_over(
+    flaky, mailoutbox, django_capture_on_commit_callbacks, cast, client
+):
+    from operations.enqueue import WAITING_FOR_WORKER
+    from pscb_audit.celery import app as celery_app
+    from tests.fakes import free_port, point_celery_at
+
+    previous_url = celery_app.conf.broker_url
+    celery_app.conf.task_always_eager = False
+    point_celery_at(celery_app, f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    try:
+        notification = _queue(django_capture_on_commit_callbacks)  # the caller goes on: no exception
+    finally:
+        point_celery_at(celery_app, previous_url)
+        celery_app.conf.task_always_eager = True  # from here on, embedded mode stands in for the worker
+    assert (
+        notification.status == Notification.Status.PENDING and notification.last_error == WAITING_FOR_WORKER
+    )
+    page = login(client, cast.bm).get(reverse("operations:health")).content.decode()
+    assert "1 waiting for the worker (the task queue was unreachable)." in page
+    # The broker is back (here: embedded mode runs the task): the next sweep hands it over at once.
+    assert _sweep(django_capture_on_commit_callbacks, timezone.now()) == 1
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT and notification.last_error == ""
+    assert len(mailoutbox) == 1

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from cases.demo import TITLE as DEMO_TITLE
 from cases.models import Audit
 from recommendations.models import BoardMeeting, EvidenceFile, Recommendation, RecommendationEvent
 from recommendations.tracker import RagState, rag_state
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_has_the_seeds_recommendations_a_to_g_with_a_live_mix():
     call_command("load_demo", force=True)
-    audit = Audit.objects.get()
+    audit = Audit.objects.get(title=DEMO_TITLE)
     recommendations = list(audit.recommendations.prefetch_related("owners").order_by("position"))
     assert [r.letter for r in recommendations] == list("abcdefg")
     assert all(r.owners.exists() for r in recommendations)

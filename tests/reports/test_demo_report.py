@@ -4,6 +4,7 @@ demo has findings. Loading twice changes nothing."""
 import pytest
 from django.core.management import call_command
 
+from cases.demo import TITLE as DEMO_TITLE
 from cases.models import Audit
 from reports.models import AuditReport, ReportBuild, ReportVersion
 from reviews.models import LearningPoint
@@ -18,13 +19,13 @@ def test_demo_framing_is_loaded_once():
     call_command("load_demo", force=True)
     call_command("load_demo", force=True)
     framing = AuditReport.objects.get()
-    assert framing.audit == Audit.objects.get()
+    assert framing.audit == Audit.objects.get(title=DEMO_TITLE)
     assert "four children" in framing.what_we_did
 
 
 def test_demo_with_findings_builds_and_publishes_version_one_once():
     call_command("load_demo", force=True)
-    audit = Audit.objects.get()
+    audit = Audit.objects.get(title=DEMO_TITLE)
     if not LearningPoint.objects.filter(case__audit=audit).exists():
         # The reviews and recommendations demo modules come from other features; stand in for them.
         bm = audit.created_by

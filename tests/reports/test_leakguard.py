@@ -37,7 +37,7 @@ def found(text, terms=TERMS):
         ("Jayden Marlowe told his teacher.", "Jayden Marlowe"),
         ("JAYDEN MARLOWE told his teacher.", "JAYDEN MARLOWE"),
         ("It was Jayden's choice.", "Jayden's"),
-        ("Jayden’s choice (curly apostrophe).", "Jayden's"),
+        ("Jayden’s choice (curly apostrophe).", "Jayden’s"),
         ("The Marlowes' house was visited.", "Marlowes'"),
         ("marlowe was seen.", "marlowe"),
         ("Doyle attended.", "Doyle"),
@@ -76,7 +76,7 @@ def test_register_matches_whole_words_only(text):
         ("Call +44 7700 900123 to discuss.", "phone"),
         ("Call 07700900123.", "phone"),
         ("DOB: 14/02/1990", "date_of_birth"),
-        ("The child was seen on 3 March 2020.", "date_of_birth"),
+        ("The child was born on 3 March 2020.", "date_of_birth"),
     ],
 )
 def test_patterns_are_found(text, rule):
@@ -91,6 +91,7 @@ def test_patterns_are_found(text, rule):
         "by January 2018's Board meeting",
         "Section 47 enquiry, 4 cases, 2 methods.",
         "In 2017 the panel met 3 times.",
+        "The child was seen on 3 March 2020.",  # an event date, not a date of birth
     ],
 )
 def test_things_that_are_not_identifying_pass(text):
@@ -144,7 +145,7 @@ def test_a_hit_in_a_learning_point_blocks_publication_with_its_location(
     assert "Blocks publication" in html and "Case Three" in html and "Learning point ii" in html
     assert escape(hit.matched) in html
     fix = reverse("reviews:learning_point_edit", kwargs={"case_pk": seeded.cases[3].pk, "point_pk": lp.pk})
-    assert f'href="{fix}"' in html
+    assert f'href="{fix}?leak_hit={hit.pk}&amp;next=' in html
     assert "Publish this draft" not in html
 
 
@@ -200,20 +201,20 @@ def test_framing_text_is_checked_too(build_of, cast, seeded):
 
 
 def test_override_of_a_pattern_hit_is_recorded_and_unblocks(build_of, cast, seeded, lp, client):
-    lp.text = "The review met on 3 March 2026 at the civic offices."  # a meeting date, not a birth date
+    lp.text = "The council's switchboard, 020 7946 0958, was used to reach the duty team."
     lp.save()
     build = build_of(seeded.audit, cast.bm)
     hit = build.hits.get()
-    assert (hit.kind, hit.rule) == ("pattern", "date_of_birth")
+    assert (hit.kind, hit.rule) == ("pattern", "phone")
     login(client, cast.bm)
     url = reverse("reports:hit_override", kwargs={"hit_pk": hit.pk})
     short = client.post(url, {"reason": "meeting"})
     assert short.status_code == 200 and "at least 10 characters" in short.content.decode()
-    response = client.post(url, {"reason": "The date of the panel meeting, not a birth date."})
+    response = client.post(url, {"reason": "The council's public switchboard, not a family's number."})
     assert response.status_code == 302
     hit.refresh_from_db()
     assert hit.overridden_by == cast.bm and hit.overridden_at is not None
-    assert hit.override_reason == "The date of the panel meeting, not a birth date."
+    assert hit.override_reason == "The council's public switchboard, not a family's number."
     page = client.get(reverse("reports:report_detail", kwargs={"audit_pk": seeded.audit.pk})).content.decode()
     assert "Overridden by Beatrice Manager" in page and "Publish this draft" in page
     client.post(reverse("reports:build_publish", kwargs={"build_pk": build.pk}))

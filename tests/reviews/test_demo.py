@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from cases.demo import TITLE as DEMO_TITLE
 from cases.models import Audit
 from reviews.models import (
     AgencyAction,
@@ -32,7 +33,7 @@ def test_demo_reviews_follow_the_seed_and_load_twice_unchanged():
     counts = _counts()
     call_command("load_demo", force=True)
     assert _counts() == counts
-    cases = {c.number: c for c in Audit.objects.get().cases.all()}
+    cases = {c.number: c for c in Audit.objects.get(title=DEMO_TITLE).cases.all()}
     assert [cases[n].learning_points.count() for n in (1, 2, 3, 4)] == [5, 2, 2, 2]
     first = cases[1].learning_points.order_by("position").first()
     assert first.text.startswith("Because Children's Social Care is organised in locality teams")

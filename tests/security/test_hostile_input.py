@@ -1,4 +1,6 @@
-"""Hostile input in free-text fields: stored as typed, rendered inert, never a server error.
+"""Hostile input in free-text fields: stored clean (core.text.clean: NFKC, no format or control
+characters, so that what is stored, checked by the leak guard and printed is one string), rendered
+inert, never a server error.
 
 The foundation's forms (audit, case, identifying term) first; then FIELDS, one entry per free-text
 field of every feature (returns, chronology, notes, meetings, invitations, findings, actions,
@@ -16,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm
+from core.text import clean
 from history.models import LegalHold
 from recommendations.models import Recommendation, RecommendationComment, RecommendationResponse
 from reports.models import AuditReport
@@ -71,17 +74,17 @@ def audit_data(**overrides):
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_audit_title_and_purpose_are_stored_as_typed_and_shown_inert(client, cast, value):
+def test_audit_title_and_purpose_are_stored_clean_and_shown_inert(client, cast, value):
     login(client, cast.bm)
     response = client.post(reverse("cases:audit_create"), audit_data(title=value, purpose=f"First\n{value}"))
     assert response.status_code == 302, response.content.decode()[:2000]
-    audit = Audit.objects.get(title=value)
-    assert audit.purpose == f"First\n{value}"
+    audit = Audit.objects.get(title=clean(value))
+    assert audit.purpose == clean(f"First\n{value}")
     assert_inert(client.get(response["Location"]).content.decode(), value)
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_case_summary_is_stored_as_typed_and_shown_inert(client, cast, value):
+def test_case_summary_is_stored_clean_and_shown_inert(client, cast, value):
     login(client, cast.bm)
     response = client.post(
         reverse("cases:case_edit", kwargs={"case_pk": cast.case.pk}),
@@ -95,18 +98,18 @@ def test_case_summary_is_stored_as_typed_and_shown_inert(client, cast, value):
     )
     assert response.status_code == 302
     cast.case.refresh_from_db()
-    assert cast.case.summary == value.strip()
+    assert cast.case.summary == clean(value).strip()
     assert_inert(client.get(response["Location"]).content.decode(), value)
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_identifying_term_is_stored_as_typed_and_shown_inert(client, cast, value):
+def test_identifying_term_is_stored_clean_and_shown_inert(client, cast, value):
     login(client, cast.bm)
     response = client.post(
         reverse("cases:term_add", kwargs={"case_pk": cast.case.pk}), {"kind": "other", "value": value}
     )
     assert response.status_code == 302
-    assert IdentifyingTerm.objects.filter(case=cast.case, value=value.strip()).exists()
+    assert IdentifyingTerm.objects.filter(case=cast.case, value=clean(value).strip()).exists()
     html = client.get(reverse("cases:case_detail", kwargs={"case_pk": cast.case.pk})).content.decode()
     assert_inert(html, value)
 
@@ -215,7 +218,7 @@ def test_fuzz_access_log_search(client, cast, user, case, date_from, date_to):
 #
 # Each FIELD is one free-text field of a feature's form: who types it, where it is posted, how the
 # stored value is read back, and a page (and persona) that shows it. Every hostile value must be
-# stored exactly as typed and shown inert; very long text is kept whole or, where the field has a
+# stored clean (core.text.clean) and shown inert; very long text is kept whole or, where the field has a
 # limit, refused with a message and nothing saved.
 
 
@@ -440,21 +443,20 @@ def _post_field(client, c, field, value):
 
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
 @pytest.mark.parametrize("field", FIELDS, ids=[f.name for f in FIELDS])
-def test_every_free_text_field_stores_hostile_text_as_typed_and_shows_it_inert(
-    client, full_cast, field, value
-):
+def test_every_free_text_field_stores_hostile_text_clean_and_shows_it_inert(client, full_cast, field, value):
     response = _post_field(client, full_cast, field, value)
     assert response.status_code == 302, response.content.decode()[-3000:]
-    assert field.stored(full_cast) == value
+    assert field.stored(full_cast) == clean(value)
     persona, page = field.page
     login(client, getattr(full_cast, persona))
     response = client.get(page(full_cast))
     assert response.status_code == 200
     html = response.content.decode()
     assert_inert(html, value)
-    if "<" not in value:  # shown as typed (control characters and RTL overrides included)
+    if "<" not in value:  # shown as stored (control characters and RTL overrides gone)
         assert (
-            value.replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#x27;").split("\n")[0] in html
+            clean(value).replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#x27;").split("\n")[0]
+            in html
         )
 
 
@@ -509,8 +511,9 @@ def test_hostile_text_in_an_invitation_email_is_inert_and_the_calendar_is_not_in
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reviews:invitations_send", kwargs={"meeting_pk": c.meeting.pk}))
     (message,) = mail.outbox
-    # The plain-text body carries the text as typed (plain text cannot run anything).
-    assert f"Dear Robin {SCRIPT}" in message.body and "bell\x07 done" in message.body
+    # The plain-text body carries the text as stored, i.e. clean (plain text cannot run anything).
+    assert f"Dear Robin {SCRIPT}" in message.body and "bell done" in message.body
+    assert "\u202e" not in message.body and "\x07" not in message.body
     # The HTML alternative escapes it.
     (html, mimetype), *_ = message.alternatives
     assert mimetype == "text/html"

@@ -6,7 +6,16 @@ from django.db import transaction
 
 # Each app that has demo data keeps it in <app>/demo.py with load(world); they run in this order
 # and share `world`, a dict of what earlier steps made.
-DEMO_APPS = ["accounts", "cases", "reviews", "recommendations", "notifications", "reports", "accesslog"]
+DEMO_APPS = [
+    "accounts",
+    "cases",
+    "reviews",
+    "audittools",
+    "recommendations",
+    "notifications",
+    "reports",
+    "accesslog",
+]
 
 
 class Command(BaseCommand):

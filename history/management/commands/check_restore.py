@@ -1,7 +1,10 @@
 """Check a restored database and private files: run it after every test restore.
 
-manage.py check_restore --write-manifest backup/manifest.json   # at backup time, next to the dump
+manage.py check_restore --write-manifest backup/manifest.json --dump backup/db.dump   # backup time
 manage.py check_restore --manifest backup/manifest.json          # after restoring both
+
+With --dump (PostgreSQL), the dump is taken with pg_dump from the very snapshot the row counts were
+read in, so the counts match the dump even while the application keeps writing.
 
 The manifest holds the row count of every table the project owns (history included) and the SHA-256
 of every private file. The check compares both, and also, with or without a manifest: migrations
@@ -13,13 +16,15 @@ stored when it was uploaded. It exits non-zero and names each mismatch.
 import datetime
 import hashlib
 import json
+import os
 import random
+import subprocess
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
@@ -31,6 +36,7 @@ PROJECT_APPS = (
     "accounts",
     "cases",
     "reviews",
+    "audittools",
     "recommendations",
     "notifications",
     "reports",
@@ -93,11 +99,21 @@ class Command(BaseCommand):
             "--write-manifest",
             help="Write the manifest (row counts, file checksums) of this database and stop.",
         )
+        parser.add_argument(
+            "--dump",
+            help="With --write-manifest (PostgreSQL): also write a pg_dump (custom format) to this file, "
+            "from the same snapshot as the row counts.",
+        )
 
-    def handle(self, *args, manifest=None, sample=None, write_manifest=None, **options):
+    def handle(self, *args, manifest=None, sample=None, write_manifest=None, dump=None, **options):
         root = Path(settings.PRIVATE_MEDIA_ROOT)
+        if dump and not write_manifest:
+            raise CommandError("--dump goes with --write-manifest.")
         if write_manifest:
-            self._write_manifest(root, write_manifest)
+            if dump:
+                self._write_manifest_and_dump(root, write_manifest, dump)
+            else:
+                self._write_manifest(root, write_manifest)
             return
         expected = _read_manifest(manifest) if manifest else None
         problems = []
@@ -114,12 +130,38 @@ class Command(BaseCommand):
             raise CommandError(f"Restore check failed: {len(problems)} problem(s).")
         self.stdout.write(self.style.SUCCESS("Restore check passed."))
 
-    def _write_manifest(self, root, path):
+    def _write_manifest_and_dump(self, root, path, dump):
+        """Count the rows in a repeatable-read snapshot, export it, and have pg_dump read that same
+        snapshot while this transaction holds it open."""
+        if connection.vendor != "postgresql":
+            raise CommandError("--dump needs PostgreSQL (pg_dump).")
+        if connection.in_atomic_block:
+            raise CommandError("--dump must run outside a transaction.")
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+            rows = row_counts()
+            db = connection.settings_dict
+            env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
+            command = ["pg_dump", "-Fc", "--no-owner", f"--snapshot={snapshot}", "-f", str(dump)]
+            for flag, key in (("-h", "HOST"), ("-p", "PORT"), ("-U", "USER")):
+                if db.get(key):
+                    command += [flag, str(db[key])]
+            command.append(db["NAME"])
+            result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+            if result.returncode != 0:
+                raise CommandError(f"pg_dump failed: {result.stderr.strip()[:500]}")
+        self._write_manifest(root, path, rows=rows)
+        self.stdout.write(f"Dump written to {dump} from the manifest's snapshot.")
+
+    def _write_manifest(self, root, path, rows=None):
         files = _private_files(root) if root.exists() else []
         data = {
             "format": MANIFEST_FORMAT,
             "written_at": timezone.now().isoformat(),
-            "rows": row_counts(),
+            "rows": rows if rows is not None else row_counts(),
             "files": {p.relative_to(root).as_posix(): _sha256(p) for p in files},
         }
         Path(path).write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")

@@ -1,0 +1,88 @@
+"""Sections the audit tools add to other apps' pages (audit, case review, return), and grade display."""
+
+from django import template
+
+from accounts.models import Role
+from cases.models import AgencyReturn
+
+from .. import selectors
+from ..forms import JudgementForm, ModerationForm
+from ..models import GRADE_CSS, AuditTool, Grade
+
+register = template.Library()
+
+
+@register.filter
+def grade_label(value):
+    try:
+        return Grade(value).label
+    except ValueError:
+        return ""
+
+
+@register.filter
+def grade_css(value):
+    return GRADE_CSS.get(value, "")
+
+
+@register.inclusion_tag("audittools/_audit_section_body.html")
+def audit_tool_section(audit, user):
+    """The audit's tool, and for readers its grade distributions and the moderation agreement rate."""
+    summary = selectors.audit_grade_summary(user=user, audit=audit)
+    return {"audit": audit, "user": user, "summary": summary}
+
+
+@register.inclusion_tag("audittools/_case_review_section_body.html")
+def case_moderation_section(case, user):
+    """Self-grades side by side per question, the panel's moderation forms, the overall judgement."""
+    data = selectors.case_moderation(case=case)
+    if data is None:
+        return {"visible": False}
+    return {
+        "visible": True,
+        "case": case,
+        "user": user,
+        "may_judge": user.role == Role.BUSINESS_MANAGER or selectors.is_chair(user=user, audit=case.audit),
+        "judgement_form": JudgementForm(
+            initial={"grade": data["judgement"].grade, "summary": data["judgement"].summary}
+            if data["judgement"]
+            else None
+        ),
+        "moderation_form": ModerationForm(),
+        "grades": Grade.choices,
+        **data,
+    }
+
+
+@register.inclusion_tag("audittools/_return_links_body.html")
+def return_tool_links(agency_return, user):
+    """Links from a return to its tool questions and to raise an immediate safeguarding concern."""
+    has_tool = AuditTool.objects.filter(audit_id=agency_return.case.audit_id).exists()
+    return {
+        "agency_return": agency_return,
+        "has_tool": has_tool,
+        "may_raise": user.role in (Role.BUSINESS_MANAGER, Role.AGENCY_CONTRIBUTOR, Role.PANEL_MEMBER),
+        "open": agency_return.status in AgencyReturn.OPEN_STATUSES,
+    }
+
+
+@register.filter
+def field_for(form, question):
+    return form[f"q{question.pk}"]
+
+
+@register.filter
+def section_boxes(form, block):
+    return form.section_fields(block)[1]
+
+
+@register.filter
+def with_class(bound_field, css):
+    attrs = {"class": css + (" is-invalid" if bound_field.errors else "")}
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("audittools/_case_pack_answers.html")
+def case_pack_answers(case):
+    """The case pack's side-by-side table of tool answers and grades (panel and Business Manager)."""
+    return {"grid": selectors.case_answers_grid(case=case)}

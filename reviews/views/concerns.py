@@ -1,0 +1,124 @@
+"""Immediate safeguarding concerns: raised by the panel or a contributor, acknowledged and acted on by
+the agency, resolved by the Business Manager or panel. Every page is scoped and access-logged."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from accesslog.services import access_record
+from accounts.permissions import CASE_DATA_ROLES, role_required
+from pscb_audit.forms import add_service_errors
+
+from .. import concerns as services
+from .. import selectors
+from ..forms import ConcernAcknowledgeForm, ConcernForm
+from ._common import or_404
+
+concern_user_required = role_required(*CASE_DATA_ROLES)
+
+
+def _concern(request, concern_pk):
+    return get_object_or_404(selectors.concern_list_for_user(user=request.user), pk=concern_pk)
+
+
+@concern_user_required
+def concern_raise(request, case_pk):
+    case = or_404(selectors.concern_case_for_user(user=request.user, case_pk=case_pk))
+    access_record(request=request, what="concern_raise", obj=case, case=case)
+    agencies = services.agencies_to_act(case)
+    initial = {"urgency": "immediate"}
+    if request.GET.get("agency", "").isdigit():
+        initial["agency"] = int(request.GET["agency"])
+    form = ConcernForm(request.POST or None, agencies=agencies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            concern = services.concern_raise(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Concern raised. The Business Manager and {concern.agency.name}'s senior manager have been "
+                "e-mailed with a link to it.",
+            )
+            return redirect("reviews:concern_detail", concern_pk=concern.pk)
+    return render(
+        request,
+        "reviews/concern_form.html",
+        {"case": case, "audit": case.audit, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@concern_user_required
+@require_safe
+def concern_list(request):
+    concerns = selectors.concern_list_for_user(user=request.user)
+    access_record(request=request, what="safeguarding_concerns")
+    return render(request, "reviews/concern_list.html", {"concerns": concerns})
+
+
+def _detail(request, concern, *, ack_form=None, status=200):
+    access_record(request=request, what="safeguarding_concern", obj=concern, case=concern.case)
+    may_respond = services.may_respond(user=request.user, concern=concern)
+    return render(
+        request,
+        "reviews/concern_detail.html",
+        {
+            "concern": concern,
+            "case": concern.case,
+            "audit": concern.case.audit,
+            "may_respond": may_respond and concern.status != concern.Status.RESOLVED,
+            "may_resolve": concern.status == concern.Status.ACKNOWLEDGED
+            and (request.user.is_business_manager or request.user.is_panel_member),
+            "ack_form": ack_form
+            or ConcernAcknowledgeForm(
+                initial={
+                    "acknowledged_on": concern.acknowledged_on or timezone.localdate(),
+                    "action_taken": concern.action_taken,
+                    "action_taken_on": concern.action_taken_on,
+                }
+            ),
+        },
+        status=status,
+    )
+
+
+@concern_user_required
+@require_safe
+def concern_detail(request, concern_pk):
+    return _detail(request, _concern(request, concern_pk))
+
+
+@concern_user_required
+@require_POST
+def concern_acknowledge(request, concern_pk):
+    concern = _concern(request, concern_pk)
+    if not services.may_respond(user=request.user, concern=concern):
+        raise PermissionDenied
+    form = ConcernAcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_acknowledge(concern=concern, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Acknowledgement recorded.")
+            return redirect("reviews:concern_detail", concern_pk=concern.pk)
+    return _detail(request, concern, ack_form=form, status=400)
+
+
+@concern_user_required
+@require_POST
+def concern_resolve(request, concern_pk):
+    concern = _concern(request, concern_pk)
+    access_record(request=request, what="safeguarding_concern", obj=concern, case=concern.case)
+    try:
+        services.concern_resolve(concern=concern, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Concern resolved.")
+    return redirect("reviews:concern_detail", concern_pk=concern.pk)
