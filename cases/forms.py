@@ -367,7 +367,7 @@ class SendBackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what the agency needs to change."},
     )
-    due_date = forms.DateField(
+    due_date = BoundedDateField(
         label="New due date",
         widget=DateInput(),
         required=False,

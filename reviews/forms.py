@@ -258,11 +258,11 @@ class ConcernForm(CrispyFormMixin, forms.ModelForm):
 
 class ConcernAcknowledgeForm(CrispyFormMixin, forms.Form):
     submit_label = "Record acknowledgement"
-    acknowledged_on = forms.DateField(label="Date your agency acknowledged the concern", widget=DateInput())
+    acknowledged_on = BoundedDateField(label="Date your agency acknowledged the concern", widget=DateInput())
     action_taken = forms.CharField(
         label="What your agency did",
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    action_taken_on = forms.DateField(label="Date of the action", required=False, widget=DateInput())
+    action_taken_on = BoundedDateField(label="Date of the action", required=False, widget=DateInput())
