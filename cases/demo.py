@@ -139,7 +139,12 @@ def load(world):
         )
         for kind, value in terms:
             IdentifyingTerm.objects.get_or_create(
-                case=case, kind=kind, value=value, defaults={"created_by": bm}
+                case=case,
+                kind=kind,
+                value=value,
+                # As the register does for a new entry: the child's name, date of birth and address are
+                # shared with the agencies asked, so the demo contributor sees who the case is about.
+                defaults={"created_by": bm, "share_with_agencies": kind in IdentifyingTerm.SHARED_BY_DEFAULT},
             )
         world["cases"].append(case)
     load_returns(world)

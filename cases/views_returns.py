@@ -312,7 +312,7 @@ class _StoredUpload:
         return self._buffer.read(size)
 
 
-def _render_import(request, agency_return, form, *, status=200, row_errors=(), preview=None):
+def _render_import(request, agency_return, form, *, status=200, row_errors=(), preview=None, problems=()):
     return render(
         request,
         "cases/return_import.html",
@@ -323,6 +323,7 @@ def _render_import(request, agency_return, form, *, status=200, row_errors=(), p
             "row_errors": row_errors,
             "guidance": TEMPLATE_GUIDANCE,
             "preview": preview,
+            "problems": problems,
             "existing": agency_return.entries.order_by("position", "date"),
             "max_rows": CHRONOLOGY_MAX_ROWS,
             "max_file_mb": settings.RETURN_IMPORT_MAX_BYTES / 1024 / 1024,
@@ -367,7 +368,11 @@ def return_import(request, return_pk):
             f"{'s' if len(result.errors) != 1 else ''} in the file. Correct them and choose the file again.",
         )
         return _render_import(request, agency_return, form, status=400, row_errors=result.errors)
-    # Keep the checked file (server-chosen name, private storage) until the user confirms.
+    # Keep the checked file (server-chosen name, private storage) until the user confirms; a file
+    # checked earlier and never confirmed goes.
+    earlier = request.session.get(session_key)
+    if earlier:
+        default_storage.delete(_pending_import_path(agency_return, earlier["token"], earlier["extension"]))
     token = secrets.token_hex(16)
     extension = upload.name.lower().rsplit(".", 1)[-1]
     upload.seek(0)
@@ -390,30 +395,51 @@ def return_import(request, return_pk):
     )
 
 
+def _messages(problem):
+    if isinstance(problem, ValidationError):
+        return problem.messages
+    return [str(problem)]
+
+
 def _import_commit(request, agency_return, session_key):
     pending = request.session.get(session_key)
     form = ChronologyImportForm()
     if not pending or pending.get("token") != request.POST.get("token"):
-        form.add_error(None, "That preview has expired. Choose the file again.")
-        return _render_import(request, agency_return, form, status=400)
+        return _render_import(
+            request,
+            agency_return,
+            form,
+            problems=_messages("That preview has expired. Choose the file again."),
+            status=400,
+        )
     path = _pending_import_path(agency_return, pending["token"], pending["extension"])
     try:
         with default_storage.open(path, "rb") as stored:
             content = stored.read()
     except FileNotFoundError:
         request.session.pop(session_key, None)
-        form.add_error(None, "That preview has expired. Choose the file again.")
-        return _render_import(request, agency_return, form, status=400)
+        return _render_import(
+            request,
+            agency_return,
+            form,
+            problems=_messages("That preview has expired. Choose the file again."),
+            status=400,
+        )
     try:
         result = chronology_import_read(_StoredUpload(f"file.{pending['extension']}", content))
     except ImportRefused as exc:  # pragma: no cover - the same file passed a moment ago
-        form.add_error(None, str(exc))
-        return _render_import(request, agency_return, form, status=400)
+        return _render_import(request, agency_return, form, problems=_messages(str(exc)), status=400)
     mode = pending["mode"]
     preview = {"token": pending["token"], "name": pending["name"], "mode": mode, "rows": result.rows}
     if mode == services.ImportMode.REPLACE and not request.POST.get("confirm_replace"):
-        form.add_error(None, "Tick the box to confirm that the rows listed will be removed.")
-        return _render_import(request, agency_return, form, status=400, preview=preview)
+        return _render_import(
+            request,
+            agency_return,
+            form,
+            problems=_messages("Tick the box to confirm that the rows listed will be removed."),
+            status=400,
+            preview=preview,
+        )
     try:
         _saved, ids = services.return_import_entries(
             agency_return=agency_return,
@@ -423,17 +449,17 @@ def _import_commit(request, agency_return, session_key):
             version=pending["version"],
         )
     except services.StaleReturnError:
-        form.add_error(
-            None,
-            "Someone saved this return after you chose the file, so nothing was imported. "
-            "Check the return, then choose the file again.",
-        )
         request.session.pop(session_key, None)
         default_storage.delete(path)
-        return _render_import(request, agency_return, form, status=409)
+        stale = (
+            "Someone saved this return after you chose the file, so nothing was imported. "
+            "Check the return, then choose the file again."
+        )
+        return _render_import(request, agency_return, form, problems=[stale], status=409)
     except ValidationError as exc:
-        form.add_error(None, exc)
-        return _render_import(request, agency_return, form, status=400, preview=preview)
+        return _render_import(
+            request, agency_return, form, problems=_messages(exc), status=400, preview=preview
+        )
     request.session.pop(session_key, None)
     default_storage.delete(path)
     request.session[IMPORTED_SESSION_KEY.format(pk=agency_return.pk)] = ids

@@ -7,7 +7,7 @@ from cases.models import AgencyReturn
 
 from .. import selectors
 from ..forms import JudgementForm, ModerationForm
-from ..models import GRADE_CSS, AuditTool, Grade
+from ..models import GRADE_CSS, Grade
 
 register = template.Library()
 
@@ -56,11 +56,10 @@ def case_moderation_section(case, user):
 
 @register.inclusion_tag("audittools/_return_links_body.html")
 def return_tool_links(agency_return, user):
-    """Links from a return to its tool questions and to raise an immediate safeguarding concern."""
-    has_tool = AuditTool.objects.filter(audit_id=agency_return.case.audit_id).exists()
+    """Links from a return to its tool questions and to raise an immediate safeguarding concern. No
+    query: the return's pages keep their query budget (the tool page says when there is no tool)."""
     return {
         "agency_return": agency_return,
-        "has_tool": has_tool,
         "may_raise": user.role in (Role.BUSINESS_MANAGER, Role.AGENCY_CONTRIBUTOR, Role.PANEL_MEMBER),
         "open": agency_return.status in AgencyReturn.OPEN_STATUSES,
     }

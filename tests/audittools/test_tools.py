@@ -317,7 +317,7 @@ def test_an_audit_on_a_template_tool_keeps_todays_return(client, cast):
     page = client.get(
         reverse("audittools:return_tool", kwargs={"return_pk": agency_return.pk})
     ).content.decode()
-    assert "no questions beyond the return" in page
+    assert "no audit tool questions beyond the return" in page
     edit = client.get(reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})).content.decode()
     for label in ("Description of involvement", "Analysis of policy and procedures", "Lessons learnt so far"):
         assert label in edit

@@ -43,3 +43,8 @@ def test_demo_returns_cover_every_state_and_load_once(client):
     login(client, User.objects.get(email="contributor@csc.example"))
     portal = client.get(reverse("cases:portal"))
     assert portal.context["to_do"] and portal.context["done"]
+    # The demo contributor opens a return and sees who the case is about (the shared register entries).
+    own = portal.context["to_do"][0]
+    page = client.get(reverse("cases:return_edit", kwargs={"return_pk": own.pk})).content.decode()
+    shared = IdentifyingTerm.objects.filter(case=own.case, share_with_agencies=True)
+    assert shared and all(t.value in page for t in shared)

@@ -282,3 +282,53 @@ def test_dates_that_are_not_dates_are_refused(text):
 
     with pytest.raises(ValueError):
         parse_uk_date(text)
+
+
+def test_replace_lists_what_it_removes_and_needs_confirming(cast, contributor_client):
+    ChronologyEntryFactory(agency_return=cast.agency_return, position=0, what_happened="Old row to go")
+    preview = _post(contributor_client, cast, "chronology.csv", _csv(GOOD_ROWS), mode="replace")
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "These 1 row will be removed" in page and "Old row to go" in page
+    assert "Referral received from school." in page  # the file's rows, before anything is saved
+    # Not confirmed: nothing changes.
+    refused = _import(
+        contributor_client, cast, "chronology.csv", _csv(GOOD_ROWS), mode="replace", confirm=False
+    )
+    assert refused.status_code == 400
+    assert "Tick the box to confirm" in refused.content.decode()
+    assert list(cast.agency_return.entries.values_list("what_happened", flat=True)) == ["Old row to go"]
+    # Confirmed: the old row is gone, the file's rows are the chronology, highlighted once on the edit page.
+    done = _import(contributor_client, cast, "chronology.csv", _csv(GOOD_ROWS), mode="replace")
+    assert done.status_code == 302
+    assert [e.what_happened for e in cast.agency_return.entries.order_by("position")] == [
+        r[3] for r in GOOD_ROWS
+    ]
+    edit = contributor_client.get(done["Location"]).content.decode()
+    assert "imported, replacing the previous rows" in edit
+    assert edit.count('class="chron-row chron-imported"') == 3
+    again = contributor_client.get(done["Location"]).content.decode()
+    assert "chron-imported" not in again.replace("chron-imported-key", "")
+
+
+def test_the_template_has_an_example_row_that_is_skipped_if_left_in(cast, contributor_client):
+    template = contributor_client.get(reverse("cases:return_template_csv")).content.decode("utf-8-sig")
+    lines = template.splitlines()
+    assert len(lines) == 2 and "Example (replace this row)" in lines[1]
+    filled = (template + "04/02/2026,,,A real row,Health visitor,,,no\n").encode()
+    preview = _post(contributor_client, cast, "filled.csv", filled)
+    assert [r["what_happened"] for r in preview.context["preview"]["rows"]] == ["A real row"]
+
+
+def test_a_save_between_preview_and_import_refuses_the_import(cast, contributor_client):
+    from cases.services import return_save_draft
+
+    preview = _post(contributor_client, cast, "chronology.csv", _csv(GOOD_ROWS))
+    return_save_draft(
+        agency_return=cast.agency_return, actor=cast.bm, version=1, fields={"involvement": "BM"}, entries=[]
+    )
+    url = reverse("cases:return_import", kwargs={"return_pk": cast.agency_return.pk})
+    response = contributor_client.post(url, {"step": "commit", "token": preview.context["preview"]["token"]})
+    assert response.status_code == 409
+    assert "Someone saved this return after you chose the file" in response.content.decode()
+    assert not cast.agency_return.entries.exists()

@@ -162,6 +162,7 @@ def test_reminders_follow_the_new_due_date(cast, client, settings, django_captur
     sent = _run_reminders(datetime.date(2027, 3, 22), django_capture_on_commit_callbacks)
     (reminder,) = [m for m in sent if cast.contributor.email in m.to]
     assert "due on 29 March 2027" in reminder.subject
+    assert "Log in to see which child this is" in reminder.body and cast.term.value not in reminder.body
     # And the day after it, the overdue one.
     sent = _run_reminders(datetime.date(2027, 3, 30), django_capture_on_commit_callbacks)
     assert [m for m in sent if cast.contributor.email in m.to and "was due on 29 March 2027" in m.subject]

@@ -22,7 +22,7 @@ from tests.reviews.factories import entries, submitted_return
 pytestmark = pytest.mark.django_db
 
 SHARED_NAME = "Zephyrine Quillfeather"  # the cast's child_name term
-SHARED_ADDRESS = "14 Larkspur Row, Riverton"
+SHARED_ADDRESS = "14 Larkspur Row, Eastmere"
 NOT_SHARED = "Brambleholt Primary School"
 
 
