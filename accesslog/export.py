@@ -46,7 +46,7 @@ def access_log_csv(entries):
                     e.object_id,
                     e.audit_id,
                     e.case_id,
-                    e.path,
+                    e.shown_path,
                     e.ip_address,
                 )
             ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case
+from pscb_audit.dates import BoundedDateField
 
 DEFAULT_DAYS = 30
 # "Full Name <email>" as the user suggestions write it, and "Audit title — Case One (#12)" for cases.
@@ -46,8 +47,8 @@ class AccessLogSearchForm(forms.Form):
 
     user = forms.CharField(required=False, max_length=300)
     case = forms.CharField(required=False, max_length=500)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = BoundedDateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, data=None, **kwargs):
         default_from = timezone.localdate() - datetime.timedelta(days=DEFAULT_DAYS - 1)

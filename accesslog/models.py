@@ -1,5 +1,30 @@
+import re
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
+from django.urls import Resolver404, resolve
+
+# URL parts that are secrets in themselves (an invitee's personal link, a reset or enrolment link):
+# the log keeps the route with a placeholder, and the object id says which record was read.
+SECRET_URL_KWARGS = frozenset({"token", "uidb64"})
+
+
+def path_without_secrets(path):
+    """`path` with every secret URL argument replaced by its name, e.g.
+    /invitations/respond/<token>/; paths with no secret come back unchanged."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return path
+    if not SECRET_URL_KWARGS.intersection(match.kwargs):
+        return path
+    # The route as written in urls.py: secrets become "<name>", other arguments their value.
+    route = "/" + match.route
+    for name, value in match.kwargs.items():
+        shown = f"<{name}>" if name in SECRET_URL_KWARGS else str(value)
+        route = re.sub(rf"<(?:\w+:)?{name}>", lambda _m, shown=shown: shown, route)
+    return route
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -57,3 +82,9 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
+
+    @property
+    def shown_path(self):
+        """The path as shown and exported: entries written before secrets were left out of the log
+        still hold a working personal link, which must not reach a reader or a spreadsheet."""
+        return path_without_secrets(self.path)

@@ -1,4 +1,4 @@
-from .models import AccessLogEntry
+from .models import AccessLogEntry, path_without_secrets
 
 
 def access_record(*, request, what, obj=None, case=None, audit=None, action=AccessLogEntry.Action.VIEW):
@@ -11,7 +11,7 @@ def access_record(*, request, what, obj=None, case=None, audit=None, action=Acce
         object_id=getattr(obj, "pk", None),
         audit_id=audit_id,
         case_id=getattr(case, "pk", None),
-        path=request.get_full_path()[:500],
+        path=path_without_secrets(request.get_full_path())[:500],
         ip_address=request.META.get("REMOTE_ADDR") or None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )

@@ -63,6 +63,10 @@ def search(request):
 def export(request):
     """The search result as CSV (cells that a spreadsheet would run as formulas are neutralised)."""
     form, entries = _search(request)
+    if form.is_bound and not form.is_valid():
+        # Never export more than was asked for because a filter was unreadable.
+        problems = " ".join(str(message) for errors in form.errors.values() for message in errors)
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     access_record(request=request, what="access_log", action=AccessLogEntry.Action.EXPORT)
     response = HttpResponse(access_log_csv(entries), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -49,3 +49,36 @@ class PasswordResetForm(DjangoPasswordResetForm):
             context=context,
             recipient=context["user"],
         )
+
+
+class RoleGrantForm(forms.Form):
+    """A Business Manager gives a person a role (and, for a contributor, their agency)."""
+
+    user = forms.ModelChoiceField(queryset=None, label="Person")
+    role = forms.ChoiceField(choices=())
+    agency = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        help_text="Only for agency contributors: the agency whose work they see.",
+    )
+    reason = forms.CharField(
+        label="Why they need this role",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Recorded with your name and e-mailed to every Business Manager.",
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        from cases.models import Agency
+
+        from .models import Role, User
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True).exclude(pk=actor.pk).order_by("full_name")
+        )
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.full_name} <{u.email}> — {u.get_role_display()}"
+        )
+        self.fields["role"].choices = Role.choices
+        self.fields["agency"].queryset = Agency.objects.filter(is_active=True).order_by("name")

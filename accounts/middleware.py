@@ -65,3 +65,19 @@ class SecondFactorMiddleware:
             next_url = request.get_full_path() if request.method in ("GET", "HEAD") else "/"
             return redirect(next_step_url(request.user, next_url))
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """Sends Permissions-Policy on every response, denying the browser features the application never
+    uses (settings.PERMISSIONS_POLICY), so an injected script or a framed page cannot ask for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allow)})" for feature, allow in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response

@@ -109,3 +109,58 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_administrator(self):
         return self.role == Role.ADMINISTRATOR
+
+
+class RoleGrant(models.Model):
+    """One change of who may see case data: a user's role (and, for a contributor, agency) set by a
+    Business Manager in the app, with who, when and why. Kept for good, like the access log."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    previous_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    agency = models.ForeignKey(
+        "cases.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    previous_agency = models.ForeignKey(
+        "cases.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Empty only for the first Business Manager, made on the server by `create_business_manager`.
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="role_grant_has_reason", condition=~Q(reason="")),
+            models.CheckConstraint(
+                name="role_grant_not_to_oneself",
+                condition=Q(granted_by__isnull=True) | ~Q(granted_by=models.F("user")),
+                violation_error_message="Nobody grants a role to themselves.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} made {self.get_role_display()} on {self.created_at:%Y-%m-%d}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time, short-lived link, e-mailed to the user, that opens second-factor enrolment. A
+    password alone never lets anyone set up the account's authenticator: they must also read the
+    account's e-mail. Only a hash of the token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Enrolment link for {self.user} ({'used' if self.used_at else 'unused'})"
+
+    @property
+    def is_usable(self):
+        return self.used_at is None and timezone.now() < self.expires_at

@@ -5,20 +5,24 @@ and the device handling the log-in pages use.
 """
 
 import base64
+import datetime
+import hashlib
 import io
+import secrets
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Role
+from .models import EnrolmentLink, Role
 
 # Everyone who can see case data, and the administrator (who holds the keys to user accounts).
 SECOND_FACTOR_ROLES = (Role.BUSINESS_MANAGER, Role.PANEL_MEMBER, Role.AGENCY_CONTRIBUTOR, Role.ADMINISTRATOR)
@@ -90,8 +94,15 @@ def totp_confirm(*, request, device, token):
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
     codes = backup_codes_renew(user=request.user)
-    otp_login(request, device)
+    second_factor_passed(request=request, device=device)
     return codes
+
+
+def second_factor_passed(*, request, device):
+    """Mark the session verified and give it a new key: a session id seen before the second factor
+    (on a shared screen, in a proxy log) must not become a verified session."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 @transaction.atomic
@@ -120,6 +131,76 @@ def second_factor_verify(*, request, token):
         devices = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
     for device in devices:
         if device.verify_token(token):
-            otp_login(request, device)
+            second_factor_passed(request=request, device=device)
             return True
     return False
+
+
+# --- Enrolment links -------------------------------------------------------------------------
+# The session keys: a link opened before logging in waits in the session for the password step;
+# a link used by the logged-in user opens enrolment for this session only.
+ENROLMENT_TOKEN_SESSION_KEY = "enrolment_token"
+ENROLMENT_GRANTED_SESSION_KEY = "enrolment_granted_for"
+ENROLMENT_SENT_SESSION_KEY = "enrolment_link_sent"
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def enrolment_link_send(*, user):
+    """E-mail `user` a new enrolment link (valid once, for ENROLMENT_LINK_MINUTES); earlier unused
+    links stop working."""
+    from notifications.services import notification_queue
+
+    now = timezone.now()
+    EnrolmentLink.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+    token = secrets.token_urlsafe(32)
+    link = EnrolmentLink.objects.create(
+        user=user,
+        token_hash=_token_hash(token),
+        expires_at=now + datetime.timedelta(minutes=settings.ENROLMENT_LINK_MINUTES),
+    )
+    notification_queue(
+        key=f"enrolment_link:{link.pk}",
+        kind="enrolment_link",
+        to=user.email,
+        subject="Set up two-factor authentication for PSCB Audit",
+        template="accounts/email/enrolment_link",
+        context={
+            "path": reverse("otp_enrol", kwargs={"token": token}),
+            "minutes": settings.ENROLMENT_LINK_MINUTES,
+        },
+        recipient=user,
+    )
+    return link
+
+
+@transaction.atomic
+def enrolment_link_use(*, request, token):
+    """Spend the link `token` for the logged-in user: True when it was theirs, unused and in time;
+    enrolment is then open for this session."""
+    link = (
+        EnrolmentLink.objects.select_for_update()
+        .filter(token_hash=_token_hash(token), user=request.user)
+        .first()
+    )
+    if link is None or not link.is_usable:
+        return False
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    request.session[ENROLMENT_GRANTED_SESSION_KEY] = request.user.pk
+    return True
+
+
+def enrolment_link_state(token):
+    """'ok', 'expired' or 'invalid' for an enrolment token, whoever asks (no user is revealed)."""
+    link = EnrolmentLink.objects.filter(token_hash=_token_hash(token)).first()
+    if link is None:
+        return "invalid"
+    return "ok" if link.is_usable else "expired"
+
+
+def enrolment_open(request):
+    return request.session.get(ENROLMENT_GRANTED_SESSION_KEY) == request.user.pk

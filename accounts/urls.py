@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/two-factor/", views.two_factor_status, name="two_factor"),
     path("accounts/two-factor/verify/", views.otp_verify, name="otp_verify"),
     path("accounts/two-factor/setup/", views.otp_setup, name="otp_setup"),
+    path("accounts/two-factor/enrol/<str:token>/", views.otp_enrol, name="otp_enrol"),
+    path("accounts/roles/", views.role_grants, name="role_grants"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",

@@ -1,18 +1,23 @@
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import user_has_device
 
-from . import two_factor
-from .forms import EnrolmentForm, PasswordResetForm, SecondFactorForm
-from .models import Role
-from .permissions import security_log
+from pscb_audit.forms import add_service_errors
+
+from . import services, two_factor
+from .forms import EnrolmentForm, PasswordResetForm, RoleGrantForm, SecondFactorForm
+from .models import Role, RoleGrant, User
+from .permissions import CASE_DATA_ROLES, business_manager_required, security_log
 
 # Where each role lands after logging in.
 HOME_FOR_ROLE = {
@@ -78,11 +83,25 @@ def otp_setup(request):
         if not two_factor.is_verified(request.user):
             return redirect(f"{reverse('otp_verify')}?{urlencode({'next': next_url})}")
         return redirect("two_factor")
+    # A link opened before logging in was kept in the session for this moment.
+    pending = request.session.pop(two_factor.ENROLMENT_TOKEN_SESSION_KEY, None)
+    if pending:
+        two_factor.enrolment_link_use(request=request, token=pending)
+    if not two_factor.enrolment_open(request):
+        # The password is not enough to set up the account's authenticator: the e-mailed link is.
+        sent = False
+        if request.method == "POST" and request.POST.get("action") == "send_link":
+            two_factor.enrolment_link_send(user=request.user)
+            security_log.info("enrolment_link_sent user_id=%s", request.user.pk)
+            sent = True
+        context = {"next": next_url, "sent": sent, "minutes": settings.ENROLMENT_LINK_MINUTES}
+        return render(request, "registration/otp_enrol_email.html", context)
     device = two_factor.totp_device_for_enrolment(request.user)
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = two_factor.totp_confirm(request=request, device=device, token=form.cleaned_data["token"])
         if codes is not None:
+            request.session.pop(two_factor.ENROLMENT_GRANTED_SESSION_KEY, None)
             request.session[BACKUP_CODES_SESSION_KEY] = codes
             messages.success(request, "Two-factor authentication is on.")
             return redirect(f"{reverse('two_factor')}?{urlencode({'next': next_url})}")
@@ -95,6 +114,26 @@ def otp_setup(request):
         "required": two_factor.second_factor_required(request.user),
     }
     return render(request, "registration/otp_setup.html", context)
+
+
+@never_cache
+@require_safe
+def otp_enrol(request, token):
+    """The e-mailed enrolment link: valid once, for a short time, for its own user only."""
+    state = two_factor.enrolment_link_state(token)
+    if state == "ok" and not request.user.is_authenticated:
+        request.session[two_factor.ENROLMENT_TOKEN_SESSION_KEY] = token
+        return redirect_to_login(reverse("otp_setup"))
+    if state == "ok" and two_factor.enrolment_link_use(request=request, token=token):
+        return redirect("otp_setup")
+    expired = state == "expired"
+    context = {
+        "title": "This link has expired" if expired else "This link is not valid",
+        "message": "Enrolment links work once and only for a short time. Log in and ask for a new one."
+        if expired
+        else "Use the most recent link we e-mailed you, while logged in to your own account, or ask for a new one.",
+    }
+    return render(request, "registration/otp_enrol_problem.html", context, status=410 if expired else 400)
 
 
 @never_cache
@@ -128,3 +167,44 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     # Never log in after a reset: the user logs in again, password and second factor.
     post_reset_login = False
     success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The way back from a lockout: only the account's owner reads the reset e-mail, so a reset
+        # lifts the lock someone else's failed guesses put on the account (from every address).
+        axes_reset(username=form.user.get_username())
+        security_log.info("lockout_lifted_by_password_reset user_id=%s", form.user.pk)
+        return response
+
+
+@business_manager_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def role_grants(request):
+    """Who holds which role, every change with who made it and why, and the form to grant a role."""
+    form = RoleGrantForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.role_grant(
+                user=data["user"],
+                role=data["role"],
+                agency=data["agency"],
+                actor=request.user,
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{grant.user.full_name} is now {grant.get_role_display()}. Every Business Manager has been e-mailed.",
+            )
+            return redirect("role_grants")
+    context = {
+        "form": form,
+        "grants": RoleGrant.objects.select_related("user", "granted_by", "agency", "previous_agency")[:100],
+        "holders": User.objects.filter(role__in=CASE_DATA_ROLES, is_active=True)
+        .select_related("agency")
+        .order_by("role", "full_name"),
+    }
+    return render(request, "accounts/role_grants.html", context, status=400 if form.errors else 200)

@@ -3,9 +3,11 @@ from dataclasses import dataclass
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Role, User
+from pscb_audit.dates import BoundedDateField, bounded_formfield, validate_sensible_date
 from pscb_audit.forms import CleanTextMixin
 
 from .limits import CHRONOLOGY_MAX_ROWS, CHRONOLOGY_OVER_LIMIT_MARGIN
@@ -34,6 +36,7 @@ class AuditForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Audit
         fields = ["title", "theme", "purpose", "period_start", "period_end", "status"]
+        formfield_callback = bounded_formfield
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),
@@ -133,7 +136,7 @@ class ReturnRequestForm(forms.Form):
         label="Agencies to ask",
         error_messages={"required": "Choose at least one agency."},
     )
-    due_date = forms.DateField(label="Due date", widget=DateInput())
+    due_date = BoundedDateField(label="Due date", widget=DateInput())
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -248,8 +251,11 @@ class ChronologyEntryForm(CleanTextMixin, forms.Form):
         if text:
             try:
                 value, precision = parse_uk_date(text)
+                validate_sensible_date(value)
             except ValueError as exc:
                 self.add_error("date", str(exc))
+            except ValidationError as exc:
+                self.add_error("date", exc)
             else:
                 cleaned["date"] = value
                 cleaned["date_precision"] = cleaned.get("date_precision") or precision
@@ -361,7 +367,7 @@ class SendBackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what the agency needs to change."},
     )
-    due_date = forms.DateField(
+    due_date = BoundedDateField(
         label="New due date",
         widget=DateInput(),
         required=False,

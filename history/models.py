@@ -11,8 +11,9 @@ import pghistory
 from django.conf import settings
 from django.db import models
 
+from accounts.models import User
 from audittools.models import AuditTool, CaseJudgement, ModeratedGrade, ReturnAnswer, SectionReflection
-from cases.models import AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm
+from cases.models import AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
 from recommendations.models import Recommendation, RecommendationResponse
 from reviews.models import AgencyAction, CaseAssurance, LearningPoint, SafeguardingConcern
 
@@ -26,11 +27,11 @@ def _trackers():
 UNTRACKED_FIELDS = ["updated_at"]
 
 
-def _event_model(tracked, name):
+def _event_model(tracked, name, **which_fields):
     return pghistory.create_event_model(
         tracked,
         *_trackers(),
-        exclude=UNTRACKED_FIELDS,
+        **(which_fields or {"exclude": UNTRACKED_FIELDS}),
         # Unconstrained and without a reverse accessor: history outlives the row it describes.
         obj_field=pghistory.ObjForeignKey(related_name="+"),
         app_label="history",
@@ -50,6 +51,14 @@ CaseAssuranceEvent = _event_model(CaseAssurance, "CaseAssuranceEvent")
 AgencyActionEvent = _event_model(AgencyAction, "AgencyActionEvent")
 RecommendationEvent = _event_model(Recommendation, "RecommendationEvent")
 RecommendationResponseEvent = _event_model(RecommendationResponse, "RecommendationResponseEvent")
+# Who may see case data: panel seats and each account's role, agency and standing. Never the password
+# hash or the last log-in time (which changes with every log-in and says nothing about access).
+PanelMembershipEvent = _event_model(PanelMembership, "PanelMembershipEvent")
+UserEvent = _event_model(
+    User,
+    "UserEvent",
+    fields=["email", "full_name", "job_title", "role", "agency", "is_active", "is_staff", "is_superuser"],
+)
 AuditToolEvent = _event_model(AuditTool, "AuditToolEvent")
 ReturnAnswerEvent = _event_model(ReturnAnswer, "ReturnAnswerEvent")
 SectionReflectionEvent = _event_model(SectionReflection, "SectionReflectionEvent")
@@ -71,6 +80,8 @@ EVENT_MODELS = {
         AgencyActionEvent,
         RecommendationEvent,
         RecommendationResponseEvent,
+        PanelMembershipEvent,
+        UserEvent,
         AuditToolEvent,
         ReturnAnswerEvent,
         SectionReflectionEvent,

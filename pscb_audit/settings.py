@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pscb_audit.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.middleware.PermissionsPolicyMiddleware",
     "accounts.middleware.NoStoreForAuthenticatedMiddleware",
     "history.middleware.HistoryContextMiddleware",
     "reports.middleware.LeakFixReturnMiddleware",
@@ -190,6 +192,10 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Keep trying to reach the broker for ever (Celery's default gives up after 100 tries, about 46
+# minutes, and the worker then exits for good); the container's restart policy is the second net.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULE = {}
 
 LOGGING = {
@@ -230,6 +236,16 @@ RECOMMENDATION_DUE_SOON_DAYS = env.int("RECOMMENDATION_DUE_SOON_DAYS", default=3
 RECOMMENDATION_EVIDENCE_MAX_BYTES = env.int("RECOMMENDATION_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Most evidence files attached to one response.
 RECOMMENDATION_EVIDENCE_MAX_FILES = env.int("RECOMMENDATION_EVIDENCE_MAX_FILES", default=5)
+
+# The largest request body any page accepts, from the largest feature: a response with the most
+# evidence files, plus the form's other fields. Bigger bodies get 413 before anything reads them,
+# in Django (pscb_audit.limits.RequestBodyLimitMiddleware) and, under gunicorn, in front of Django
+# (pscb_audit.wsgi). Put the same limit on the reverse proxy (docs/deployment.md).
+REQUEST_BODY_MAX_BYTES = env.int(
+    "REQUEST_BODY_MAX_BYTES",
+    default=RECOMMENDATION_EVIDENCE_MAX_BYTES * RECOMMENDATION_EVIDENCE_MAX_FILES
+    + DATA_UPLOAD_MAX_MEMORY_SIZE,
+)
 
 
 # --- Reminders (notifications) -----------------------------------------------------------
@@ -289,6 +305,9 @@ CELERY_BEAT_SCHEDULE.update(
 # A draft report build is stopped after this many seconds (soft limit: recorded as failed).
 REPORT_BUILD_TIME_LIMIT = env.int("REPORT_BUILD_TIME_LIMIT", default=180)
 REPORT_BUILD_SOFT_TIME_LIMIT = env.int("REPORT_BUILD_SOFT_TIME_LIMIT", default=150)
+# A case pack is rendered by the worker too (reviews.tasks), stopped after this many seconds.
+CASE_PACK_TIME_LIMIT = env.int("CASE_PACK_TIME_LIMIT", default=120)
+CASE_PACK_SOFT_TIME_LIMIT = env.int("CASE_PACK_SOFT_TIME_LIMIT", default=100)
 # A build still queued this many seconds after it was handed over (broker down, message lost) is
 # handed to the worker again by the sweep, which also fails builds running past their time limit.
 REPORT_BUILD_REQUEUE_SECONDS = env.int("REPORT_BUILD_REQUEUE_SECONDS", default=120)
@@ -302,21 +321,64 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="PSCB Audit")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TWO_FACTOR_BACKUP_CODES = 10
+# First-use enrolment needs a one-time link e-mailed to the account's address; it works this long.
+ENROLMENT_LINK_MINUTES = env.int("ENROLMENT_LINK_MINUTES", default=30)
 
-# Lockout (django-axes): per username, after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_TIME hours.
+# Lockout (django-axes), two limits (accounts.lockout.PairThenUsernameHandler):
+# - LOGIN_FAILURE_LIMIT failures for one username from one client address lock that pair out, so a
+#   stranger typing a colleague's address locks only themselves;
+# - LOGIN_USERNAME_FAILURE_LIMIT failures for one username from any addresses lock the account (a
+#   slower limit against guessing spread over many addresses).
+# Either lock lasts LOGIN_LOCKOUT_HOURS; a successful password reset lifts it (the way back for the
+# real user, whose e-mail only they read).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "accounts.lockout.PairThenUsernameHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# axes.W006 asks for lockout by IP address as well. Not here: partner agencies (NHS trusts, police,
-# councils) reach the system through shared gateways, so a lock per address would let one person's
-# typing lock out a whole agency. Lockout is per username (SECURITY.md, ASVS 6.3.1).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Behind a reverse proxy, set this to the number of proxies so the client's own address is counted.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# The Administrator never sees second-factor keys: no key field, no QR code page in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Browser features the application never uses are denied to every page (accounts.middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "battery",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+        "browsing-topics",
+        "interest-cohort",
+    )
+}
 
 # Absolute session lifetime (seconds) whatever the activity; the idle limit is SESSION_COOKIE_AGE.
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=10 * 60 * 60)
@@ -364,9 +426,12 @@ RETENTION = {
         "reason": "Uploaded evidence is kept as long as the returns it supports.",
     },
 }
+# On a fixed clock time, not an interval: an interval restarts with each new beat container, so
+# recreating beat every day would postpone the purge for ever.
+RETENTION_PURGE_HOUR = env.int("RETENTION_PURGE_HOUR", default=2)
 CELERY_BEAT_SCHEDULE["purge-retained-data"] = {
     "task": "history.tasks.purge_retained",
-    "schedule": 24 * 60 * 60,
+    "schedule": crontab(hour=RETENTION_PURGE_HOUR, minute=30),
 }
 
 # --- Immediate safeguarding concerns ----------------------------------------------------------------

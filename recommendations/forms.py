@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from cases.forms import CrispyFormMixin, DateInput
 from cases.models import Agency
+from pscb_audit.dates import BoundedDateField, bounded_formfield
 from reports.writing import RegisterGuardMixin
 
 from .evidence import ALLOWED_DESCRIPTION, evidence_check
@@ -17,6 +18,7 @@ class BoardMeetingForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = BoardMeeting
         fields = ["date", "title"]
+        formfield_callback = bounded_formfield
         widgets = {"date": DateInput()}
         help_texts = {"title": "e.g. January Board meeting"}
 
@@ -43,7 +45,7 @@ class RecommendationForm(RegisterGuardMixin, CrispyFormMixin, forms.Form):
         empty_label="(none: give a date instead)",
         help_text="The recommendation falls due on the meeting's date, and moves with it.",
     )
-    deadline_date = forms.DateField(
+    deadline_date = BoundedDateField(
         label="or a date",
         required=False,
         widget=DateInput(),

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
+from pscb_audit.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
 from reports.writing import RegisterGuardMixin
 
 from .models import (
@@ -46,7 +47,7 @@ class NoteForm(forms.Form):
 
 
 class CirculateForm(forms.Form):
-    circulated_on = forms.DateField(label="Circulated on", widget=DateInput(attrs={"class": "form-control"}))
+    circulated_on = BoundedDateField(label="Circulated on", widget=DateInput(attrs={"class": "form-control"}))
 
     def clean_circulated_on(self):
         day = self.cleaned_data["circulated_on"]
@@ -56,13 +57,13 @@ class CirculateForm(forms.Form):
 
 
 class MeetingForm(CrispyFormMixin, forms.ModelForm):
-    starts_at = forms.DateTimeField(
+    starts_at = BoundedDateTimeField(
         label="Starts",
         input_formats=DATETIME_INPUT_FORMATS,
         widget=DateTimeLocalInput(),
         help_text="UK time.",
     )
-    ends_at = forms.DateTimeField(
+    ends_at = BoundedDateTimeField(
         label="Ends", input_formats=DATETIME_INPUT_FORMATS, widget=DateTimeLocalInput(), required=False
     )
 
@@ -218,6 +219,7 @@ class AgencyActionForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = AgencyAction
         fields = ["owner_agency", "description", "due_date", "status"]
+        formfield_callback = bounded_formfield
         widgets = {"due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
         labels = {"owner_agency": "Owner agency"}
 
@@ -256,11 +258,11 @@ class ConcernForm(CrispyFormMixin, forms.ModelForm):
 
 class ConcernAcknowledgeForm(CrispyFormMixin, forms.Form):
     submit_label = "Record acknowledgement"
-    acknowledged_on = forms.DateField(label="Date your agency acknowledged the concern", widget=DateInput())
+    acknowledged_on = BoundedDateField(label="Date your agency acknowledged the concern", widget=DateInput())
     action_taken = forms.CharField(
         label="What your agency did",
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    action_taken_on = forms.DateField(label="Date of the action", required=False, widget=DateInput())
+    action_taken_on = BoundedDateField(label="Date of the action", required=False, widget=DateInput())

@@ -229,3 +229,44 @@ class AgencyAction(TimeStamped):
 
     def __str__(self):
         return f"Action {self.pk} for {self.owner_agency}"
+
+
+class CasePackBuild(models.Model):
+    """One rendering of a case pack for one reader (their name is on every page), kept while the case's
+    records are unchanged: `version` fingerprints what the pack shows, so the same reader downloading
+    again gets the stored PDF, and a change to any return or chronology makes a new one. Rendered by a
+    Celery task with a time limit (reviews.tasks), never in the request."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Preparing"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pack_builds")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "reader", "version"], name="one_pack_per_reader_and_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"Case pack of case {self.case_id} for user {self.reader_id} ({self.status})"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

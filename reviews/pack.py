@@ -5,12 +5,17 @@ the time of download (a fixed element, so it repeats on every page and its text 
 template like all user text; nothing the user typed ever reaches the stylesheet).
 """
 
+import hashlib
+
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.timeline import case_timeline
+from operations.enqueue import enqueue_now
 from reports.pdf import render_pdf
 
+from .models import CasePackBuild
 from .selectors import pending_returns, review_returns
 
 PACK_CSS = """
@@ -53,3 +58,83 @@ def case_pack_pdf(*, case, reader, now=None):
     }
     html = render_to_string("reviews/case_pack_pdf.html", context)
     return render_pdf(html=html, css=PACK_CSS)
+
+
+# --- Prepared by the worker, kept per reader and version ---------------------------------------
+
+
+def case_pack_version(*, case):
+    """A fingerprint of everything the pack shows: the case, its audit, every return and every
+    chronology row (count and latest change, so an added, edited or removed row makes a new pack)."""
+    from django.db.models import Count, Max
+
+    from cases.models import AgencyReturn, ChronologyEntry
+
+    returns = AgencyReturn.objects.filter(case=case).aggregate(n=Count("pk"), latest=Max("updated_at"))
+    rows = ChronologyEntry.objects.filter(agency_return__case=case).aggregate(
+        n=Count("pk"), latest=Max("updated_at")
+    )
+    parts = (case.pk, case.updated_at, case.audit.updated_at, sorted(returns.items()), sorted(rows.items()))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def case_pack_current(*, case, reader):
+    """The reader's pack of the case as it is now, if one was asked for."""
+    return CasePackBuild.objects.filter(
+        case=case, reader=reader, version=case_pack_version(case=case)
+    ).first()
+
+
+def case_pack_prepare(*, case, reader, retry=False):
+    """The reader's pack of the current version: the stored one, or a new one queued for the worker.
+    A failed one is queued again only when asked (`retry`): a render that ran out of time would again.
+    Older versions of the reader's pack are dropped. The row is committed before the task is sent, so
+    a worker never looks for a build that is not there yet (called outside any transaction)."""
+    from .tasks import case_pack_render
+
+    version = case_pack_version(case=case)
+    with transaction.atomic():
+        build, created = CasePackBuild.objects.get_or_create(case=case, reader=reader, version=version)
+        if created:
+            CasePackBuild.objects.filter(case=case, reader=reader).exclude(pk=build.pk).delete()
+        elif retry and build.status == CasePackBuild.Status.FAILED:
+            CasePackBuild.objects.filter(pk=build.pk).update(
+                status=CasePackBuild.Status.QUEUED,
+                progress=0,
+                stage="",
+                error="",
+                started_at=None,
+                finished_at=None,
+            )
+        else:
+            return build
+    enqueue_now(case_pack_render, build.pk)
+    return build
+
+
+def _progress(build_id, progress, stage):
+    CasePackBuild.objects.filter(pk=build_id).update(progress=progress, stage=stage)
+
+
+def case_pack_build_run(*, build_id):
+    """Render a queued pack. Claimed by one conditional update, so a redelivered task does nothing."""
+    claimed = CasePackBuild.objects.filter(pk=build_id, status=CasePackBuild.Status.QUEUED).update(
+        status=CasePackBuild.Status.RUNNING,
+        started_at=timezone.now(),
+        progress=10,
+        stage="Reading the returns",
+    )
+    if not claimed:
+        return
+    build = CasePackBuild.objects.select_related("case__audit", "reader").get(pk=build_id)
+    _progress(build_id, 30, "Rendering the PDF")
+    pdf = case_pack_pdf(case=build.case, reader=build.reader, now=build.created_at)
+    CasePackBuild.objects.filter(pk=build_id).update(
+        status=CasePackBuild.Status.DONE, progress=100, stage="Ready", pdf=pdf, finished_at=timezone.now()
+    )
+
+
+def case_pack_build_fail(*, build_id, error):
+    CasePackBuild.objects.filter(pk=build_id).exclude(status=CasePackBuild.Status.DONE).update(
+        status=CasePackBuild.Status.FAILED, stage="Failed", error=str(error)[:500], finished_at=timezone.now()
+    )

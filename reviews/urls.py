@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/review/notes/<int:note_pk>/edit/", review.note_edit, name="note_edit"),
     path("cases/<int:case_pk>/review/circulate/", review.case_pack_circulate, name="case_pack_circulate"),
     path("cases/<int:case_pk>/review/pack.pdf", review.case_pack_pdf, name="case_pack_pdf"),
+    path("cases/<int:case_pk>/review/pack/", review.case_pack_status, name="case_pack_status"),
     # Reflective practice meetings
     path("cases/<int:case_pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:meeting_pk>/", meetings.meeting_detail, name="meeting_detail"),

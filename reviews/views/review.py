@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
@@ -16,9 +16,8 @@ from accounts.permissions import business_manager_required, case_reader_required
 from cases.timeline import case_timeline, timeline_link_prefix, timeline_position
 from pscb_audit.forms import add_service_errors
 
-from .. import selectors, services
+from .. import pack, selectors, services
 from ..forms import CirculateForm, NoteForm
-from ..pack import case_pack_pdf as render_case_pack
 from ._common import case_for_reader, or_404
 
 
@@ -111,12 +110,35 @@ def case_pack_circulate(request, case_pk):
 @case_reader_required
 @require_safe
 def case_pack_pdf(request, case_pk):
+    """The reader's case pack: the stored PDF of the current version, or (while the worker prepares
+    it) the page that shows its progress."""
     case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    build = pack.case_pack_prepare(case=case, reader=request.user)
+    build.refresh_from_db()
+    if build.status != build.Status.DONE:
+        return redirect("reviews:case_pack_status", case_pk=case.pk)
     access_record(
         request=request, what="case_pack", obj=case, case=case, action=AccessLogEntry.Action.DOWNLOAD
     )
-    pdf = render_case_pack(case=case, reader=request.user)
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(bytes(build.pdf), content_type="application/pdf")
     slug = case.pseudonym.lower().replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="case-pack-{slug}.pdf"'
     return response
+
+
+@case_reader_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_pack_status(request, case_pk):
+    """How far the reader's case pack has got; a failed one can be tried again (POST)."""
+    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    if request.method == "POST":
+        pack.case_pack_prepare(case=case, reader=request.user, retry=True)
+        return redirect("reviews:case_pack_status", case_pk=case.pk)
+    access_record(request=request, what="case_pack_status", obj=case, case=case)
+    build = pack.case_pack_current(case=case, reader=request.user)
+    template = (
+        "reviews/_case_pack_status.html"
+        if request.headers.get("HX-Request")
+        else "reviews/case_pack_status.html"
+    )
+    return render(request, template, {"case": case, "build": build})

@@ -5,6 +5,7 @@ import time
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -75,10 +76,25 @@ def test_board_member_who_enrolled_must_use_it(client, cast):
     assert response["Location"].startswith(reverse("otp_verify"))
 
 
-def test_full_login_enrols_then_reaches_the_case(client, cast):
+def open_enrolment(client, callbacks, next_url=""):
+    """Ask for the enrolment link on the setup page and open it from the e-mail, as the user does."""
+    with callbacks(execute=True):
+        page = client.post(reverse("otp_setup"), {"action": "send_link", "next": next_url})
+    assert "Link sent" in page.content.decode()
+    path = re.search(r"https?://[^/\s]+(/accounts/two-factor/enrol/\S+/)", mail.outbox[-1].body).group(1)
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"] == reverse("otp_setup")
+    return path
+
+
+def test_full_login_enrols_then_reaches_the_case(client, cast, django_capture_on_commit_callbacks):
     response = password_login(client, "bm@test.example")
     assert response["Location"].startswith(reverse("otp_setup"))
-    page = client.get(response["Location"])
+    first = client.get(response["Location"]).content.decode()
+    # The password alone shows no key: the link e-mailed to the account's address is needed.
+    assert "<svg" not in first and "totp-secret" not in first
+    open_enrolment(client, django_capture_on_commit_callbacks)
+    page = client.get(reverse("otp_setup"))
     html = page.content.decode()
     assert "<svg" in html and "<script>" not in html
     device = TOTPDevice.objects.get(user=cast.bm, confirmed=False)
@@ -98,8 +114,9 @@ def test_full_login_enrols_then_reaches_the_case(client, cast):
     assert "Zephyrine Quillfeather" in response.content.decode()
 
 
-def test_wrong_enrolment_code_keeps_the_user_out(client, cast):
+def test_wrong_enrolment_code_keeps_the_user_out(client, cast, django_capture_on_commit_callbacks):
     password_login(client, "bm@test.example")
+    open_enrolment(client, django_capture_on_commit_callbacks)
     client.get(reverse("otp_setup"))
     response = client.post(reverse("otp_setup"), {"token": "000000"})
     assert response.status_code == 200
@@ -203,3 +220,18 @@ def test_demo_administrator_can_remove_but_not_add_second_factor_devices(client)
     response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=lost.pk).exists()
+
+
+def test_the_session_key_is_renewed_when_the_second_factor_passes(client, cast):
+    device = TOTPDevice.objects.create(user=cast.bm, name="Phone", confirmed=True)
+    password_login(client, "bm@test.example")
+    before = client.session.session_key
+    response = client.post(reverse("otp_verify"), {"token": code_for(device)})
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after != before
+    # The key known before the second factor no longer opens anything.
+    from django.contrib.sessions.backends.db import SessionStore
+
+    assert not SessionStore().exists(before)
+    assert client.get(case_url(cast)).status_code == 200

@@ -20,6 +20,7 @@ RULES = {
     "reviews:note_edit": Rule(get={"panel"}),
     "reviews:case_pack_circulate": Rule(get=None, post=BM),
     "reviews:case_pack_pdf": Rule(get=READERS),
+    "reviews:case_pack_status": Rule(get=READERS),
     # Meetings: the BM runs them, the panel reads them
     "reviews:meeting_create": Rule(get=BM),
     "reviews:meeting_detail": Rule(get=READERS),

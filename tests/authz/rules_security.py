@@ -10,11 +10,15 @@ RULES = {
     "otp_verify": Rule(get=ALL, get_status=302),
     "otp_setup": Rule(get=ALL, get_status=302),
     "two_factor": Rule(get=ALL),
+    # The e-mailed enrolment link: an invalid one says so (400) to whoever opens it.
+    "otp_enrol": Rule(get=PUBLIC, public=True, get_status=400),
     # Password reset is for people who cannot log in: public, and the same answer for everyone.
     "password_reset": Rule(get=PUBLIC, public=True),
     "password_reset_done": Rule(get=PUBLIC, public=True),
     "password_reset_confirm": Rule(get=PUBLIC, public=True),
     "password_reset_complete": Rule(get=PUBLIC, public=True),
+    # Roles that see case data are granted here, by a Business Manager only (never in the admin site).
+    "role_grants": Rule(get={"bm"}),
     "accesslog:search": Rule(get={"bm", "admin"}),
     "accesslog:export": Rule(get={"bm", "admin"}),
     "history:record_history": Rule(get={"bm"}),

@@ -90,7 +90,8 @@ def test_an_edit_through_a_page_records_who_made_it(client, cast):
 def test_unknown_record_types_have_no_history_page(client, cast):
     login(client, cast.bm)
     url = reverse(
-        "history:record_history", kwargs={"app_label": "accounts", "model_name": "user", "object_pk": 1}
+        "history:record_history",
+        kwargs={"app_label": "notifications", "model_name": "notification", "object_pk": 1},
     )
     assert client.get(url).status_code == 404
 

@@ -88,11 +88,16 @@ def test_pages_work_under_the_csp(client, cast, url_name, kwargs):
 
 
 def test_public_and_enrolment_pages_work_under_the_csp(client, cast):
+    from accounts.two_factor import ENROLMENT_GRANTED_SESSION_KEY
     from tests.helpers import login_password_only
 
     for url in (reverse("login"), reverse("password_reset")):
         assert blocked_by_csp(client.get(url).content.decode()) == []
     login_password_only(client, cast.bm)
+    assert blocked_by_csp(client.get(reverse("otp_setup")).content.decode()) == []
+    session = client.session
+    session[ENROLMENT_GRANTED_SESSION_KEY] = cast.bm.pk  # as the e-mailed link does
+    session.save()
     html = client.get(reverse("otp_setup")).content.decode()
     assert "<svg" in html
     assert blocked_by_csp(html) == []
