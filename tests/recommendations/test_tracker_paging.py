@@ -69,6 +69,7 @@ def test_show_all_pages_through_closed_ones_too_and_keeps_the_filter(client, cas
     html = client.get(TRACKER, {"show": "all", "page": 4}).content.decode()
     assert _letters(html) == ["g"]  # by audit title: (a)-(c) of "Another audit", then (a)-(g)
     assert "10 recommendations match; page 4 of 4." in html
+    assert '<option value="all" selected>All, with assured and closed</option>' in html
     assert 'href="?show=all&amp;page=3">Previous</a>' in html
 
 
