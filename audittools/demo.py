@@ -20,6 +20,7 @@ from cases.services import (
 )
 from reviews.concerns import concern_acknowledge, concern_raise, concern_resolve
 
+from .library import install_library
 from .models import Tool, ToolQuestion
 from .services import audit_tool_choose, case_judgement_record, grade_moderate, return_answers_save
 
@@ -121,6 +122,7 @@ def load(world):
     world["tools_audit"] = audit
     for email, role, is_chair in PANEL:
         panel_member_add(audit=audit, user=users[email], panel_role=role, is_chair=is_chair, actor=bm)
+    install_library()
     generic = Tool.objects.get(library_key="generic-macfa")
     audit_tool = audit_tool_choose(audit=audit, tool=generic, actor=bm, grades_annex=True)
     involved = [agencies[n] for n in (CSC, EDU, NURSING)]

@@ -194,3 +194,14 @@ def install(Tool, ToolVersion, ToolSection, ToolQuestion, *, now):
             )
             for q_pos, question in enumerate(section["questions"], start=1):
                 ToolQuestion.objects.create(section=sec, position=q_pos, **question)
+
+
+def install_library():
+    """Install the library tools that are missing, with the current models. The data migration
+    installs them once; a flushed database (a transactional test, `manage.py flush`) loses them,
+    so the demo and tests that use a library tool call this first. Idempotent."""
+    from django.utils import timezone
+
+    from .models import Tool, ToolQuestion, ToolSection, ToolVersion
+
+    install(Tool, ToolVersion, ToolSection, ToolQuestion, now=timezone.now())

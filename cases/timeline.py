@@ -656,7 +656,7 @@ def render_lanes_svg(timeline):
     if not t.lanes:  # lays the lanes out, and with them the axis and the gaps' positions
         return ""
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {t.width} {t.height}" width="100%" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {t.width} {t.height}" width="100%" role="group" '
         'aria-labelledby="lanes-title lanes-desc" font-family="system-ui, sans-serif" font-size="12">',
         f'<title id="lanes-title">Swim lanes of {escape(t.case.pseudonym)}</title>',
         '<desc id="lanes-desc">One lane per agency; each bar is one month, taller for more entries; orange bars '
@@ -686,7 +686,7 @@ def render_lanes_svg(timeline):
             fill = "#b35c00" if c.key_events else "#1d5fa8"
             stroke = ' stroke="#c00000" stroke-width="2"' if c.conflicts else ""
             out.append(
-                f'<a href="{escape(c.href)}"><rect x="{_n(c.x)}" y="{_n(c.y)}" width="{_n(c.width)}" '
+                f'<a href="{escape(c.href)}" aria-label="{escape(c.label)}"><rect x="{_n(c.x)}" y="{_n(c.y)}" width="{_n(c.width)}" '
                 f'height="{_n(c.height)}" fill="{fill}"{stroke}><title>{escape(c.label)}</title></rect></a>'
             )
         out.append("</g>")

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from audittools.library import install_library
 from audittools.models import Tool
 from audittools.services import audit_tool_choose
 from cases.models import AgencyReturn
@@ -17,6 +18,7 @@ RECOGNITION = re.compile("Grade your agency's recognition of need and risk")
 
 
 def test_grading_moderation_and_an_immediate_concern(page, journey, live_server, cast):
+    install_library()  # an earlier live-server test flushed the rows the data migration made
     audit_tool_choose(audit=cast.audit, tool=Tool.objects.get(library_key="generic-macfa"), actor=cast.bm)
 
     # The agency grades itself.
