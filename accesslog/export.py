@@ -5,15 +5,7 @@ import io
 
 from django.utils import timezone
 
-# A cell starting with one of these is read as a formula by Excel/LibreOffice (CWE-1236).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0", "\n")
-
-
-def neutralise(value):
-    """Prefix a would-be formula with an apostrophe so the spreadsheet shows it as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
+from core.spreadsheet import export_cell
 
 HEADER = [
     "When (UK time)",
@@ -36,7 +28,7 @@ def access_log_csv(entries):
     for e in entries.iterator(chunk_size=2000):
         writer.writerow(
             [
-                neutralise(v)
+                export_cell(v)
                 for v in (
                     timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                     e.user.full_name if e.user else "",

@@ -21,8 +21,8 @@ from accounts.permissions import (
 )
 from cases.models import AgencyReturn
 from cases.selectors import audit_list_for_user, case_list_for_user
+from core.spreadsheet import export_cell
 from pscb_audit.forms import add_service_errors
-from recommendations.export import neutralise
 
 from . import selectors, services
 from .forms import (
@@ -262,7 +262,7 @@ def grades_export(request, audit_pk):
     for a in answers:
         moderation = getattr(a, "moderation", None)
         writer.writerow(
-            neutralise(v)
+            export_cell(v)
             for v in (
                 a.agency_return.case.pseudonym,
                 a.agency_return.agency.name,

@@ -4,12 +4,10 @@ import csv
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from core.spreadsheet import export_cell
 
 from .tracker import RagState
-
-# A cell starting with one of these is run as a formula by some spreadsheet programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 HEADER = [
     "Audit",
@@ -21,12 +19,6 @@ HEADER = [
     "Status",
     "Tracker state",
 ]
-
-
-def neutralise(value):
-    """Prefix a leading formula trigger with an apostrophe so the cell is shown as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def tracker_row(recommendation):
@@ -49,7 +41,7 @@ def tracker_csv(rows):
     writer = csv.writer(out)
     writer.writerow(HEADER)
     for row in rows:
-        writer.writerow([neutralise(value).replace("\0", "") for value in tracker_row(row)])
+        writer.writerow([export_cell(value) for value in tracker_row(row)])
     return out.getvalue()
 
 
@@ -58,7 +50,7 @@ def tracker_xlsx(rows):
     sheet = workbook.create_sheet("Recommendations")
     sheet.append(HEADER)
     for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", neutralise(value)) for value in tracker_row(row)])
+        sheet.append([export_cell(value) for value in tracker_row(row)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from recommendations.export import neutralise
+from core.spreadsheet import export_cell
 from tests.factories import AuditFactory, BoardMeetingFactory, RecommendationFactory
 from tests.helpers import login
 
@@ -204,18 +204,18 @@ def test_spreadsheet_formulas_are_neutralised_in_both_exports(client, cast, valu
     for text in (csv_text, xlsx_text):
         assert text.startswith("'")
         assert "\0" not in text
-    assert csv_text == neutralise(value).replace("\0", "")
+    assert csv_text == export_cell(value)
 
 
-def test_a_leading_nul_is_neutralised_too():
+def test_a_leading_nul_is_dropped_and_the_formula_behind_it_neutralised():
     # PostgreSQL cannot store NUL and Django's form fields refuse it, but the export guards anyway.
-    assert neutralise("\0=1+1") == "'\0=1+1"
+    assert export_cell("\0=1+1") == "'=1+1"
 
 
 def test_neutralise_leaves_ordinary_text_alone():
-    assert neutralise("Report to Board") == "Report to Board"
-    assert neutralise("a = b") == "a = b"
-    assert neutralise(None) == ""
+    assert export_cell("Report to Board") == "Report to Board"
+    assert export_cell("a = b") == "a = b"
+    assert export_cell(None) == ""
 
 
 def _make_many(cast, n, offset):
@@ -264,3 +264,17 @@ def test_tracker_is_in_the_navigation_for_every_role_but_the_administrator(clien
     for persona in ("bm", "panel", "contributor", "board"):
         login(client, getattr(cast, persona))
         assert f'href="{TRACKER}"' in client.get(reverse("recommendations:board_home")).content.decode()
+
+
+@pytest.mark.parametrize("value", ['\x01=HYPERLINK("http://evil.example","x")', "\x1f+1+1", "\u200b=1+1"])
+def test_a_formula_hidden_behind_a_control_or_invisible_character_stays_text(client, cast, value):
+    # Cleaning happens before neutralising: openpyxl drops the control character when it writes the
+    # cell, so a neutraliser that looked first would have let a live formula through.
+    RecommendationFactory(audit=cast.audit, position=1, text=value, owners=[cast.agency])
+    login(client, cast.bm)
+    csv_text = _csv_rows(client.get(CSV).content)[0][2]
+    cell = load_workbook(io.BytesIO(client.get(XLSX).content)).active.cell(row=2, column=3)
+    assert cell.data_type == "s"
+    for text in (csv_text, cell.value):
+        assert text.startswith("'")
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text)
