@@ -2,7 +2,6 @@
 the overall judgement."""
 
 import datetime
-import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import AgencyReturn, Audit, PanelMembership, ReturnTransition
+from core.text import clean
 
 from .models import (
     AuditTool,
@@ -29,11 +29,8 @@ DEFAULT_TEXT_MAX_LENGTH = 10000
 
 
 def clean_text(value):
-    """One form of every typed text: NFKC, no control or format characters (newlines and tabs kept)."""
-    value = unicodedata.normalize("NFKC", value or "")
-    return "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
-    ).strip()
+    """Typed text in the one stored form every app uses (core.text.clean), without surrounding space."""
+    return clean(value or "").strip()
 
 
 # --- Tools and versions -----------------------------------------------------------------------
