@@ -17,7 +17,7 @@ from pscb_audit.forms import add_service_errors
 from . import services, two_factor
 from .forms import EnrolmentForm, PasswordResetForm, RoleGrantForm, SecondFactorForm
 from .models import Role, RoleGrant, User
-from .permissions import CASE_DATA_ROLES, business_manager_required, security_log
+from .permissions import CASE_DATA_ROLES, permission_required, security_log
 
 # Where each role lands after logging in.
 HOME_FOR_ROLE = {
@@ -177,7 +177,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "HEAD", "POST"])
 def role_grants(request):
     """Who holds which role, every change with who made it and why, and the form to grant a role."""

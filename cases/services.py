@@ -3,11 +3,13 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+
+from accounts.permissions import can_work_on_return, require
 
 from .limits import CHRONOLOGY_MAX_ROWS
 from .models import (
@@ -215,10 +217,7 @@ def _lock(agency_return, version=None):
 
 
 def _check_worker(agency_return, actor):
-    if actor.is_business_manager:
-        return
-    if actor.agency_id != agency_return.agency_id:
-        raise PermissionDenied
+    require(can_work_on_return(actor, agency_return))
 
 
 def _notify_contributors(agency_return, *, event, subject, key_suffix=""):

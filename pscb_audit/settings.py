@@ -97,6 +97,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
             ],
+            "builtins": ["accounts.templatetags.may"],
         },
     },
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
-from accounts.permissions import board_reader_required, business_manager_required, case_reader_required
+from accounts.permissions import can_publish, permission_required
 from cases.models import Audit
 
 from . import selectors, services
@@ -62,14 +62,7 @@ def _build_context(request, build):
         "hits": hits,
         "blocking_count": len(blocking),
         "stale": stale,
-        "can_publish": bool(
-            build
-            and request.user.is_business_manager
-            and build.status == ReportBuild.Status.DONE
-            and not blocking
-            and not stale
-            and not published
-        ),
+        "can_publish": can_publish(request.user, build, stale=stale, blocking=bool(blocking)),
     }
 
 
@@ -77,7 +70,7 @@ def _report_audit(request, audit_pk):
     return get_object_or_404(selectors.report_audit_list_for_user(user=request.user), pk=audit_pk)
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def report_detail(request, audit_pk):
     """The report's page: framing text, the latest draft with its leak guard result, versions."""
@@ -97,7 +90,7 @@ def report_detail(request, audit_pk):
     return render(request, "reports/report_detail.html", context)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def framing_edit(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
     framing = AuditReport.objects.filter(audit=audit).first() or AuditReport(audit=audit)
@@ -111,7 +104,7 @@ def framing_edit(request, audit_pk):
     return render(request, "reports/framing_form.html", {"form": form, "audit": audit})
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def build_create(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
@@ -124,7 +117,7 @@ def _build_for_reader(request, build_pk):
     return get_object_or_404(selectors.build_list_for_user(user=request.user).defer("pdf"), pk=build_pk)
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def build_status(request, build_pk):
     """The draft's progress, polled by htmx every two seconds until the build has finished."""
@@ -136,7 +129,7 @@ def build_status(request, build_pk):
     )
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def build_preview(request, build_pk):
     """A finished draft, inline in the browser: Business Manager and the audit's panel only."""
@@ -155,7 +148,7 @@ def build_preview(request, build_pk):
     return response
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def build_publish(request, build_pk):
     build = get_object_or_404(ReportBuild.objects.defer("pdf"), pk=build_pk)
@@ -169,7 +162,7 @@ def build_publish(request, build_pk):
     return redirect(reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id}) + "#draft")
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def hit_override(request, hit_pk):
     hit = get_object_or_404(
         selectors.hit_list_for_user(user=request.user).select_related("build__audit"), pk=hit_pk
@@ -191,7 +184,7 @@ def hit_override(request, hit_pk):
     return render(request, "reports/hit_override.html", {"form": form, "hit": hit, "audit": hit.build.audit})
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def version_download(request, version_pk):
     """A published version, exactly as published (its checksum is verified before it is sent)."""

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import business_manager_required, case_reader_required
+from accounts.permissions import permission_required
 from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
@@ -52,7 +52,7 @@ def _meeting_for_reader(request, meeting_pk):
     return or_404(selectors.meeting_detail_for_user(user=request.user, meeting_pk=meeting_pk))
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def meeting_create(request, case_pk):
     case = case_for_reader(request, case_pk)
     if case.method != case.Method.MEETING:
@@ -82,7 +82,7 @@ def meeting_create(request, case_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def meeting_edit(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
     case = meeting.case
@@ -115,7 +115,7 @@ def meeting_edit(request, meeting_pk):
     )
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def meeting_detail(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
@@ -123,7 +123,7 @@ def meeting_detail(request, meeting_pk):
     return render(request, "reviews/meeting_detail.html", _meeting_context(request, meeting))
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def invitation_add(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
@@ -147,7 +147,7 @@ def invitation_add(request, meeting_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def invitations_send(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
@@ -172,7 +172,7 @@ def invitations_send(request, meeting_pk):
     return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def attendance_record(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
