@@ -274,7 +274,9 @@ def can_publish(user, build, *, stale, blocking=None):
     if blocking:
         return False
     # Publish what was last checked: a newer draft of the same audit wins.
-    return not build.__class__.objects.filter(audit_id=build.audit_id, created_at__gt=build.created_at).exists()
+    return not build.__class__.objects.filter(
+        audit_id=build.audit_id, created_at__gt=build.created_at
+    ).exists()
 
 
 def can_override_leak_hit(user, hit=None):
