@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accesslog",
     "history",
     "operations",
+    "worklist",
 ]
 
 MIDDLEWARE = [
