@@ -75,6 +75,10 @@ ROLE_RULES = {
         (BOARD, BM, PANEL, CONTRIBUTOR),
         "Published reports, the Board's home and the recommendation tracker: everyone but the administrator.",
     ),
+    "read_learning": (
+        (BOARD, BM, PANEL, CONTRIBUTOR),
+        "The learning library, recurring themes and the programme, each scoped: everyone but the administrator.",
+    ),
     "sit_on_board": ((BOARD,), "The Board's own pages in the navigation."),
     "read_access_log": ((BM, ADMIN), "Searching and exporting the access log."),
 }
