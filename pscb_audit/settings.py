@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accesslog",
     "history",
     "operations",
+    "worklist",
 ]
 
 MIDDLEWARE = [
