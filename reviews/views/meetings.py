@@ -7,13 +7,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from accesslog.services import access_record
 from accounts.permissions import permission_required
 from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import AttendanceForm, InvitationForm, MeetingForm
-from ._common import case_for_reader, or_404
 
 
 def _lead_warning(request, meeting):
@@ -48,13 +46,9 @@ def _meeting_context(request, meeting, *, invitation_form=None, attendance_form=
     return context
 
 
-def _meeting_for_reader(request, meeting_pk):
-    return or_404(selectors.meeting_detail_for_user(user=request.user, meeting_pk=meeting_pk))
-
-
 @permission_required("manage_audits")
 def meeting_create(request, case_pk):
-    case = case_for_reader(request, case_pk)
+    case = selectors.case_review_get_for_user_to_edit(request=request, pk=case_pk, what="case")
     if case.method != case.Method.MEETING:
         messages.error(request, "Reflective practice meetings are for cases whose audit method is a meeting.")
         return redirect("cases:case_detail", case_pk=case.pk)
@@ -84,9 +78,8 @@ def meeting_create(request, case_pk):
 
 @permission_required("manage_audits")
 def meeting_edit(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk)
     case = meeting.case
-    access_record(request=request, what="meeting", obj=meeting, case=case)
     form = MeetingForm(request.POST or None, instance=meeting, case=case)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -118,15 +111,15 @@ def meeting_edit(request, meeting_pk):
 @permission_required("read_cases")
 @require_safe
 def meeting_detail(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
-    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
+    meeting = selectors.meeting_get_for_user(request=request, pk=meeting_pk)
     return render(request, "reviews/meeting_detail.html", _meeting_context(request, meeting))
 
 
 @permission_required("manage_audits")
 @require_POST
 def invitation_add(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
+    # A refused form shows the meeting page again: the read is logged.
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk)
     form = InvitationForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
@@ -138,7 +131,6 @@ def invitation_add(request, meeting_pk):
                 request, f"{form.cleaned_data['name']} added. Send the invitations when the list is ready."
             )
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
-    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
     return render(
         request,
         "reviews/meeting_detail.html",
@@ -150,7 +142,7 @@ def invitation_add(request, meeting_pk):
 @permission_required("manage_audits")
 @require_POST
 def invitations_send(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk, what=None)
     try:
         sent = services.invitations_send(meeting=meeting, actor=request.user)
     except ValidationError as exc:
@@ -175,7 +167,7 @@ def invitations_send(request, meeting_pk):
 @permission_required("manage_audits")
 @require_POST
 def attendance_record(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk, what=None)
     form = AttendanceForm(request.POST, invitations=meeting.invitations.all())
     if form.is_valid():
         try:
@@ -189,8 +181,8 @@ def attendance_record(request, meeting_pk):
         else:
             messages.success(request, "Attendance recorded; the meeting is marked held.")
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
-    meeting = _meeting_for_reader(request, meeting_pk)
-    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
+    # The refused form shows the meeting page again, read afresh: that read is logged.
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk)
     return render(
         request,
         "reviews/meeting_detail.html",

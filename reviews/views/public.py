@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accesslog.services import access_record
 from cases.registers import case_terms
 from notifications.guard import register_hits
 from notifications.services import withheld_tell_business_managers
@@ -73,7 +72,7 @@ def invitation_respond(request, token):
             "e-mail exactly as it was sent, or reply to the e-mail.",
             status=400,
         )
-    invitation = selectors.invitation_for_token(pk=pk)
+    invitation = selectors.invitation_for_token(request=request, pk=pk)
     if invitation is None:
         return _problem(
             request,
@@ -82,7 +81,6 @@ def invitation_respond(request, token):
             status=404,
         )
     meeting = invitation.meeting
-    access_record(request=request, what="invitation", obj=invitation, case=meeting.case)
     context = {"invitation": invitation, "meeting": meeting, "case": meeting.case}
     context["withheld"] = _withheld_details(invitation, meeting)
     answered = invitation.response != invitation.Response.PENDING
