@@ -3,20 +3,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from accesslog.services import access_record
 from accounts.permissions import permission_required
-from cases.selectors import case_list_for_user
 from pscb_audit.forms import add_service_errors
-from recommendations.selectors import recommendation_list_for_user
+from recommendations.selectors import recommendation_get_for_user_to_edit
 from reviews.models import AgencyAction, LearningPoint
+from reviews.selectors import case_review_get_for_user
 
 from . import charts, selectors, services
 from .forms import LibraryForm, SimilarForm, ThemeForm, ThemeMergeForm
-from .models import Theme
 
 # --- The list of themes (Business Manager) -----------------------------------------------------
 
@@ -42,7 +40,7 @@ def theme_list(request):
 
 @permission_required("manage_audits")
 def theme_edit(request, theme_pk):
-    theme = get_object_or_404(Theme, pk=theme_pk)
+    theme = selectors.theme_get_for_user_to_edit(request=request, pk=theme_pk)
     form = ThemeForm(
         request.POST if request.POST.get("action") == "rename" else None,
         initial={"name": theme.name, "description": theme.description},
@@ -99,7 +97,10 @@ def _posted_theme_ids(request, key):
 def findings_themes(request, case_pk):
     """Tag a case's learning points and confidential actions with themes (the panel, while writing
     the findings). GET shows the form on its own page; the findings page shows the same form."""
-    case = get_object_or_404(case_list_for_user(user=request.user), pk=case_pk)
+    # GET shows the case's learning points and actions: that read is logged.
+    case = case_review_get_for_user(
+        request=request, pk=case_pk, what=None if request.method == "POST" else "findings_themes"
+    )
     points = list(LearningPoint.objects.filter(case=case).order_by("position", "pk"))
     actions = list(
         AgencyAction.objects.filter(case=case).select_related("owner_agency").order_by("due_date", "pk")
@@ -128,7 +129,6 @@ def findings_themes(request, case_pk):
         else:
             messages.success(request, "Themes saved.")
         return redirect(reverse("reviews:findings", kwargs={"case_pk": case.pk}) + "#themes")
-    access_record(request=request, what="findings_themes", obj=case, case=case)
     return render(
         request, "learning/findings_themes_page.html", tagging_context(case, points, actions, themes)
     )
@@ -147,7 +147,7 @@ def tagging_context(case, points, actions, themes):
 @permission_required("manage_audits")
 @require_POST
 def recommendation_themes(request, recommendation_pk):
-    recommendation = get_object_or_404(recommendation_list_for_user(user=request.user), pk=recommendation_pk)
+    recommendation = recommendation_get_for_user_to_edit(request=request, pk=recommendation_pk)
     themes = list(selectors.active_themes().filter(pk__in=_posted_theme_ids(request, "themes")))
     try:
         services.recommendation_tags_set(recommendation=recommendation, actor=request.user, themes=themes)
@@ -206,14 +206,12 @@ def similar(request):
     found, text = [], ""
     if form.is_bound and form.is_valid():
         text = form.cleaned_data["text"] or ""
-        found = selectors.similar_recommendations(
-            user=request.user,
+        found = selectors.similar_recommendations_get_for_user(
+            request=request,
             text=text,
             exclude_pk=form.cleaned_data["exclude"],
             exclude_audit_pk=form.cleaned_data["audit"],
         )
-        if found:
-            access_record(request=request, what="similar_recommendations")
     template = "learning/_similar.html" if request.headers.get("HX-Request") else "learning/similar.html"
     return render(request, template, {"form": form, "similar": found, "text": text, "asked": bool(text)})
 
@@ -237,7 +235,7 @@ def recurring(request):
 @require_safe
 def theme_year(request, theme_pk, year):
     """The audits behind one bar of the chart: those the user may see or whose report is published."""
-    theme = get_object_or_404(Theme, pk=theme_pk)
+    theme = selectors.theme_get_for_user(request=request, pk=theme_pk)
     if not 1990 <= year <= 2200:
         raise Http404
     audits = selectors.theme_year_audits(user=request.user, theme=theme, year=year)

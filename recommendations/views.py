@@ -3,13 +3,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from accesslog.models import AccessLogEntry
-from accesslog.services import access_record
 from accounts.permissions import (
     can_comment_on_recommendation,
     can_decide_recommendation,
@@ -17,7 +15,7 @@ from accounts.permissions import (
     can_respond_to_recommendation,
     permission_required,
 )
-from cases.models import Audit
+from cases.selectors import audit_get_for_user_to_edit
 from pscb_audit.forms import add_service_errors
 from reports.outbound import tracker_rows_checked
 
@@ -25,7 +23,7 @@ from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
-from .models import BoardMeeting, Recommendation, RecommendationEvent
+from .models import Recommendation, RecommendationEvent
 from .tracker import rag_state
 
 # --- Board home and tracker ------------------------------------------------------------------
@@ -117,7 +115,7 @@ def tracker(request):
 def _export(request, kind):
     tracker_filter = _tracker_filter(request)
     rows = tracker_rows_checked(tracker_filter.rows, channel=f"tracker {kind.upper()} export")
-    access_record(request=request, what=f"recommendation_tracker_{kind}", action=AccessLogEntry.Action.EXPORT)
+    selectors.tracker_export_record(request=request, kind=kind)
     stamp = timezone.localdate().isoformat()
     if kind == "csv":
         response = HttpResponse(tracker_csv(rows), content_type="text/csv; charset=utf-8")
@@ -170,7 +168,7 @@ def meeting_list(request):
 
 @permission_required("manage_audits")
 def meeting_edit(request, board_meeting_pk):
-    meeting = get_object_or_404(BoardMeeting, pk=board_meeting_pk)
+    meeting = selectors.board_meeting_get_for_user_to_edit(request=request, pk=board_meeting_pk)
     form = BoardMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -195,7 +193,7 @@ def meeting_edit(request, board_meeting_pk):
 
 @permission_required("manage_audits")
 def recommendation_create(request, audit_pk):
-    audit = get_object_or_404(Audit, pk=audit_pk)
+    audit = audit_get_for_user_to_edit(request=request, pk=audit_pk)
     form = RecommendationForm(request.POST or None, guard_audit=audit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,9 +216,7 @@ def recommendation_create(request, audit_pk):
 
 @permission_required("manage_audits")
 def recommendation_edit(request, recommendation_pk):
-    recommendation = get_object_or_404(
-        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
-    )
+    recommendation = selectors.recommendation_get_for_user_to_edit(request=request, pk=recommendation_pk)
     if request.method == "POST":
         form = RecommendationForm(request.POST, guard_audit=recommendation.audit)
     else:
@@ -250,9 +246,7 @@ def recommendation_edit(request, recommendation_pk):
 @permission_required("manage_audits")
 @require_POST
 def recommendation_move(request, recommendation_pk):
-    recommendation = get_object_or_404(
-        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
-    )
+    recommendation = selectors.recommendation_get_for_user_to_edit(request=request, pk=recommendation_pk)
     try:
         services.recommendation_move(
             recommendation=recommendation, actor=request.user, direction=request.POST.get("direction", "")
@@ -307,10 +301,7 @@ def _detail_context(request, recommendation, **forms):
 @require_safe
 def recommendation_detail(request, recommendation_pk):
     """A recommendation with its responses, evidence, comments (panel) and history."""
-    recommendation = get_object_or_404(
-        selectors.recommendation_detail_list_for_user(user=request.user), pk=recommendation_pk
-    )
-    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
+    recommendation = selectors.recommendation_get_for_user(request=request, pk=recommendation_pk)
     return render(
         request, "recommendations/recommendation_detail.html", _detail_context(request, recommendation)
     )
@@ -319,9 +310,8 @@ def recommendation_detail(request, recommendation_pk):
 @permission_required("comment_on_recommendations")
 @require_POST
 def recommendation_comment(request, recommendation_pk):
-    recommendation = get_object_or_404(
-        selectors.recommendation_commentable_for_user(user=request.user), pk=recommendation_pk
-    )
+    # A refused comment shows the recommendation's page again: the read is logged.
+    recommendation = selectors.recommendation_get_for_user_to_comment(request=request, pk=recommendation_pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.recommendation_comment_add(
@@ -332,7 +322,6 @@ def recommendation_comment(request, recommendation_pk):
             reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
             + "#comments-h"
         )
-    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/recommendation_detail.html",
@@ -345,8 +334,9 @@ def recommendation_comment(request, recommendation_pk):
 @require_POST
 def recommendation_decide(request, recommendation_pk):
     """Mark assured, ask for more, or close: always with a reason."""
-    recommendation = get_object_or_404(
-        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
+    # A refused decision shows the recommendation's page again: the read is logged.
+    recommendation = selectors.recommendation_get_for_user_to_edit(
+        request=request, pk=recommendation_pk, what="recommendation"
     )
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -362,7 +352,6 @@ def recommendation_decide(request, recommendation_pk):
             )
             return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
     recommendation.refresh_from_db()
-    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/recommendation_detail.html",
@@ -375,9 +364,7 @@ def recommendation_decide(request, recommendation_pk):
 def recommendation_respond(request, recommendation_pk):
     """An owner agency's contributor posts a progress update or the final response, with evidence.
     Recommendations their agency does not own are 404."""
-    recommendation = get_object_or_404(
-        selectors.recommendation_respondable_for_user(user=request.user), pk=recommendation_pk
-    )
+    recommendation = selectors.recommendation_get_for_user_to_respond(request=request, pk=recommendation_pk)
     form = ResponseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -390,7 +377,6 @@ def recommendation_respond(request, recommendation_pk):
                 "Final response sent." if form.cleaned_data["is_final"] else "Progress update posted.",
             )
             return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
-    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/response_form.html",
@@ -403,14 +389,7 @@ def recommendation_respond(request, recommendation_pk):
 @require_safe
 def evidence_download(request, evidence_pk):
     """Serve an evidence file as an attachment, only to those allowed, and log the download."""
-    evidence = get_object_or_404(selectors.evidence_list_for_user(user=request.user), pk=evidence_pk)
-    access_record(
-        request=request,
-        what="recommendation_evidence",
-        obj=evidence,
-        audit=evidence.response.recommendation.audit,
-        action=AccessLogEntry.Action.DOWNLOAD,
-    )
+    evidence = selectors.evidence_get_for_user(request=request, pk=evidence_pk)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

@@ -78,4 +78,4 @@ def test_the_check_catches_each_forbidden_form():
         "def v(request):\n"
         "    shortcuts.get_list_or_404(Model)\n"
     )
-    assert len(_offences(source)) == 4
+    assert len(_offences(source)) == 5
