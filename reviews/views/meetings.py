@@ -172,7 +172,10 @@ def _sent_message(meeting, sent):
     elif not withheld:
         parts.append("Every invitation has already been sent")
     if withheld:
-        parts.append(f"{withheld} withheld by the leak guard (the notifications log says which text to fix)")
+        parts.append(
+            f"{withheld} invitation{'s were' if withheld != 1 else ' was'} withheld by the leak guard "
+            "(the notifications log says which text to fix)"
+        )
     text = "; ".join(parts) + "."
     level = messages.WARNING if withheld else (messages.SUCCESS if sent else messages.INFO)
     return level, text[0].upper() + text[1:]
