@@ -55,9 +55,11 @@ INSTALLED_APPS = [
     "recommendations",
     "notifications",
     "reports",
+    "learning",
     "accesslog",
     "history",
     "operations",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -96,7 +98,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
+                "core.confirmation.confirmation_panel",
             ],
+            "libraries": {"slots": "core.slot_tags"},
         },
     },
 ]

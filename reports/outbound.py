@@ -4,13 +4,12 @@ A row or entry whose printed text would carry a term of its audit's register is 
 or its title replaced) and every Business Manager is told where, once per finding, as e-mails are."""
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 
-from cases.models import IdentifyingTerm
+from cases.registers import terms_by_audit
 from notifications.services import withheld_tell_business_managers
 
-from .leakguard import Guard, LocatedText, Term
+from .leakguard import Guard, LocatedText
 
 WITHHELD_TITLE = "[title withheld by the leak guard]"
 
@@ -25,15 +24,10 @@ class Register:
 
 
 def registers_by_audit(audit_ids):
-    terms = defaultdict(list)
-    rows = IdentifyingTerm.objects.filter(case__audit_id__in=audit_ids).values_list(
-        "case__audit_id", "case_id", "case__pseudonym", "kind", "value"
-    )
-    for audit_id, case_id, pseudonym, kind, value in rows:
-        terms[audit_id].append(Term(case_id=case_id, case_label=pseudonym, kind=kind, value=value))
+    """{audit id: Register} of these audits (an audit without a register is absent)."""
     return {
         audit_id: Register(tuple(found), hashlib.sha256(repr(found).encode()).hexdigest())
-        for audit_id, found in terms.items()
+        for audit_id, found in terms_by_audit(audit_ids).items()
     }
 
 

@@ -11,6 +11,7 @@ from django.core import signing
 from django.urls import reverse
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from cases.registers import case_terms
 from notifications.services import notification_queue
 
 TOKEN_SALT = "reviews.invitation.respond"
@@ -73,16 +74,6 @@ def meeting_ics(*, meeting, invitation):
     event.add("attendee", attendee, encode=0)
     calendar.add_component(event)
     return calendar.to_ical().decode()
-
-
-def case_terms(case):
-    """The case's register, for the leak guard's withholding of what leaves the panel."""
-    from reports.leakguard import Term
-
-    return [
-        Term(case_id=case.pk, case_label=case.pseudonym, kind=kind, value=value)
-        for kind, value in case.identifying_terms.values_list("kind", "value")
-    ]
 
 
 def queue_invitation(*, invitation, meeting):
