@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.permissions import permission_required
+from accounts.permissions import can_manage_audit, can_review_return, permission_required
 from core.confirmation import Row, announce, confirmation_page
 from pscb_audit.forms import add_service_errors
 
@@ -20,7 +20,7 @@ from .models import AgencyReturn
 def audit_list(request):
     audits = selectors.audit_list_with_counts_for_user(user=request.user)
     context = {"audits": audits}
-    if request.user.is_business_manager:
+    if can_review_return(request.user):
         # The Business Manager's to-do entries: returns submitted and waiting for review.
         queue = selectors.return_review_queue(user=request.user)
         context["review_queue"] = list(queue[:REVIEW_QUEUE_SHOWN])
@@ -61,7 +61,7 @@ def audit_detail(request, audit_pk):
         "panel": panel,
         "returns_matrix": selectors.return_matrix_for_audit(user=request.user, audit=audit),
     }
-    if request.user.is_business_manager:
+    if can_manage_audit(request.user, audit):
         context["panel_form"] = PanelMembershipForm(audit=audit)
     return render(request, "cases/audit_detail.html", context)
 
@@ -170,7 +170,7 @@ def case_detail(request, case_pk):
         "terms": case.identifying_terms.all(),
         "returns": case.returns.select_related("agency").order_by("agency__name"),
     }
-    if request.user.is_business_manager:
+    if can_manage_audit(request.user, case.audit):
         context["term_form"] = IdentifyingTermForm(case=case)
     return render(request, "cases/case_detail.html", context)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import (
+    allows,
     can_comment_on_recommendation,
     can_decide_recommendation,
     can_open_recommendation,
@@ -91,7 +92,9 @@ def tracker(request):
     all_query = query.copy()
     all_query["show"] = "all"
     rows = page.object_list
-    if request.user.is_board_member:  # the Board is outside every panel: nothing of a register reaches it
+    if allows(
+        request.user, "sit_on_board"
+    ):  # the Board is outside every panel: nothing of a register reaches it
         rows = tracker_rows_checked(list(rows), channel="Board's tracker page")
     return render(
         request,
@@ -263,7 +266,7 @@ def recommendation_move(request, recommendation_pk):
 def _detail_context(request, recommendation, **forms):
     user = request.user
     events = recommendation.events.select_related("actor", "actor__agency")
-    if user.is_agency_contributor:
+    if allows(user, "use_agency_portal"):
         # A contributor sees status changes and their own agency's responses, not the panel's comments
         # nor another owner agency's activity.
         events = [

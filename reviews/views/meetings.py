@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.permissions import permission_required
+from accounts.permissions import can_manage_audit, permission_required
 from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
@@ -29,7 +29,7 @@ def _meeting_context(request, meeting, *, invitation_form=None, attendance_form=
         "lead_deadline": selectors.lead_time_deadline(meeting),
         "rates": selectors.meeting_rates(meeting=meeting),
     }
-    if request.user.is_business_manager:
+    if can_manage_audit(request.user, meeting.case.audit):
         if meeting.status == meeting.Status.SCHEDULED:
             context["invitation_form"] = invitation_form or InvitationForm(meeting=meeting)
         context["attendance_form"] = attendance_form or AttendanceForm(invitations=invitations)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.permissions import permission_required
+from accounts.permissions import can_manage_audit, permission_required
 from cases.timeline import case_timeline, timeline_link_prefix, timeline_position
 from pscb_audit.forms import add_service_errors
 
@@ -31,7 +31,7 @@ def _review_context(request, case, note_form=None):
         "note_form": note_form or NoteForm(),
         "review_mark": selectors.review_mark_for(case=case, user=request.user),
         "circulate_form": CirculateForm(initial={"circulated_on": timezone.localdate()})
-        if request.user.is_business_manager
+        if can_manage_audit(request.user, case.audit)
         else None,
     }
 
