@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from cases.models import AgencyReturn, Audit, Case, TimeStamped
+from cases.models import AgencyReturn, Audit, Case
+from core.models import TimeStamped
 
 
 class Grade(models.TextChoices):

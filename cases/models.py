@@ -5,13 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
+from core.models import TimeStamped
 
 
 class Agency(TimeStamped):

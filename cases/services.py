@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
+
+from core.links import absolute_url
 
 from .limits import CHRONOLOGY_MAX_ROWS
 from .models import (
@@ -227,8 +227,7 @@ def _notify_contributors(agency_return, *, event, subject, key_suffix=""):
     from accounts.models import Role, User
     from notifications.services import notification_queue
 
-    path = reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})
-    link = settings.SITE_URL.rstrip("/") + path
+    link = absolute_url("cases:return_edit", return_pk=agency_return.pk)
     contributors = User.objects.filter(
         role=Role.AGENCY_CONTRIBUTOR, agency_id=agency_return.agency_id, is_active=True
     ).order_by("pk")
@@ -421,8 +420,7 @@ def _notify_business_managers_submitted(agency_return, *, transition):
     from accounts.models import Role, User
     from notifications.services import notification_queue
 
-    path = reverse("cases:return_detail", kwargs={"return_pk": agency_return.pk})
-    link = settings.SITE_URL.rstrip("/") + path
+    link = absolute_url("cases:return_detail", return_pk=agency_return.pk)
     for user in User.objects.filter(role=Role.BUSINESS_MANAGER, is_active=True).order_by("pk"):
         notification_queue(
             key=f"return:{agency_return.pk}:submitted:{transition.pk}:{user.pk}",

@@ -1,11 +1,6 @@
 """Where each reminder's link points: the page on which the recipient can act."""
 
-from django.conf import settings
-from django.urls import reverse
-
-
-def _absolute(name, **kwargs):
-    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
+from core.links import absolute_url as _absolute
 
 
 def return_link(agency_return, *, for_manager=False):

@@ -29,6 +29,7 @@ from accounts.models import Role, User
 from cases.models import AgencyReturn, Audit, IdentifyingTerm
 from recommendations.models import Recommendation
 from reports.leakguard import Term
+from reviews.invitations import invitation_ics, panel_member_ics
 from reviews.models import AgencyAction, Invitation, ReflectivePracticeMeeting
 
 from . import links
@@ -233,34 +234,6 @@ def _returns(run):
 # --- Reflective practice meetings ----------------------------------------------------------------
 
 
-def _ics_text(value):
-    return str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def meeting_ics(meeting):
-    """A calendar file for the meeting (pseudonym only)."""
-    fmt = "%Y%m%dT%H%M%SZ"
-    utc = datetime.UTC
-    ends_at = meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2)
-    host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "pscb-audit"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//PSCB Audit//Reminders//EN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.pk}@{host}",
-        f"DTSTAMP:{timezone.now().astimezone(utc).strftime(fmt)}",
-        f"DTSTART:{meeting.starts_at.astimezone(utc).strftime(fmt)}",
-        f"DTEND:{ends_at.astimezone(utc).strftime(fmt)}",
-        f"SUMMARY:{_ics_text(f'Reflective practice meeting ({meeting.case.pseudonym})')}",
-        f"LOCATION:{_ics_text(meeting.venue)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
-
-
 def _meeting_context(meeting):
     starts = timezone.localtime(meeting.starts_at)
     return {
@@ -303,7 +276,7 @@ def _meetings(run):
             starts_at__date__lte=today + _days(days_before),
         )
         .exclude(case__audit__status=Audit.Status.CLOSED)
-        .select_related("case__audit")
+        .select_related("case__audit", "created_by")
         .prefetch_related("panel_attending")
     )
     terms = _terms_by_case({i.meeting.case_id for i in invitations} | {m.case_id for m in meetings})
@@ -324,7 +297,11 @@ def _meetings(run):
             kind, stage = Kind.MEETING_SOON, "meeting_soon"
             subject = f"Reminder: reflective practice meeting ({meeting.case.pseudonym}) on {context['meeting_date']}"
             attachments = (
-                {"filename": "meeting.ics", "content": meeting_ics(meeting), "mimetype": "text/calendar"},
+                {
+                    "filename": "meeting.ics",
+                    "content": invitation_ics(invitation, meeting=meeting),
+                    "mimetype": "text/calendar",
+                },
             )
         run.queue(
             key=f"invitation:{invitation.pk}:{stage}:{day}",
@@ -356,7 +333,11 @@ def _meetings(run):
                 about=meeting,
                 withhold=terms[meeting.case_id],
                 attachments=(
-                    {"filename": "meeting.ics", "content": meeting_ics(meeting), "mimetype": "text/calendar"},
+                    {
+                        "filename": "meeting.ics",
+                        "content": panel_member_ics(meeting, user),
+                        "mimetype": "text/calendar",
+                    },
                 ),
             )
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",
     "pghistory",
+    "core",
     "accounts",
     "cases",
     "reviews",
@@ -97,6 +98,8 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
             ],
+            # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.
+            "builtins": ["core.templatetags.core_tags"],
         },
     },
 ]

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cases.models import Agency, Audit, TimeStamped
+from cases.models import Agency, Audit
+from core.models import TimeStamped
 
 
 class BoardMeeting(TimeStamped):

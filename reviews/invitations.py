@@ -8,12 +8,14 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
-from icalendar import Calendar, Event, vCalAddress, vText
 
+from core.calendar import CalendarEvent, Person, calendar_file, event_uid
+from core.links import absolute_url
 from notifications.services import notification_queue
 
 TOKEN_SALT = "reviews.invitation.respond"
+# A meeting saved without an end time is shown in calendars as two hours long.
+DEFAULT_MEETING_LENGTH = datetime.timedelta(hours=2)
 
 
 class TokenExpired(Exception):
@@ -43,36 +45,45 @@ def invitation_pk_from_token(token):
 
 
 def respond_url(invitation):
-    path = reverse("reviews:invitation_respond", kwargs={"token": invitation_token(invitation)})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url("reviews:invitation_respond", token=invitation_token(invitation))
 
 
-def meeting_ics(*, meeting, invitation):
-    """An iCalendar REQUEST for the meeting, organised by the invitee's agency's senior manager."""
+def meeting_ics(meeting, *, attendee, organiser):
+    """The meeting as a calendar file for one attendee (core.calendar.Person). The same event
+    (UID meeting-<pk>, the meeting's sequence) whichever e-mail carries it: the invitation, a
+    reminder to a practitioner or a reminder to a panel member."""
+    ends_at = meeting.ends_at or meeting.starts_at + DEFAULT_MEETING_LENGTH
+    event = CalendarEvent(
+        uid=event_uid("meeting", meeting.pk),
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        ends_at=ends_at,
+        summary=f"Reflective practice meeting: {meeting.case.pseudonym}",
+        location=meeting.venue,
+        description=f"Terms of reference:\n\n{meeting.terms_of_reference}",
+        organiser=organiser,
+        attendees=(attendee,),
+    )
+    return calendar_file(event)
+
+
+def invitation_ics(invitation, *, meeting):
+    """For a practitioner: organised by their agency's senior manager, in whose name they were asked."""
     agency = invitation.agency
-    calendar = Calendar()
-    calendar.add("prodid", "-//PSCB Audit//Reflective practice meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"meeting-{meeting.pk}-invitation-{invitation.pk}@pscb-audit")
-    event.add("dtstamp", datetime.datetime.now(datetime.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
-    ends_at = meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2)
-    event.add("dtend", ends_at.astimezone(datetime.UTC))
-    event.add("summary", f"Reflective practice meeting: {meeting.case.pseudonym}")
-    event.add("location", vText(meeting.venue))
-    event.add("description", f"Terms of reference:\n\n{meeting.terms_of_reference}")
-    organizer = vCalAddress(f"mailto:{agency.senior_manager_email}")
-    organizer.params["cn"] = vText(agency.senior_manager_name)
-    event["organizer"] = organizer
-    attendee = vCalAddress(f"mailto:{invitation.email}")
-    attendee.params["cn"] = vText(invitation.name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["rsvp"] = vText("TRUE")
-    event.add("attendee", attendee, encode=0)
-    calendar.add_component(event)
-    return calendar.to_ical().decode()
+    return meeting_ics(
+        meeting,
+        attendee=Person(invitation.email, invitation.name),
+        organiser=Person(agency.senior_manager_email, agency.senior_manager_name),
+    )
+
+
+def panel_member_ics(meeting, user):
+    """For a panel member attending: organised by the Business Manager who arranged the meeting."""
+    return meeting_ics(
+        meeting,
+        attendee=Person(user.email, user.full_name),
+        organiser=Person(meeting.created_by.email, meeting.created_by.full_name),
+    )
 
 
 def case_terms(case):
@@ -109,7 +120,7 @@ def queue_invitation(*, invitation, meeting):
         attachments=[
             {
                 "filename": "reflective-practice-meeting.ics",
-                "content": meeting_ics(meeting=meeting, invitation=invitation),
+                "content": invitation_ics(invitation, meeting=meeting),
                 "mimetype": "text/calendar",
             }
         ],

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from cases.models import Agency, Case, TimeStamped
+from cases.models import Agency, Case
+from core.models import TimeStamped
 
 
 class CaseNote(TimeStamped):
@@ -48,6 +49,9 @@ class ReflectivePracticeMeeting(TimeStamped):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     panel_attending = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The calendar file's SEQUENCE (core.calendar): raised each time the time or place changes, so a
+    # calendar program replaces the event it holds instead of keeping the old one.
+    sequence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at"]

@@ -1,13 +1,12 @@
 """State changes for panel review, meetings, invitations and findings."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from core.links import absolute_url
 from notifications.services import notification_queue
 
 from . import invitations as invitation_mail
@@ -60,7 +59,7 @@ def case_pack_circulate(*, case, actor, circulated_at=None):
     circulated_at = circulated_at or timezone.now()
     case.pack_circulated_at = circulated_at
     case.save(update_fields=["pack_circulated_at", "updated_at"])
-    link = settings.SITE_URL.rstrip("/") + reverse("reviews:case_review", kwargs={"case_pk": case.pk})
+    link = absolute_url("reviews:case_review", case_pk=case.pk)
     day = timezone.localdate(circulated_at).isoformat()
     sent = 0
     for membership in case.audit.panel_memberships.select_related("user").filter(user__is_active=True):

@@ -1,7 +1,6 @@
 from django import template
 
 from ..selectors import audit_recommendations
-from ..tracker import RagState
 
 register = template.Library()
 
@@ -19,13 +18,6 @@ def recommendations_for_audit(context, audit):
         "csrf_token": context.get("csrf_token"),
         "last_index": len(recommendations),
     }
-
-
-@register.inclusion_tag("recommendations/_rag_badge.html")
-def rag_badge(value):
-    """A state badge with text, not colour alone."""
-    state = RagState(value)
-    return {"state": state}
 
 
 @register.inclusion_tag("recommendations/_deadline.html")
