@@ -148,8 +148,9 @@ class EvidenceFile(TimeStamped):
         return f"Evidence {self.pk} for response {self.response_id}"
 
 
-class RecommendationEvent(models.Model):
-    """One change to a recommendation, with who made it and when. Append-only."""
+class RecommendationActivity(models.Model):
+    """One change to a recommendation, with who made it and when (its activity, shown on its page).
+    Append-only. Not to be confused with history.RecommendationEvent, the trigger-written change history."""
 
     class Kind(models.TextChoices):
         CREATED = "created", "Drafted"
