@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.actors import records_actor
 from core.links import absolute_url
 
 from .limits import CHRONOLOGY_MAX_ROWS
@@ -47,6 +48,7 @@ def audit_create(*, actor, title, theme, purpose, period_start, period_end, stat
     return audit
 
 
+@records_actor
 @transaction.atomic
 def audit_update(*, audit, actor, **fields):
     """Change an audit's details. Closing stamps closed_at (the retention clock starts there). Another
@@ -68,6 +70,7 @@ def audit_update(*, audit, actor, **fields):
     return audit
 
 
+@records_actor
 @transaction.atomic
 def panel_member_add(*, audit, user, panel_role, is_chair=False, actor):
     """Seat a panel member on an audit's panel, in a named panel role."""
@@ -77,11 +80,13 @@ def panel_member_add(*, audit, user, panel_role, is_chair=False, actor):
     return membership
 
 
+@records_actor
 @transaction.atomic
 def panel_member_remove(*, membership, actor):
     membership.delete()
 
 
+@records_actor
 @transaction.atomic
 def case_create(*, audit, actor, selection_basis, child_status, method, summary="", agencies=()):
     """Add a case to an audit. Cases are numbered in order and named by number ("Case One"); the audit
@@ -103,6 +108,7 @@ def case_create(*, audit, actor, selection_basis, child_status, method, summary=
     return case
 
 
+@records_actor
 @transaction.atomic
 def case_update(*, case, actor, agencies=None, **fields):
     for name, value in fields.items():
@@ -129,11 +135,13 @@ def identifying_term_add(*, case, actor, kind, value, share=None):
     return term
 
 
+@records_actor
 @transaction.atomic
 def identifying_term_remove(*, term, actor):
     term.delete()
 
 
+@records_actor
 @transaction.atomic
 def identifying_term_set_share(*, term, actor, share):
     """Share a register entry with the contributing agencies, or stop sharing it (history records who)."""

@@ -3,7 +3,7 @@
 from core.links import absolute_url as _absolute
 
 
-def return_link(agency_return, *, for_manager=False):
+def return_link(agency_return):
     # The return page serves both: the agency completes it there, the Business Manager reviews it.
     return _absolute("cases:return_detail", return_pk=agency_return.pk)
 
@@ -22,10 +22,6 @@ def action_link(action, *, for_manager=False):
 
 def recommendation_link(recommendation):
     return _absolute("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
-
-
-def manager_home_link():
-    return _absolute("cases:audit_list")
 
 
 def log_link():

@@ -217,7 +217,6 @@ def _returns(run):
                     "overdue": f"Overdue: your return for {r.case.pseudonym} was due on {context['due_date']}",
                 }[stage]
             for email, user in recipients:
-                for_manager = user is not None and user.role == Role.BUSINESS_MANAGER
                 run.queue(
                     key=key,
                     email=email,
@@ -225,7 +224,7 @@ def _returns(run):
                     kind=kind,
                     subject=subject,
                     template="notifications/email/return",
-                    context={**context, "link": links.return_link(r, for_manager=for_manager)},
+                    context={**context, "link": links.return_link(r)},
                     about=r,
                     withhold=terms[r.case_id],
                 )
@@ -547,7 +546,7 @@ def _digest(run, *, period=None):
                 "agency_name": r.agency.name,
                 "due_date": _d(r.due_date),
                 "days_overdue": (today - r.due_date).days,
-                "link": links.return_link(r, for_manager=True),
+                "link": links.return_link(r),
             }
             for r in late["returns"]
         ],
@@ -598,13 +597,6 @@ def _digest(run, *, period=None):
             about=None,
             withhold=withhold,
         )
-
-
-def run_weekly_digest(*, today=None):
-    """Send the Business Manager(s) the digest of everything late (once per day it is run for)."""
-    run = _Run(today or timezone.localdate())
-    _digest(run)
-    return dict(run.queued)
 
 
 def run_daily(*, today=None):

@@ -13,6 +13,9 @@ class BoardMeeting(TimeStamped):
 
     date = models.DateField(unique=True)
     title = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["date"]

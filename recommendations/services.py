@@ -46,7 +46,7 @@ def _date_text(value):
 @transaction.atomic
 def board_meeting_create(*, actor, date, title):
     """Add a Board meeting, so that recommendations can fall due at it."""
-    meeting = BoardMeeting(date=date, title=title.strip())
+    meeting = BoardMeeting(date=date, title=title.strip(), created_by=actor)
     meeting.full_clean()
     meeting.save()
     return meeting
@@ -311,7 +311,3 @@ def recommendation_decide(*, recommendation, actor, decision, reason):
 
 def recommendation_assure(*, recommendation, actor, reason):
     return recommendation_decide(recommendation=recommendation, actor=actor, decision="assure", reason=reason)
-
-
-def recommendation_request_more(*, recommendation, actor, reason):
-    return recommendation_decide(recommendation=recommendation, actor=actor, decision="more", reason=reason)

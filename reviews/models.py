@@ -52,6 +52,10 @@ class ReflectivePracticeMeeting(TimeStamped):
     # The calendar file's SEQUENCE (core.calendar): raised each time the time or place changes, so a
     # calendar program replaces the event it holds instead of keeping the old one.
     sequence = models.PositiveIntegerField(default=0)
+    # Meetings are not in the change history: who last changed the details is kept here.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -87,6 +91,16 @@ class Invitation(TimeStamped):
     responded_at = models.DateTimeField(null=True, blank=True)
     attendance = models.CharField(max_length=16, choices=Attendance.choices, default=Attendance.UNKNOWN)
     attendance_reason = models.TextField(blank=True)
+    # Invitations are not in the change history: who added, sent and took attendance is kept here.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attendance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -165,10 +179,6 @@ class SafeguardingConcern(TimeStamped):
 
     def __str__(self):
         return f"Safeguarding concern {self.pk} (case {self.case_id})"
-
-    @property
-    def is_unresolved(self):
-        return self.status in self.UNRESOLVED
 
 
 class CaseAssurance(TimeStamped):

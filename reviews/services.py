@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from cases.models import Case
+from core.actors import records_actor
 from core.links import absolute_url
 from notifications.services import notification_queue
 
@@ -51,6 +52,7 @@ def case_note_edit(*, note, actor, body):
 # --- Case pack ------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def case_pack_circulate(*, case, actor, circulated_at=None):
     """Mark the case pack circulated and tell each panel member of the audit by e-mail, once per case
@@ -118,6 +120,7 @@ def meeting_schedule(*, case, actor, starts_at, ends_at, venue, terms_of_referen
 def meeting_update(*, meeting, actor, panel_attending=None, **fields):
     for name, value in fields.items():
         setattr(meeting, name, value)
+    meeting.updated_by = actor
     _validate_times(meeting)
     meeting.full_clean()
     meeting.save()
@@ -145,7 +148,9 @@ def invitation_add(*, meeting, actor, agency, name, role, email):
     email = email.strip().lower()
     if meeting.invitations.filter(email=email).exists():
         raise ValidationError({"email": "This person is already invited to the meeting."})
-    invitation = Invitation(meeting=meeting, agency=agency, name=name.strip(), role=role.strip(), email=email)
+    invitation = Invitation(
+        meeting=meeting, agency=agency, name=name.strip(), role=role.strip(), email=email, added_by=actor
+    )
     invitation.full_clean()
     invitation.save()
     return invitation
@@ -171,8 +176,8 @@ def invitations_send(*, meeting, actor):
             # The leak guard withheld it and told the Business Manager: it stays unsent, to go once
             # the text is fixed.
             continue
-        invitation.sent_at = now
-        invitation.save(update_fields=["sent_at", "updated_at"])
+        invitation.sent_at, invitation.sent_by = now, actor
+        invitation.save(update_fields=["sent_at", "sent_by", "updated_at"])
         sent.append(invitation)
     return sent
 
@@ -229,9 +234,13 @@ def attendance_record(*, meeting, actor, records):
         invitation.attendance_reason = (
             (reason or "").strip() if attendance != Invitation.Attendance.ATTENDED else ""
         )
-        invitation.save(update_fields=["attendance", "attendance_reason", "updated_at"])
+        invitation.attendance_recorded_by = actor
+        invitation.save(
+            update_fields=["attendance", "attendance_reason", "attendance_recorded_by", "updated_at"]
+        )
     meeting.status = ReflectivePracticeMeeting.Status.HELD
-    meeting.save(update_fields=["status", "updated_at"])
+    meeting.updated_by = actor
+    meeting.save(update_fields=["status", "updated_by", "updated_at"])
     return meeting
 
 
@@ -249,6 +258,7 @@ def learning_point_add(*, case, actor, kind, text):
     return point
 
 
+@records_actor
 @transaction.atomic
 def learning_point_update(*, point, actor, kind, text):
     point.kind = kind
@@ -258,6 +268,7 @@ def learning_point_update(*, point, actor, kind, text):
     return point
 
 
+@records_actor
 @transaction.atomic
 def learning_point_move(*, point, actor, direction):
     """Swap a learning point with its neighbour above ("up") or below ("down"); the numbering follows."""
@@ -279,6 +290,7 @@ def learning_point_move(*, point, actor, direction):
     return point
 
 
+@records_actor
 @transaction.atomic
 def learning_point_delete(*, point, actor):
     Case.objects.select_for_update().filter(pk=point.case_id).first()
@@ -335,6 +347,7 @@ def agency_action_add(*, case, actor, owner_agency, description, due_date):
     return action
 
 
+@records_actor
 @transaction.atomic
 def agency_action_update(*, action, actor, **fields):
     """The Business Manager or panel changes an action's text, owner, due date or status."""
