@@ -21,9 +21,9 @@ from .permissions import CASE_DATA_ROLES, business_manager_required, security_lo
 
 # Where each role lands after logging in.
 HOME_FOR_ROLE = {
-    Role.BUSINESS_MANAGER: "cases:audit_list",
-    Role.PANEL_MEMBER: "cases:audit_list",
-    Role.AGENCY_CONTRIBUTOR: "cases:portal",
+    Role.BUSINESS_MANAGER: "worklist:attention",
+    Role.PANEL_MEMBER: "worklist:attention",
+    Role.AGENCY_CONTRIBUTOR: "worklist:attention",
     Role.BOARD_MEMBER: "recommendations:board_home",
     Role.ADMINISTRATOR: "admin:index",
 }

@@ -56,9 +56,11 @@ INSTALLED_APPS = [
     "recommendations",
     "notifications",
     "reports",
+    "learning",
     "accesslog",
     "history",
     "operations",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,7 @@ TEMPLATES = [
             ],
             # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.
             "builtins": ["core.templatetags.core_tags"],
+            "libraries": {"slots": "core.slot_tags"},
         },
     },
 ]

@@ -12,8 +12,10 @@ urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("learning.urls")),
     path("", include("accesslog.urls")),
     path("", include("history.urls")),
     path("", include("operations.urls")),
+    path("", include("worklist.urls")),
     path("admin/", admin.site.urls),
 ]

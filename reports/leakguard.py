@@ -30,6 +30,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from core.terms import Term  # noqa: F401  (re-exported: callers and tests use leakguard.Term)
 from core.text import clean, fold, folded, original_span
 
 from .names import is_dictionary_word, possible_names, vocabulary_words
@@ -135,16 +136,6 @@ class LocatedText:
     )
     object_id: int | None = None
     page: int | None = None
-
-
-@dataclass(frozen=True)
-class Term:
-    """A register entry the guard looks for."""
-
-    case_id: int | None
-    case_label: str
-    kind: str
-    value: str
 
 
 @dataclass

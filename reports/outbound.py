@@ -4,24 +4,13 @@ A row or entry whose printed text would carry a term of its audit's register is 
 or its title replaced) and every Business Manager is told where, once per finding, as e-mails are."""
 
 import hashlib
-from collections import defaultdict
 
-from cases.models import IdentifyingTerm
+from cases.registers import terms_by_audit
 from notifications.services import withheld_tell_business_managers
 
-from .leakguard import Guard, LocatedText, Term
+from .leakguard import Guard, LocatedText
 
 WITHHELD_TITLE = "[title withheld by the leak guard]"
-
-
-def registers_by_audit(audit_ids):
-    terms = defaultdict(list)
-    rows = IdentifyingTerm.objects.filter(case__audit_id__in=audit_ids).values_list(
-        "case__audit_id", "case_id", "case__pseudonym", "kind", "value"
-    )
-    for audit_id, case_id, pseudonym, kind, value in rows:
-        terms[audit_id].append(Term(case_id=case_id, case_label=pseudonym, kind=kind, value=value))
-    return terms
 
 
 def _findings(texts, terms):
@@ -42,7 +31,7 @@ def _tell(key, what, findings, about):
 def tracker_rows_checked(rows, *, channel):
     """The tracker rows without those that would carry a register term of their audit (the Business
     Manager is told which and where). `channel` names where they would have gone."""
-    registers = registers_by_audit({r.audit_id for r in rows})
+    registers = terms_by_audit({r.audit_id for r in rows})
     kept = []
     for rec in rows:
         terms = registers.get(rec.audit_id)
@@ -68,7 +57,7 @@ def tracker_rows_checked(rows, *, channel):
 
 def published_versions_checked(versions):
     """The Board home's published versions, with a title that would carry a register term replaced."""
-    registers = registers_by_audit({v.audit_id for v in versions})
+    registers = terms_by_audit({v.audit_id for v in versions})
     for version in versions:
         terms = registers.get(version.audit_id)
         findings = _findings([("audit title", version.audit.title)], terms) if terms else []

@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 
+from cases.registers import case_terms
 from core.calendar import CalendarEvent, Person, calendar_file, event_uid
 from core.links import absolute_url
 from notifications.services import notification_queue
@@ -48,10 +49,10 @@ def respond_url(invitation):
     return absolute_url("reviews:invitation_respond", token=invitation_token(invitation))
 
 
-def meeting_ics(meeting, *, attendee, organiser):
-    """The meeting as a calendar file for one attendee (core.calendar.Person). The same event
+def meeting_ics(meeting, *, attendees, organiser):
+    """The meeting as a calendar file for its attendees (core.calendar.Person). The same event
     (UID meeting-<pk>, the meeting's sequence) whichever e-mail carries it: the invitation, a
-    reminder to a practitioner or a reminder to a panel member."""
+    reminder to a practitioner or the reminder to the panel members attending."""
     ends_at = meeting.ends_at or meeting.starts_at + DEFAULT_MEETING_LENGTH
     event = CalendarEvent(
         uid=event_uid("meeting", meeting.pk),
@@ -62,7 +63,7 @@ def meeting_ics(meeting, *, attendee, organiser):
         location=meeting.venue,
         description=f"Terms of reference:\n\n{meeting.terms_of_reference}",
         organiser=organiser,
-        attendees=(attendee,),
+        attendees=tuple(attendees),
     )
     return calendar_file(event)
 
@@ -72,28 +73,19 @@ def invitation_ics(invitation, *, meeting):
     agency = invitation.agency
     return meeting_ics(
         meeting,
-        attendee=Person(invitation.email, invitation.name),
+        attendees=[Person(invitation.email, invitation.name)],
         organiser=Person(agency.senior_manager_email, agency.senior_manager_name),
     )
 
 
-def panel_member_ics(meeting, user):
-    """For a panel member attending: organised by the Business Manager who arranged the meeting."""
+def panel_ics(meeting, users):
+    """For the panel members attending (one file for all of them): organised by the Business Manager
+    who arranged the meeting."""
     return meeting_ics(
         meeting,
-        attendee=Person(user.email, user.full_name),
+        attendees=[Person(user.email, user.full_name) for user in users],
         organiser=Person(meeting.created_by.email, meeting.created_by.full_name),
     )
-
-
-def case_terms(case):
-    """The case's register, for the leak guard's withholding of what leaves the panel."""
-    from reports.leakguard import Term
-
-    return [
-        Term(case_id=case.pk, case_label=case.pseudonym, kind=kind, value=value)
-        for kind, value in case.identifying_terms.values_list("kind", "value")
-    ]
 
 
 def queue_invitation(*, invitation, meeting):

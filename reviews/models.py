@@ -284,3 +284,21 @@ class CasePackBuild(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class CaseReviewMark(TimeStamped):
+    """A panel member saying they have read a circulated case. The case waits on their home page
+    ("Needs your attention") until they mark it, and again if the pack is circulated anew after."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="review_marks")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reviewer"], name="one_review_mark_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"Case {self.case_id} reviewed by user {self.reviewer_id}"

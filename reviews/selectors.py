@@ -21,6 +21,7 @@ from .models import (
     AgencyAction,
     CaseNote,
     CaseNoteRevision,
+    CaseReviewMark,
     Invitation,
     LearningPoint,
     ReflectivePracticeMeeting,
@@ -33,6 +34,15 @@ REVIEWABLE_RETURN_STATUSES = (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status
 def case_review_get_for_user(*, user, case_pk):
     """The case, if the user is the Business Manager or sits on its audit's panel; else None."""
     return case_list_for_user(user=user).prefetch_related("agencies").filter(pk=case_pk).first()
+
+
+def review_mark_for(*, case, user):
+    """For a panel member of the case's audit once the pack is circulated: their mark (or None) and
+    whether the case still waits for their review. None for anyone else (nothing to mark)."""
+    if user.role != Role.PANEL_MEMBER or case.pack_circulated_at is None:
+        return None
+    mark = CaseReviewMark.objects.filter(case=case, reviewer=user).first()
+    return {"mark": mark, "waiting": mark is None or mark.reviewed_at < case.pack_circulated_at}
 
 
 def review_returns(*, case, with_entries=True):

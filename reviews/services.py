@@ -16,6 +16,7 @@ from .models import (
     CaseAssurance,
     CaseNote,
     CaseNoteRevision,
+    CaseReviewMark,
     Invitation,
     LearningPoint,
     ReflectivePracticeMeeting,
@@ -78,6 +79,21 @@ def case_pack_circulate(*, case, actor, circulated_at=None):
         )
         sent += created
     return case, sent
+
+
+@transaction.atomic
+def case_review_mark(*, case, actor):
+    """A panel member of the case's audit marks the circulated case read: it leaves their list of
+    cases waiting for review until the pack is circulated again. Only once circulated."""
+    case = Case.objects.select_related("audit").get(pk=case.pk)
+    if not case.audit.panel_memberships.filter(user=actor).exists():
+        raise ValidationError("Only a member of the audit's panel marks a case reviewed.")
+    if case.pack_circulated_at is None:
+        raise ValidationError("The case pack has not been circulated yet.")
+    mark, _ = CaseReviewMark.objects.update_or_create(
+        case=case, reviewer=actor, defaults={"reviewed_at": timezone.now()}
+    )
+    return mark
 
 
 # --- Meetings -------------------------------------------------------------------------------

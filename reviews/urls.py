@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/review/notes/add/", review.note_add, name="note_add"),
     path("cases/<int:case_pk>/review/notes/<int:note_pk>/edit/", review.note_edit, name="note_edit"),
     path("cases/<int:case_pk>/review/circulate/", review.case_pack_circulate, name="case_pack_circulate"),
+    path("cases/<int:case_pk>/review/mark/", review.case_review_mark, name="case_review_mark"),
     path("cases/<int:case_pk>/review/pack.pdf", review.case_pack_pdf, name="case_pack_pdf"),
     path("cases/<int:case_pk>/review/pack/", review.case_pack_status, name="case_pack_status"),
     # Reflective practice meetings

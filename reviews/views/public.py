@@ -12,13 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accesslog.services import access_record
+from cases.registers import case_terms
+from notifications.guard import register_hits
 from notifications.services import withheld_tell_business_managers
 from pscb_audit.forms import add_service_errors
-from reports.leakguard import register_hits
 
 from .. import selectors, services
 from ..forms import RespondForm
-from ..invitations import TokenExpired, TokenInvalid, case_terms, invitation_pk_from_token
+from ..invitations import TokenExpired, TokenInvalid, invitation_pk_from_token
 from ..models import ReflectivePracticeMeeting
 
 
