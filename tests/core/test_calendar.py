@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from core.calendar import CalendarEvent, Person, calendar_file, event_uid
-from reviews.invitations import invitation_ics, panel_member_ics
+from reviews.invitations import invitation_ics, panel_ics
 from tests.factories import InvitationFactory, MeetingFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -93,13 +93,15 @@ def test_one_meeting_is_one_event_for_practitioners_and_panel(settings):
     invitation = InvitationFactory()
     meeting = invitation.meeting
     member = UserFactory(full_name="Morgan Reed", email="morgan@pscb.example")
+    chair = UserFactory(full_name="Sam Chair", email="sam@pscb.example")
     practitioner = _parse(invitation_ics(invitation, meeting=meeting))[1]
-    panel = _parse(panel_member_ics(meeting, member))[1]
+    panel = _parse(panel_ics(meeting, [member, chair]))[1]
     assert str(practitioner["uid"]) == str(panel["uid"]) == f"meeting-{meeting.pk}@audit.example.org"
     assert event_uid("meeting", meeting.pk) == f"meeting-{meeting.pk}@audit.example.org"
     assert str(practitioner["organizer"]) == f"mailto:{invitation.agency.senior_manager_email}"
     assert str(panel["organizer"]) == f"mailto:{meeting.created_by.email}"
-    assert str(panel["attendee"]) == "mailto:morgan@pscb.example"
+    assert [str(a) for a in panel["attendee"]] == ["mailto:morgan@pscb.example", "mailto:sam@pscb.example"]
+    assert str(practitioner["attendee"]) == f"mailto:{invitation.email}"
     # Moving the meeting raises its sequence: the new file supersedes the one the calendar holds.
     meeting.sequence += 1
     meeting.starts_at += datetime.timedelta(days=1)
@@ -112,5 +114,5 @@ def test_one_meeting_is_one_event_for_practitioners_and_panel(settings):
 @pytest.mark.django_db
 def test_a_meeting_without_an_end_is_two_hours_long():
     meeting = MeetingFactory(ends_at=None)
-    event = _parse(panel_member_ics(meeting, meeting.created_by))[1]
+    event = _parse(panel_ics(meeting, [meeting.created_by]))[1]
     assert event.decoded("dtend") - event.decoded("dtstart") == datetime.timedelta(hours=2)
