@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
+                "core.confirmation.confirmation_panel",
             ],
             # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.
             "builtins": ["core.templatetags.core_tags"],
