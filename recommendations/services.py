@@ -311,3 +311,7 @@ def recommendation_decide(*, recommendation, actor, decision, reason):
 
 def recommendation_assure(*, recommendation, actor, reason):
     return recommendation_decide(recommendation=recommendation, actor=actor, decision="assure", reason=reason)
+
+
+def recommendation_request_more(*, recommendation, actor, reason):
+    return recommendation_decide(recommendation=recommendation, actor=actor, decision="more", reason=reason)
