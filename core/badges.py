@@ -1,7 +1,10 @@
 """Status tags: the one mapping from a status to the words and the colour it is shown with.
 
-Every page shows a status through ``{% status_tag "<kind>" value %}`` (core_tags), which renders
-``core/_status_tag.html``: restyling the tags (GOV.UK ``govuk-tag--<colour>``) touches that one template.
+Every page shows a status through ``{% status_tag "<kind>" value %}`` (core_tags), drawn by
+``tag_html`` below with the classes of ``TAG_CLASSES``: restyling the tags (GOV.UK
+``govuk-tag govuk-tag--<colour>``) touches those two. The HTML is built in Python, not by a template:
+a tag sits on every row of the long tables (tracker, returns matrix), where a template render per
+tag was a measurable part of the page.
 Colours are named by what they look like, not by the CSS framework's words; the meaning is always in
 the label too, never in the colour alone.
 
@@ -10,6 +13,8 @@ Unknown values still render (their own text, in grey): a page never fails over a
 """
 
 from enum import StrEnum
+
+from django.utils.html import format_html
 
 
 class Colour(StrEnum):
@@ -21,6 +26,17 @@ class Colour(StrEnum):
     YELLOW = "yellow"
     RED = "red"
 
+
+# The one place a colour becomes CSS.
+TAG_CLASSES = {
+    "grey": "badge text-bg-secondary",
+    "white": "badge text-bg-light border",
+    "blue": "badge text-bg-primary",
+    "light-blue": "badge text-bg-info",
+    "green": "badge text-bg-success",
+    "yellow": "badge text-bg-warning",
+    "red": "badge text-bg-danger",
+}
 
 STATUS_TAGS = {
     # A return asked of an agency (cases.AgencyReturn.Status), and the remarks shown beside it.
@@ -78,3 +94,8 @@ def status_tag(kind, value):
     if value in statuses:
         return statuses[value]
     return value.replace("_", " ").capitalize(), Colour.GREY
+
+
+def tag_html(label, colour):
+    """The one drawing of a tag: <span class="…">label</span>, the label escaped."""
+    return format_html('<span class="{}">{}</span>', TAG_CLASSES.get(str(colour), TAG_CLASSES["grey"]), label)

@@ -7,11 +7,10 @@ from core import badges, links, numerals
 register = template.Library()
 
 
-@register.inclusion_tag("core/_status_tag.html")
+@register.simple_tag
 def status_tag(kind, value):
     """{% status_tag "return" r.status %}: the status's label in its colour (core.badges)."""
-    label, colour = badges.status_tag(kind, value)
-    return {"label": label, "colour": str(colour)}
+    return badges.tag_html(*badges.status_tag(kind, value))
 
 
 @register.filter

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 
 from ..selectors import audit_recommendations
 
@@ -20,6 +22,12 @@ def recommendations_for_audit(context, audit):
     }
 
 
-@register.inclusion_tag("recommendations/_deadline.html")
+@register.simple_tag  # HTML built in Python: it appears on every row of the tracker and the audit page
 def deadline(recommendation):
-    return {"recommendation": recommendation}
+    """The deadline as written: a Board meeting's date and title, or a date."""
+    if recommendation.deadline_meeting_id:
+        meeting = recommendation.deadline_meeting
+        return format_html("{} ({})", date_format(meeting.date, "j F Y"), meeting.title)
+    if recommendation.deadline_date is None:
+        return ""
+    return date_format(recommendation.deadline_date, "j F Y")

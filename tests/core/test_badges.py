@@ -44,7 +44,7 @@ def _render(source, **context):
         ("meeting", "cancelled", "text-bg-secondary", "Cancelled"),
     ],
 )
-def test_the_one_template_draws_label_and_colour(kind, value, css, label):
+def test_one_function_draws_label_and_colour(kind, value, css, label):
     html = _render("{% status_tag kind value %}", kind=kind, value=value)
     assert html == f'<span class="badge {css}">{label}</span>'
 
@@ -66,3 +66,9 @@ def test_a_late_return_shows_both_tags():
         '<span class="badge text-bg-info">Draft</span> <span class="badge text-bg-danger">Overdue</span>'
         in html
     )
+
+
+def test_labels_are_escaped():
+    from core.badges import tag_html
+
+    assert tag_html("<b>x</b>", "green") == '<span class="badge text-bg-success">&lt;b&gt;x&lt;/b&gt;</span>'
