@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from cases.models import TimeStamped
+from core.models import TimeStamped
 
 # The list a new Partnership starts with (a data migration seeds it); the Business Manager keeps it.
 SEED_THEMES = [
