@@ -43,12 +43,36 @@ class KnownCountPaginator(Paginator):
 @board_reader_required
 @require_safe
 def board_home(request):
-    """The Board's home: published reports and the recommendation tracker summary, no case detail."""
+    """The Board's home: what is due at the next Board meeting, what changed since the last one, the
+    published reports (the current version of each marked) and the tracker summary; no case detail."""
+    today = timezone.localdate()
     counts = selectors.rag_counts_for_user(user=request.user)
+    last_meeting, next_meeting = selectors.board_meetings_around(today=today)
+    due = selectors.due_at_next_board_for_user(user=request.user, next_meeting=next_meeting, today=today)
+    changes = selectors.changes_since_for_user(
+        user=request.user, since=last_meeting.date if last_meeting else None, today=today
+    )
+    # One leak check over every row the page shows (a row that would carry a register term is left out).
+    kept = {
+        rec.pk
+        for rec in tracker_rows_checked(
+            list({r.pk: r for r in [*due, *changes["assured"], *changes["overdue"]]}.values()),
+            channel="Board home",
+        )
+    }
     return render(
         request,
         "recommendations/board_home.html",
-        {"counts": counts, "total": sum(n for _, n in counts), "chart": _chart(counts)},
+        {
+            "counts": counts,
+            "total": sum(n for _, n in counts),
+            "chart": _chart(counts),
+            "last_meeting": last_meeting,
+            "next_meeting": next_meeting,
+            "due_next": [r for r in due if r.pk in kept],
+            "assured_since": [r for r in changes["assured"] if r.pk in kept],
+            "overdue_since": [r for r in changes["overdue"] if r.pk in kept],
+        },
     )
 
 
