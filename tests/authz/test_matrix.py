@@ -34,6 +34,7 @@ NO_ROLE_RULE = {
     "otp_setup": "enrolling the second factor, before the role's pages",
     "otp_enrol": "enrolling by e-mailed link",
     "two_factor": "the user's own second factor",
+    "backup_codes_renew": "the user's own backup codes",
 }
 
 
