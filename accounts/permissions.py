@@ -28,11 +28,12 @@ from .models import Role
 
 security_log = logging.getLogger("pscb_audit.security")
 
-BM, PANEL, CONTRIBUTOR, BOARD, ADMIN = (
+BM, PANEL, CONTRIBUTOR, BOARD, QA, ADMIN = (
     Role.BUSINESS_MANAGER,
     Role.PANEL_MEMBER,
     Role.AGENCY_CONTRIBUTOR,
     Role.BOARD_MEMBER,
+    Role.QUALITY_ASSURANCE,
     Role.ADMINISTRATOR,
 )
 # Roles that may ever see case data (granted in the app by a Business Manager, never in the admin).
@@ -75,8 +76,13 @@ ROLE_RULES = {
         (BOARD, BM, PANEL, CONTRIBUTOR),
         "Published reports, the Board's home and the recommendation tracker: everyone but the administrator.",
     ),
+    "download_published_reports": (
+        (BOARD, BM, PANEL, CONTRIBUTOR, QA),
+        "Downloading a published report (each scoped by reports.selectors.published_audit_list_for_user); "
+        "quality assurance reads published reports too.",
+    ),
     "read_learning": (
-        (BOARD, BM, PANEL, CONTRIBUTOR),
+        (BOARD, BM, PANEL, CONTRIBUTOR, QA),
         "The learning library, recurring themes and the programme, each scoped: everyone but the administrator.",
     ),
     "sit_on_board": ((BOARD,), "The Board's own pages in the navigation."),

@@ -278,7 +278,7 @@ def hit_override(request, hit_pk):
     return render(request, "reports/hit_override.html", {"form": form, "hit": hit, "audit": hit.build.audit})
 
 
-@permission_required("read_published")
+@permission_required("download_published_reports")
 @require_safe
 def version_download(request, version_pk):
     """A published version, exactly as published (its checksum is verified before it is sent)."""

@@ -34,7 +34,10 @@ def past(cast):
     event = RecommendationEvent.objects.create(
         recommendation=rec, actor=cast.bm, kind=RecommendationEvent.Kind.ASSURED, to_status="assured"
     )
-    Recommendation.objects.filter(pk=rec.pk).update(created_at=timezone.now() - datetime.timedelta(days=120))
+    drafted = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=120), datetime.time(12))
+    )
+    Recommendation.objects.filter(pk=rec.pk).update(created_at=drafted)
     overdue = RecommendationFactory(
         audit=earlier,
         text="Practitioners should record the child's views and wishes at each visit and show their effect on the plan.",
