@@ -108,10 +108,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_board_member(self):
         return self.role == Role.BOARD_MEMBER
 
-    @property
-    def is_administrator(self):
-        return self.role == Role.ADMINISTRATOR
-
 
 class RoleGrant(models.Model):
     """One change of who may see case data: a user's role (and, for a contributor, agency) set by a

@@ -28,7 +28,7 @@ from accesslog.models import AccessLogEntry, path_without_secrets
 from accounts.models import Role
 from cases.models import Agency, Audit, Case
 from cases.selectors import audit_list_for_user
-from recommendations.models import Recommendation, RecommendationEvent, RecommendationResponse
+from recommendations.models import Recommendation, RecommendationActivity, RecommendationResponse
 from recommendations.selectors import recommendation_detail_list_for_user, recommendation_list_for_user
 from recommendations.tracker import RagState, with_rag_state
 from reports.models import ReportVersion
@@ -526,7 +526,9 @@ def similar_recommendations(*, user, text, exclude_pk=None, exclude_audit_pk=Non
     }
     assured = {}
     for rec_id, at in (
-        RecommendationEvent.objects.filter(recommendation_id__in=by_pk, kind=RecommendationEvent.Kind.ASSURED)
+        RecommendationActivity.objects.filter(
+            recommendation_id__in=by_pk, kind=RecommendationActivity.Kind.ASSURED
+        )
         .order_by("at")
         .values_list("recommendation_id", "at")
     ):

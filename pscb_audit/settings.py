@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",
     "pghistory",
+    "core",
     "accounts",
     "cases",
     "reviews",
@@ -100,7 +101,9 @@ TEMPLATES = [
                 "reports.context_processors.leak_fix",
                 "core.confirmation.confirmation_panel",
             ],
-            "builtins": ["accounts.templatetags.may"],
+            # The shared core's tags (status_tag, roman, absolute_url) and the permission table's `may`
+            # filter need no {% load %}.
+            "builtins": ["core.templatetags.core_tags", "accounts.templatetags.may"],
             "libraries": {"slots": "core.slot_tags"},
         },
     },

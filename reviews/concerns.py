@@ -10,13 +10,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import can_raise_concern, can_resolve_concern, can_respond_to_concern, require
 from audittools.services import clean_text
 from cases.models import Agency, Audit
+from core.links import absolute_url
 from notifications.services import notification_queue
 
 from .models import SafeguardingConcern
@@ -26,9 +26,7 @@ BEYOND_PANEL_REVIEW = (Audit.Status.REPORTING, Audit.Status.MONITORING, Audit.St
 
 
 def _link(concern):
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "reviews:concern_detail", kwargs={"concern_pk": concern.pk}
-    )
+    return absolute_url("reviews:concern_detail", concern_pk=concern.pk)
 
 
 def _terms(case):
