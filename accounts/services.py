@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import outbox
+
 from .forms import PasswordResetForm
 from .models import Role, RoleGrant, User
 from .permissions import security_log
@@ -18,10 +20,8 @@ def business_managers():
 
 
 def _announce(grant):
-    from notifications.services import notification_queue
-
     for manager in business_managers():
-        notification_queue(
+        outbox.queue(
             key=f"role_grant:{grant.pk}:{manager.pk}",
             kind="role_grant",
             to=manager.email,

@@ -187,7 +187,7 @@ def run_scenario(name, runs, cases=40):
             result = ReportBuild.objects.get(pk=build.pk)
         rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         # The leak guard alone, on the same texts and register.
-        from reports import leakguard
+        from core import leakguard
         from reports.content import report_content
 
         content = report_content(audit=audit, build_date=audit.period_end)

@@ -9,6 +9,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role, User
+from notifications.services import notification_queue
+
 from .limits import CHRONOLOGY_MAX_ROWS
 from .models import (
     AgencyReturn,
@@ -224,8 +227,6 @@ def _check_worker(agency_return, actor):
 def _notify_contributors(agency_return, *, event, subject, key_suffix=""):
     """E-mail the agency's contributors about their return. Pseudonym and link only: the message never
     carries case detail (the review comment is read in the app)."""
-    from accounts.models import Role, User
-    from notifications.services import notification_queue
 
     path = reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})
     link = settings.SITE_URL.rstrip("/") + path
@@ -418,8 +419,6 @@ def return_submit(*, agency_return, actor, version, fields=None, entries=None):
 def _notify_business_managers_submitted(agency_return, *, transition):
     """Tell every Business Manager a return is waiting for review (its to-do entry is the review queue,
     selectors.return_review_queue). One message per submission, however often the task runs."""
-    from accounts.models import Role, User
-    from notifications.services import notification_queue
 
     path = reverse("cases:return_detail", kwargs={"return_pk": agency_return.pk})
     link = settings.SITE_URL.rstrip("/") + path

@@ -7,8 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Audit, Case, IdentifyingTerm, TimeStamped
-
-from . import leakguard
+from core import leakguard
 
 
 class AuditReport(TimeStamped):

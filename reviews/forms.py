@@ -3,8 +3,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
+from cases.writing import RegisterGuardMixin
 from pscb_audit.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
-from reports.writing import RegisterGuardMixin
 
 from .models import (
     AgencyAction,

@@ -1,5 +1,6 @@
 from django import template
 
+from recommendations.outbound import published_versions_checked
 from reports import selectors
 
 register = template.Library()
@@ -8,8 +9,6 @@ register = template.Library()
 @register.inclusion_tag("reports/_published_list_body.html")
 def published_reports(user):
     """The published versions a user may download, newest first (no file bytes loaded)."""
-    from reports.outbound import published_versions_checked
-
     versions = (
         selectors.version_list_for_user(user=user).order_by("-published_at", "-pk").select_related("audit")
     )

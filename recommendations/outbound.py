@@ -6,9 +6,8 @@ or its title replaced) and every Business Manager is told where, once per findin
 import hashlib
 
 from cases.registers import terms_by_audit
+from core.leakguard import Guard, LocatedText
 from notifications.services import withheld_tell_business_managers
-
-from .leakguard import Guard, LocatedText
 
 WITHHELD_TITLE = "[title withheld by the leak guard]"
 
