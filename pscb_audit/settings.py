@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "recommendations",
     "notifications",
     "reports",
+    "learning",
     "accesslog",
     "history",
     "operations",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
             ],
+            "libraries": {"slots": "core.slot_tags"},
         },
     },
 ]

@@ -44,6 +44,7 @@ PROJECT_APPS = (
     "recommendations",
     "notifications",
     "reports",
+    "learning",
     "accesslog",
     "history",
 )
