@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
+                "core.confirmation.confirmation_panel",
             ],
             "libraries": {"slots": "core.slot_tags"},
         },
