@@ -52,6 +52,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/deadcode.py
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from pscb_audit.dates import BoundedDateField
+from core.dates import BoundedDateField
 
 from . import subjects
 

@@ -2,14 +2,14 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.actors import records_actor
+from core.links import absolute_url
 from notifications.services import notification_queue
 
 from .limits import CHRONOLOGY_MAX_ROWS
@@ -50,6 +50,7 @@ def audit_create(*, actor, title, theme, purpose, period_start, period_end, stat
     return audit
 
 
+@records_actor
 @transaction.atomic
 def audit_update(*, audit, actor, **fields):
     """Change an audit's details. Closing stamps closed_at (the retention clock starts there). Another
@@ -71,6 +72,7 @@ def audit_update(*, audit, actor, **fields):
     return audit
 
 
+@records_actor
 @transaction.atomic
 def panel_member_add(*, audit, user, panel_role, is_chair=False, actor):
     """Seat a panel member on an audit's panel, in a named panel role."""
@@ -80,11 +82,13 @@ def panel_member_add(*, audit, user, panel_role, is_chair=False, actor):
     return membership
 
 
+@records_actor
 @transaction.atomic
 def panel_member_remove(*, membership, actor):
     membership.delete()
 
 
+@records_actor
 @transaction.atomic
 def case_create(*, audit, actor, selection_basis, child_status, method, summary="", agencies=()):
     """Add a case to an audit. Cases are numbered in order and named by number ("Case One"); the audit
@@ -106,6 +110,7 @@ def case_create(*, audit, actor, selection_basis, child_status, method, summary=
     return case
 
 
+@records_actor
 @transaction.atomic
 def case_update(*, case, actor, agencies=None, **fields):
     for name, value in fields.items():
@@ -132,11 +137,13 @@ def identifying_term_add(*, case, actor, kind, value, share=None):
     return term
 
 
+@records_actor
 @transaction.atomic
 def identifying_term_remove(*, term, actor):
     term.delete()
 
 
+@records_actor
 @transaction.atomic
 def identifying_term_set_share(*, term, actor, share):
     """Share a register entry with the contributing agencies, or stop sharing it (history records who)."""
@@ -228,8 +235,7 @@ def _notify_contributors(agency_return, *, event, subject, key_suffix=""):
     """E-mail the agency's contributors about their return. Pseudonym and link only: the message never
     carries case detail (the review comment is read in the app)."""
 
-    path = reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})
-    link = settings.SITE_URL.rstrip("/") + path
+    link = absolute_url("cases:return_edit", return_pk=agency_return.pk)
     contributors = User.objects.filter(
         role=Role.AGENCY_CONTRIBUTOR, agency_id=agency_return.agency_id, is_active=True
     ).order_by("pk")
@@ -438,8 +444,7 @@ def _notify_business_managers_submitted(agency_return, *, transition):
     """Tell every Business Manager a return is waiting for review (its to-do entry is the review queue,
     selectors.return_review_queue). One message per submission, however often the task runs."""
 
-    path = reverse("cases:return_detail", kwargs={"return_pk": agency_return.pk})
-    link = settings.SITE_URL.rstrip("/") + path
+    link = absolute_url("cases:return_detail", return_pk=agency_return.pk)
     for user in User.objects.filter(role=Role.BUSINESS_MANAGER, is_active=True).order_by("pk"):
         notification_queue(
             key=f"return:{agency_return.pk}:submitted:{transition.pk}:{user.pk}",

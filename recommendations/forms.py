@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from cases.forms import CrispyFormMixin, DateInput
 from cases.models import Agency
 from cases.writing import RegisterGuardMixin
-from pscb_audit.dates import BoundedDateField, bounded_formfield
+from core.dates import BoundedDateField, bounded_formfield
 
 from .evidence import ALLOWED_DESCRIPTION, evidence_check
 from .models import BoardMeeting, RecommendationComment

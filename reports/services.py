@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from cases.models import Agency, IdentifyingTerm
 from core import leakguard
+from core.pdf import render_pdf
 from operations.enqueue import enqueue_now, enqueue_on_commit
 
 from .content import report_content
 from .models import AuditReport, LeakHit, ReportBuild, ReportVersion
-from .pdf import render_pdf
 
 PDF_VARIANT = "pdf/ua-1"
 # A running build is declared dead this long after its hard time limit has passed.

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
 from cases.writing import RegisterGuardMixin
-from pscb_audit.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
+from core.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
 
 from .models import (
     AgencyAction,

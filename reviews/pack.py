@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cases.models import AgencyReturn, ChronologyEntry
 from cases.timeline import case_timeline
+from core.pdf import render_pdf
 from operations.enqueue import enqueue_now
-from reports.pdf import render_pdf
 
 from .models import CasePackBuild
 from .selectors import pending_returns, review_returns
