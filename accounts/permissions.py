@@ -25,6 +25,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .models import Role
+from .two_factor import needs_verification
 
 security_log = logging.getLogger("pscb_audit.security")
 
@@ -134,7 +135,6 @@ def check(request, name):
     SecondFactorRequired unless they have passed the second factor their role (or their own choice)
     demands. Every view's rule goes through here, so this is the one place two-factor authentication
     is enforced."""
-    from .two_factor import needs_verification
 
     if not allows(request.user, name):
         log_denial(request, name)

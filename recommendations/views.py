@@ -19,13 +19,13 @@ from accounts.permissions import (
 )
 from cases.models import Audit
 from pscb_audit.forms import add_service_errors
-from reports.outbound import tracker_rows_checked
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
 from .models import BoardMeeting, Recommendation, RecommendationActivity
+from .outbound import tracker_rows_checked
 from .tracker import rag_state
 
 # --- Board home and tracker ------------------------------------------------------------------
