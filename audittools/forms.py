@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.forms import CrispyFormMixin, DateInput
+from core.forms import CrispyFormMixin, DateInput
 
 from .models import AuditTool, Grade, Tool, ToolQuestion, ToolSection
 from .services import DEFAULT_TEXT_MAX_LENGTH, REFLECTION_MAX_LENGTH

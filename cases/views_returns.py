@@ -19,7 +19,7 @@ from accounts.permissions import (
     return_worker_required,
     role_required,
 )
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import editor, selectors, services
 from .chronology import (

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("accesslog.urls")),
     path("", include("history.urls")),
     path("", include("operations.urls")),
+    path("", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

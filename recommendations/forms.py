@@ -3,8 +3,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from cases.forms import CrispyFormMixin, DateInput
 from cases.models import Agency
+from core.forms import CrispyFormMixin, DateInput
 from pscb_audit.dates import BoundedDateField, bounded_formfield
 from reports.writing import RegisterGuardMixin
 

@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from pscb_audit.forms import CleanTextMixin
+from core.forms import CleanTextMixin
 
 from .models import AuditReport
 from .writing import RegisterGuardMixin

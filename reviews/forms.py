@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
-from cases.forms import CrispyFormMixin, DateInput
+from core.forms import CrispyFormMixin, DateInput
 from pscb_audit.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
 from reports.writing import RegisterGuardMixin
 

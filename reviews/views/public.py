@@ -12,8 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accesslog.services import access_record
+from core.forms import add_service_errors
 from notifications.services import withheld_tell_business_managers
-from pscb_audit.forms import add_service_errors
 from reports.leakguard import register_hits
 
 from .. import selectors, services
