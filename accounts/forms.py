@@ -27,7 +27,13 @@ class SecondFactorForm(GovukFormMixin, forms.Form):
         max_length=32,
         help_text="The six-digit code your authenticator app shows, or one of your backup codes.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+                "class": "govuk-input--width-10",
+                "spellcheck": "false",
+            }
         ),
     )
 
@@ -38,7 +44,9 @@ class EnrolmentForm(GovukFormMixin, forms.Form):
         max_length=6,
         min_length=6,
         help_text="After adding the account, enter the six-digit code the app shows.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
     )
 
 

@@ -64,16 +64,61 @@ def _lower_label(field, name):
     return label
 
 
+DETERMINERS = (
+    "the",
+    "a",
+    "an",
+    "your",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "this",
+    "that",
+    "these",
+    "those",
+    "why",
+    "what",
+    "how",
+    "when",
+    "where",
+    "who",
+    "which",
+    "whether",
+    "if",
+    "any",
+    "at",
+    "one",
+    "i",
+)
+
+
+def _with_article(label):
+    """'note' -> 'a note', 'name of the agency' -> 'the name of the agency'; 'your role',
+    'why they need it' and names (capitals kept) are left as they are."""
+    first = label.split(" ", 1)[0]
+    if first.lower() in DETERMINERS or first[:1].isupper() or first[:1].isdigit():
+        return label
+    if " " in label or (first.endswith("s") and not first.endswith("ss")):
+        return f"the {label}"
+    return f"{'an' if first[0] in 'aeiou' else 'a'} {label}"
+
+
 def required_message(field, name):
-    """'Enter …', 'Select …' or 'Choose …', from the kind of field and its label."""
-    label = _lower_label(field, name)
+    """'Enter …', 'Select …' or 'Choose …', from the kind of field and its label: 'Enter the date
+    the return is due', 'Select a role', 'Choose a file'. A question as a label gets 'Answer …'."""
+    label = _lower_label(field, name).rstrip(" :")
+    if label.endswith("?"):
+        return f"Answer the question ‘{label[0].upper()}{label[1:]}’"
+    phrase = _with_article(label)
     if isinstance(field, forms.FileField):
-        return f"Choose {label}"
+        return f"Choose {phrase}"
     if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField)) or isinstance(
         field.widget, (forms.Select, forms.RadioSelect, forms.CheckboxInput)
     ):
-        return f"Select {label}"
-    return f"Enter {label}"
+        return f"Select {phrase}"
+    return f"Enter {phrase}"
 
 
 # --- Dates: the GOV.UK date input ------------------------------------------------------------------
@@ -307,7 +352,7 @@ class GovukFormMixin:
         widget = field.widget
         if type(widget) is not forms.Select:
             return
-        prompt = f"Select {_lower_label(field, name)}"
+        prompt = f"Select {_with_article(_lower_label(field, name))}"
         if isinstance(field, forms.ModelChoiceField):
             if field.empty_label is not None:
                 field.empty_label = prompt

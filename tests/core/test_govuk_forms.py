@@ -30,12 +30,34 @@ def render(form):
     return Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(Context({"form": form}))
 
 
+class Words(GovukFormMixin, forms.Form):
+    note = forms.CharField(label="Note")
+    role = forms.ChoiceField(label="Role", choices=[(str(n), str(n)) for n in range(9)])
+    evidence = forms.FileField(label="Evidence file")
+    attend = forms.ChoiceField(label="Will you attend?", choices=[("y", "Yes"), ("n", "No")])
+    why = forms.CharField(label="Why they need this role")
+    agencies = forms.CharField(label="Agencies")
+
+
+def test_messages_read_as_sentences():
+    form = Words(data={})
+    form.is_valid()
+    assert {name: errors[0] for name, errors in form.errors.items()} == {
+        "note": "Enter a note",
+        "role": "Select a role",
+        "evidence": "Choose the evidence file",
+        "attend": "Answer the question ‘Will you attend?’",
+        "why": "Enter why they need this role",
+        "agencies": "Enter the agencies",
+    }
+
+
 def test_missing_answers_get_specific_messages_never_the_generic_one():
     form = Sample(data={})
     assert not form.is_valid()
-    assert form.errors["name"] == ["Enter name of the agency"]
-    assert form.errors["kind"] == ["Select kind of agency"]
-    assert form.errors["due"] == ["Enter date the return is due"]
+    assert form.errors["name"] == ["Enter the name of the agency"]
+    assert form.errors["kind"] == ["Select the kind of agency"]
+    assert form.errors["due"] == ["Enter the date the return is due"]
     assert form.errors["agree"] == ["Select I agree"]
     assert form.errors["custom"] == ["Enter the code from the e-mail"]
     assert "This field is required." not in str(form.errors)
@@ -85,7 +107,7 @@ def test_few_choices_become_radios_and_many_get_a_prompt_not_dashes():
     assert isinstance(form.fields["kind"].widget, forms.RadioSelect)
     assert ("", "---------") not in form.fields["kind"].choices
     assert isinstance(form.fields["many"].widget, forms.Select)
-    assert form.fields["many"].choices[0] == ("", "Select council")
+    assert form.fields["many"].choices[0] == ("", "Select a council")
     assert "---------" not in html
 
 
@@ -119,7 +141,7 @@ def test_the_error_summary_links_to_each_invalid_field():
     form = Sample(data={"kind": "a", "due_day": "1", "due_year": "2030"})
     html = render(form)
     assert 'class="govuk-error-summary"' in html
-    assert '<a href="#id_name">Enter name of the agency</a>' in html
+    assert '<a href="#id_name">Enter the name of the agency</a>' in html
     assert '<a href="#id_due">Date the return is due must include a month</a>' in html
     assert '<a href="#id_agree">Select I agree</a>' in html
     # The field that is wrong is marked, with its message inside the field's group.

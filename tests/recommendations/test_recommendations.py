@@ -181,7 +181,7 @@ def test_empty_comment_is_refused_next_to_the_field(client, cast):
         {"body": ""},
     )
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Enter your comment" in response.content.decode()
     assert not RecommendationComment.objects.exists()
 
 

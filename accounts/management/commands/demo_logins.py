@@ -29,16 +29,19 @@ class Command(BaseCommand):
             f"{settings.SERVICE_NAME} demo on {settings.SITE_URL}/ — one login per role, and one per "
             f"agency for contributors (password for all: {DEMO_PASSWORD})"
         )
+        rows = []
         for email, _name, role, agency, _title in USERS:
             # A contributor sees only their own agency's returns: one login for each agency.
             key = (role, agency) if role == Role.AGENCY_CONTRIBUTOR else role
             if key in shown:
                 continue
             shown.add(key)
+            rows.append((list(Role.values).index(role), agency or "", email, role))
+        for _order, agency, email, role in sorted(rows):
             label = Role(role).label + (f" ({agency})" if agency else "")
             user = User.objects.get(email=email)
             code = self._one_time_code(user) if second_factor_required(user) else "(no second factor needed)"
-            self.stdout.write(f"  {label:<58} {email:<26} code {code}")
+            self.stdout.write(f"  {label:<58} {email:<30} code {code}")
         self.stdout.write(
             "  The code is the second factor: each works once (`manage.py demo_logins` prints new ones). "
             "Set up an authenticator app under 'Two-factor authentication' once signed in."
