@@ -35,7 +35,10 @@ SASS_SETTINGS = {
     "govuk-assets-path": '"../assets/"',
     # Wider than GOV.UK's 960px: the Business Manager's menu and the audit's tables fit at 1280px.
     "govuk-page-width": "1200px",
+    # The only image the CSS names is the crown crest in the footer: none here (defined below).
+    "govuk-image-url-function": '"app-no-image"',
 }
+SASS_PRELUDE = "@function app-no-image($filename) {\n  @return none;\n}\n"
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "static" / "vendor" / PACKAGE
 MANIFEST = TARGET / "MANIFEST.json"
@@ -59,7 +62,7 @@ def main():
 
         run("npm", "install", "--silent", "--no-audit", "--no-fund", f"sass@{SASS_VERSION}", cwd=tmp)
         settings = "".join(f"${name}: {value};\n" for name, value in SASS_SETTINGS.items())
-        (tmp / "entry.scss").write_text(settings + '@import "package/dist/govuk/index";\n')
+        (tmp / "entry.scss").write_text(SASS_PRELUDE + settings + '@import "package/dist/govuk/index";\n')
         run(
             str(tmp / "node_modules" / ".bin" / "sass"),
             "--style=compressed",
@@ -71,8 +74,8 @@ def main():
             cwd=tmp,
         )
         css = (tmp / "govuk-frontend.min.css").read_text()
-        if "GDS Transport" in css:
-            sys.exit("The compiled CSS still names GDS Transport: the font settings did not apply.")
+        if "GDS Transport" in css or "url(" in css:
+            sys.exit("The compiled CSS still names GDS Transport or an asset: the settings did not apply.")
 
         if TARGET.exists():
             shutil.rmtree(TARGET)

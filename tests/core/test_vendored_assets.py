@@ -28,5 +28,6 @@ def test_no_gds_transport_font_and_no_crown_assets_are_shipped():
     css = (TARGET / "css" / "govuk-frontend.min.css").read_text()
     assert "GDS Transport" not in css
     assert "@font-face" not in css
+    assert "url(" not in css  # no crest, no font: nothing for collectstatic to find missing
     assert "font-family:arial,sans-serif" in css
     assert not any(p.suffix in {".woff", ".woff2", ".svg", ".png", ".ico"} for p in TARGET.rglob("*"))
