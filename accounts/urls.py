@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views.two_factor_status, name="two_factor"),
+    path("accounts/two-factor/backup-codes/new/", views.backup_codes_renew, name="backup_codes_renew"),
     path("accounts/two-factor/verify/", views.otp_verify, name="otp_verify"),
     path("accounts/two-factor/setup/", views.otp_setup, name="otp_setup"),
     path("accounts/two-factor/enrol/<str:token>/", views.otp_enrol, name="otp_enrol"),

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import user_has_device
 
+from core.confirmation import confirmation_page
 from core.forms import add_service_errors
 
 from . import services, two_factor
@@ -28,9 +29,9 @@ from .permissions import CASE_DATA_ROLES, business_manager_required, security_lo
 
 # Where each role lands after logging in.
 HOME_FOR_ROLE = {
-    Role.BUSINESS_MANAGER: "cases:audit_list",
-    Role.PANEL_MEMBER: "cases:audit_list",
-    Role.AGENCY_CONTRIBUTOR: "cases:portal",
+    Role.BUSINESS_MANAGER: "worklist:attention",
+    Role.PANEL_MEMBER: "worklist:attention",
+    Role.AGENCY_CONTRIBUTOR: "worklist:attention",
     Role.BOARD_MEMBER: "recommendations:board_home",
     Role.ADMINISTRATOR: "admin:index",
 }
@@ -151,11 +152,7 @@ def two_factor_status(request):
     if user_has_device(request.user, confirmed=True) and not two_factor.is_verified(request.user):
         return redirect(two_factor.next_step_url(request.user, request.get_full_path()))
     if request.method == "POST":
-        if not two_factor.is_verified(request.user):
-            return redirect("otp_setup")
-        request.session[BACKUP_CODES_SESSION_KEY] = two_factor.backup_codes_renew(user=request.user)
-        messages.success(request, "New backup codes made; the old ones no longer work.")
-        return redirect("two_factor")
+        return _backup_codes_renew(request)
     next_url = request.GET.get("next")
     context = {
         "enrolled": user_has_device(request.user, confirmed=True),
@@ -164,6 +161,36 @@ def two_factor_status(request):
         "required": two_factor.second_factor_required(request.user),
     }
     return render(request, "registration/two_factor.html", context)
+
+
+def _backup_codes_renew(request):
+    if not two_factor.is_verified(request.user):
+        return redirect("otp_setup")
+    request.session[BACKUP_CODES_SESSION_KEY] = two_factor.backup_codes_renew(user=request.user)
+    messages.success(request, "New backup codes made; the old ones no longer work.")
+    return redirect("two_factor")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def backup_codes_renew(request):
+    """GET: the confirmation page; POST: new backup codes (shown once on the two-factor page)."""
+    if not user_has_device(request.user, confirmed=True) or not two_factor.is_verified(request.user):
+        return redirect(two_factor.next_step_url(request.user, reverse("two_factor")))
+    if request.method == "POST":
+        return _backup_codes_renew(request)
+    return confirmation_page(
+        request,
+        title="Make new backup codes?",
+        paragraphs=[
+            "You get a new set of backup codes, shown once on the next page: keep them somewhere safe, "
+            "away from your phone.",
+        ],
+        warning="Your current backup codes will stop working at once.",
+        button="Make new backup codes",
+        cancel_url=reverse("two_factor"),
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

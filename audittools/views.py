@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
@@ -21,6 +22,7 @@ from accounts.permissions import (
 )
 from cases.models import AgencyReturn
 from cases.selectors import audit_list_for_user, case_list_for_user
+from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
 from core.spreadsheet import export_cell
 
@@ -141,15 +143,61 @@ def _section(request, tool_pk, section_pk):
     )
 
 
+def _version_note(version):
+    """What an edit of a tool does to the audits already using it."""
+    if version.is_frozen:
+        return (
+            f"Audits already using version {version.number} keep it unchanged; the change goes into "
+            f"version {version.number + 1}, which audits choosing this tool from now on use."
+        )
+    return f"No audit has requested returns on version {version.number} yet, so the change is made in it."
+
+
+def _confirm_removal(request, tool, *, title, summary, button, paragraphs, done, call):
+    """GET: the confirmation page for removing part of a tool; POST: remove it (library tools refuse)."""
+    tool_url = reverse("audittools:tool_detail", kwargs={"tool_pk": tool.pk})
+    if request.method == "GET":
+        problems = (
+            [{"text": "Library tools cannot be changed: copy the tool and edit the copy.", "url": tool_url}]
+            if tool.is_library
+            else []
+        )
+        return confirmation_page(
+            request,
+            caption=tool.name,
+            title=title,
+            summary=summary,
+            paragraphs=paragraphs,
+            problems=problems,
+            button=button,
+            cancel_url=tool_url,
+        )
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        announce(request, title=done, next_steps=paragraphs[-1:])
+    return redirect(tool_url)
+
+
 @business_manager_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def section_delete(request, tool_pk, section_pk):
     tool, section = _section(request, tool_pk, section_pk)
-    return _edit_result(
+    count = section.questions.count()
+    return _confirm_removal(
         request,
         tool,
-        lambda: services.section_delete(section=section, actor=request.user),
-        "Section removed.",
+        title=f"Remove the section ‘{section.title}’?",
+        summary=[Row("Section", section.title), Row("Questions in it", str(count))],
+        paragraphs=[
+            f"The section and its {count} question{pluralize(count)} are removed from the tool.",
+            _version_note(section.version),
+        ],
+        button="Remove section",
+        done="Section removed",
+        call=lambda: services.section_delete(section=section, actor=request.user),
     )
 
 
@@ -204,14 +252,22 @@ def question_edit(request, tool_pk, question_pk):
 
 
 @business_manager_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def question_delete(request, tool_pk, question_pk):
     tool, question = _question(request, tool_pk, question_pk)
-    return _edit_result(
+    return _confirm_removal(
         request,
         tool,
-        lambda: services.question_delete(question=question, actor=request.user),
-        "Question removed.",
+        title="Remove this question?",
+        summary=[
+            Row("Section", question.section.title),
+            Row("Question", question.text),
+            Row("Answer", question.get_answer_type_display()),
+        ],
+        paragraphs=["Returns will no longer ask it.", _version_note(question.section.version)],
+        button="Remove question",
+        done="Question removed",
+        call=lambda: services.question_delete(question=question, actor=request.user),
     )
 
 

@@ -382,6 +382,35 @@ def return_save_draft(*, agency_return, actor, version, fields, entries):
     return current
 
 
+def return_submit_problems(agency_return):
+    """What stops the return, as stored, from being submitted: {field name or "__all__": [messages]}.
+    Empty when it may be submitted. Reads only; the check-your-answers page shows these."""
+    errors = {}
+    for name in REQUIRED_TO_SUBMIT[agency_return.template]:
+        if not getattr(agency_return, name).strip():
+            errors[name] = ["Complete this before you submit."]
+    if not agency_return.entries.exists():
+        errors["__all__"] = ["Add at least one chronology row before you submit."]
+    for check in RETURN_SUBMIT_CHECKS:
+        for name, messages in check(agency_return).items():
+            errors[name] = errors.get(name, []) + list(messages)
+    return errors
+
+
+@transaction.atomic
+def return_check_before_submit(*, agency_return, actor, version, fields, entries):
+    """Save what was typed and check it can be submitted, as one step: refused (nothing written) when
+    something stops the submission, so the edit page shows the problems next to what was typed. On
+    success the return is saved as a draft and the agency confirms on the check-your-answers page."""
+    current = return_save_draft(
+        agency_return=agency_return, actor=actor, version=version, fields=fields, entries=entries
+    )
+    errors = return_submit_problems(current)
+    if errors:
+        raise ValidationError(errors)
+    return current
+
+
 @transaction.atomic
 def return_submit(*, agency_return, actor, version, fields=None, entries=None):
     """Save (when given) and submit the return: it must be complete for its template and hold at least
@@ -391,18 +420,7 @@ def return_submit(*, agency_return, actor, version, fields=None, entries=None):
     _refuse_unless_editable(current)
     if fields is not None or entries is not None:
         _write(current, actor=actor, fields=fields or {}, entries=entries)
-    errors = {}
-    for name in REQUIRED_TO_SUBMIT[current.template]:
-        if not getattr(current, name).strip():
-            errors[name] = "Complete this before you submit."
-    if not current.entries.exists():
-        errors["__all__"] = ["Add at least one chronology row before you submit."]
-    for check in RETURN_SUBMIT_CHECKS:
-        for name, messages in check(current).items():
-            errors.setdefault(name, [])
-            errors[name] = ([errors[name]] if isinstance(errors[name], str) else errors[name]) + list(
-                messages
-            )
+    errors = return_submit_problems(current)
     if errors:
         raise ValidationError(errors)
     transition = _transition(agency_return=current, to_status=AgencyReturn.Status.SUBMITTED, actor=actor)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/timeline/", views_returns.case_timeline, name="case_timeline"),
     path("returns/<int:return_pk>/", views_returns.return_detail, name="return_detail"),
     path("returns/<int:return_pk>/edit/", views_returns.return_edit, name="return_edit"),
+    path("returns/<int:return_pk>/submit/", views_returns.return_submit, name="return_submit"),
     path("returns/<int:return_pk>/import/", views_returns.return_import, name="return_import"),
     path("returns/<int:return_pk>/accept/", views_returns.return_accept, name="return_accept"),
     path("returns/<int:return_pk>/send-back/", views_returns.return_send_back, name="return_send_back"),

@@ -4,10 +4,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, business_manager_required, case_reader_required
+from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
 
 from . import selectors, services
@@ -109,12 +110,42 @@ def panel_add(request, audit_pk):
 
 
 @business_manager_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def panel_remove(request, audit_pk, membership_pk):
-    membership = get_object_or_404(PanelMembership, pk=membership_pk, audit_id=audit_pk)
+    """GET: the confirmation page; POST: take the member off the panel."""
+    membership = get_object_or_404(
+        PanelMembership.objects.select_related("user", "audit"), pk=membership_pk, audit_id=audit_pk
+    )
+    audit_url = reverse("cases:audit_detail", kwargs={"audit_pk": audit_pk}) + "#panel-h"
+    name = membership.user.full_name
+    if request.method == "GET":
+        return confirmation_page(
+            request,
+            caption=str(membership.audit),
+            title=f"Remove {name} from the panel?",
+            summary=[
+                Row("Name", name),
+                Row("Panel role", membership.panel_role + (" (chair)" if membership.is_chair else "")),
+                Row("Audit", str(membership.audit)),
+            ],
+            paragraphs=[
+                f"{name} will no longer see this audit's cases, returns, case reviews or report drafts.",
+                "What they have already written (notes, learning points) stays, and the history records "
+                "who removed them and when. You can add them to the panel again later.",
+            ],
+            button="Remove panel member",
+            cancel_url=audit_url,
+        )
     services.panel_member_remove(membership=membership, actor=request.user)
-    messages.success(request, "Panel member removed.")
-    return redirect("cases:audit_detail", audit_pk=audit_pk)
+    announce(
+        request,
+        title=f"{name} removed from the panel",
+        next_steps=[
+            f"{name} can no longer open this audit. Their notes and learning points stay with the cases.",
+            "To seat them again, add them under Panel on this page.",
+        ],
+    )
+    return redirect(audit_url)
 
 
 @business_manager_required
@@ -208,13 +239,42 @@ def term_share(request, case_pk, term_pk):
 
 
 @business_manager_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def term_remove(request, case_pk, term_pk):
-    case = get_object_or_404(Case, pk=case_pk)
+    """GET: the confirmation page; POST: take the term out of the identifying-terms register."""
+    case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
     term = get_object_or_404(case.identifying_terms, pk=term_pk)
+    register_url = reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register"
+    if request.method == "GET":
+        access_record(request=request, what="identifying_terms", obj=case, case=case)
+        return confirmation_page(
+            request,
+            caption=f"{case.pseudonym}, {case.audit}",
+            title="Remove this term from the register?",
+            summary=[
+                Row("Kind", term.get_kind_display()),
+                Row("Term", term.value),
+                Row("Shared with agencies", "Shared" if term.share_with_agencies else "Not shared"),
+            ],
+            paragraphs=[
+                "The leak guard will stop looking for this term in the report's drafts, and contributors "
+                "will no longer see it on their return page.",
+            ],
+            warning="Remove a term only if it was entered by mistake: a term that identifies the child or "
+            "family must stay in the register.",
+            button="Remove term",
+            cancel_url=register_url,
+        )
     services.identifying_term_remove(term=term, actor=request.user)
-    messages.success(request, "Term removed from the register.")
-    return redirect(reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register")
+    announce(
+        request,
+        title="Term removed from the register",
+        next_steps=[
+            "The next draft of the report is checked without this term. A draft built before now is out "
+            "of date: build it again before publishing.",
+        ],
+    )
+    return redirect(register_url)
 
 
 PORTAL_PAGE_SIZE = 25

@@ -7,9 +7,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db.models import Count, Max, Min
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import (
@@ -19,6 +21,7 @@ from accounts.permissions import (
     return_worker_required,
     role_required,
 )
+from core.confirmation import Row, Section, announce, confirmation_page
 from core.forms import add_service_errors
 
 from . import editor, selectors, services
@@ -272,7 +275,9 @@ def return_edit(request, return_pk):
     form_ok = form.is_valid()
     if not (rows.is_valid() and form_ok):
         return _render_edit(request, agency_return, form, rows, status=400)
-    service = services.return_submit if action == "submit" else services.return_save_draft
+    # 'Submit' saves and checks the return, then asks the agency to check its answers and confirm
+    # (return_submit); the submission itself happens there.
+    service = services.return_check_before_submit if action == "submit" else services.return_save_draft
     try:
         saved = service(
             agency_return=agency_return,
@@ -287,10 +292,122 @@ def return_edit(request, return_pk):
         add_service_errors(form, exc)
         return _render_edit(request, agency_return, form, rows, status=400)
     if action == "submit":
-        messages.success(request, "Return submitted to the Business Manager. Thank you.")
-        return redirect("cases:return_detail", return_pk=saved.pk)
+        return redirect("cases:return_submit", return_pk=saved.pk)
     messages.success(request, "Draft saved.")
     return redirect("cases:return_edit", return_pk=saved.pk)
+
+
+def _check_answers_sections(agency_return):
+    """The return as stored, for the check-your-answers page: its text, its chronology, and a Change
+    link to each part of the edit page."""
+    edit_url = reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})
+    form = ReturnForm(instance=agency_return)
+    text_rows = tuple(
+        Row(
+            str(field.label),
+            getattr(agency_return, name),
+            change_url=f"{edit_url}#id_{name}",
+            change_label=str(field.label),
+        )
+        for name, field in form.fields.items()
+        if name != "version"
+    )
+    dates = agency_return.entries.aggregate(count=Count("pk"), first=Min("date"), last=Max("date"))
+    chronology = [Row("Rows", f"{dates['count']:,}")]
+    if dates["count"]:
+        chronology.append(Row("Events from", f"{dates['first']:%d/%m/%Y} to {dates['last']:%d/%m/%Y}"))
+        key = agency_return.entries.filter(is_key_event=True).count()
+        chronology.append(Row("Key events", f"{key:,}"))
+    return [
+        Section(
+            "About this return",
+            (
+                Row("Agency", agency_return.agency.name),
+                Row("Case", agency_return.case.pseudonym),
+                Row("Template", agency_return.get_template_display()),
+                Row("Due", f"{agency_return.due_date:%d/%m/%Y}"),
+            ),
+        ),
+        Section("The return", text_rows, change_url=f"{edit_url}#return-text"),
+        Section("Chronology of key events", tuple(chronology), change_url=f"{edit_url}#chronology"),
+    ]
+
+
+def _submit_problems(agency_return):
+    edit_url = reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})
+    labels = {name: str(field.label) for name, field in ReturnForm(instance=agency_return).fields.items()}
+    problems = []
+    for name, found in services.return_submit_problems(agency_return).items():
+        for message in found:
+            if name in labels:
+                problems.append({"text": f"{labels[name]}: {message}", "url": f"{edit_url}#id_{name}"})
+            else:
+                problems.append({"text": message, "url": edit_url})
+    return problems
+
+
+@return_worker_required
+@require_http_methods(["GET", "POST"])
+def return_submit(request, return_pk):
+    """Check your answers, then submit: GET shows the return as saved, with Change links, and what
+    happens next; POST submits exactly that version (a save in between sends the agency back here)."""
+    agency_return = _return_for_worker(request, return_pk)
+    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    if agency_return.status not in agency_return.OPEN_STATUSES:
+        messages.info(request, "This return has already been submitted.")
+        return redirect("cases:return_detail", return_pk=agency_return.pk)
+    check_url = reverse("cases:return_submit", kwargs={"return_pk": agency_return.pk})
+    if request.method == "POST":
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            return redirect(check_url)
+        try:
+            submitted = services.return_submit(
+                agency_return=agency_return, actor=request.user, version=version
+            )
+        except services.StaleReturnError:
+            messages.error(
+                request,
+                "Someone saved this return after you opened this page, so it was not submitted. "
+                "Check the answers below, as they are now, and submit again.",
+            )
+            return redirect(check_url)
+        except ValidationError:
+            return redirect(check_url)  # the page lists what stops the submission
+        announce(
+            request,
+            title="Return submitted",
+            body=f"{submitted.agency.name}, {submitted.case.pseudonym}",
+            next_steps=[
+                "The Business Manager has been told it is ready. They will read it and either accept it or "
+                "send it back with a note saying what to change.",
+                "If it is sent back you will get an e-mail, and the return opens for changes again. "
+                "Until then it cannot be changed; this page shows what you submitted.",
+            ],
+        )
+        return redirect("cases:return_detail", return_pk=submitted.pk)
+    problems = _submit_problems(agency_return)
+    behalf = request.user.is_business_manager
+    return confirmation_page(
+        request,
+        caption=f"{agency_return.agency.name}, {agency_return.case.pseudonym}",
+        title="Check your answers before submitting the return",
+        sections=_check_answers_sections(agency_return),
+        paragraphs=[
+            "By submitting this return you confirm that it is complete and describes people by their role, "
+            "never by name."
+            + (f" You are submitting it on {agency_return.agency.name}'s behalf." if behalf else ""),
+            "The Business Manager is told at once. The panel reads it with the other agencies' returns.",
+        ],
+        warning="Once submitted, the return cannot be changed unless the Business Manager sends it back.",
+        problems=problems,
+        button="Submit return",
+        destructive=False,
+        hidden={"version": agency_return.version},
+        cancel_url=reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk}),
+        cancel_label="Go back to the return",
+    )
 
 
 def _pending_import_path(agency_return, token, extension):

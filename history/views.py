@@ -4,11 +4,14 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required
 from cases.models import AgencyReturn, Case
+from core.confirmation import Row, announce, confirmation_page
 
 from . import selectors, services
 from .forms import LegalHoldForm
@@ -115,11 +118,50 @@ def legal_hold_place(request, audit_pk):
 
 
 @business_manager_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def legal_hold_lift(request, hold_pk):
+    """GET: the confirmation page (what the purge will then remove, and when); POST: lift the hold."""
+    from django.conf import settings
+
     from .models import LegalHold
 
-    hold = get_object_or_404(LegalHold.objects.select_related("audit"), pk=hold_pk, lifted_at__isnull=True)
+    hold = get_object_or_404(
+        LegalHold.objects.select_related("audit", "placed_by"), pk=hold_pk, lifted_at__isnull=True
+    )
+    audit = hold.audit
+    if request.method == "GET":
+        today = timezone.localdate()
+        due = []
+        for category, rule in settings.RETENTION.items():
+            if audit.closed_at is None:
+                continue
+            day = timezone.localtime(audit.closed_at + datetime.timedelta(days=rule["days"])).date()
+            when = "at the next nightly purge" if day <= today else f"from {day:%d/%m/%Y}"
+            due.append(Row(_label(category), f"Purged {when}"))
+        return confirmation_page(
+            request,
+            caption=str(audit),
+            title="Lift the legal hold?",
+            summary=[
+                Row("Placed", f"{timezone.localtime(hold.placed_at):%d/%m/%Y} by {hold.placed_by.full_name}"),
+                Row("Reason", hold.reason),
+                *due,
+            ],
+            paragraphs=[
+                "While the hold is on, the nightly purge leaves this audit's data alone. Once it is lifted, "
+                "the purge applies again as listed above."
+            ],
+            warning="Data the purge removes cannot be brought back.",
+            button="Lift the hold",
+            cancel_url=reverse("history:retention"),
+        )
     services.legal_hold_lift(hold=hold, actor=request.user)
-    messages.success(request, f"Legal hold on {hold.audit} lifted.")
+    announce(
+        request,
+        title=f"Legal hold on {audit} lifted",
+        next_steps=[
+            "The nightly purge applies to this audit again from its next run, on the dates shown on this "
+            "page. Place a new hold before then if the data must be kept."
+        ],
+    )
     return redirect("history:retention")

@@ -2,12 +2,12 @@ import django_filters
 from django import forms
 
 from .models import Notification
-from .reminders import Kind
+from .reminders import kind_labels
 
 
 def kind_choices():
     """Known reminder kinds, plus any other kind the log holds (other features queue e-mails too)."""
-    known = dict(Kind.choices)
+    known = kind_labels()
     others = Notification.objects.exclude(kind__in=known).order_by().values_list("kind", flat=True).distinct()
     return [*known.items(), *((k, k.replace("_", " ").capitalize()) for k in sorted(set(others)))]
 

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from operations.enqueue import WAITING_FOR_WORKER, enqueue_now, enqueue_on_commit
 
+from . import guard
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -105,19 +106,6 @@ def _deliver_inline(notification_id):
         return
 
 
-def as_terms(withhold):
-    """Register entries for the guard: leakguard.Term as given, a bare string as an "other" term."""
-    from reports.leakguard import Term
-
-    terms = []
-    for t in withhold:
-        if isinstance(t, Term):
-            terms.append(t)
-        elif t and str(t).strip():
-            terms.append(Term(case_id=None, case_label="", kind="other", value=str(t)))
-    return terms
-
-
 def ics_text(content):
     """The text of an iCalendar file as a reader sees it: folded lines joined, escapes undone (a
     name folded across two lines, or written "Mar\\,lowe", must not hide from the guard)."""
@@ -145,9 +133,7 @@ def html_text(markup):
 def message_findings(*, subject, body_text, body_html="", attachments=(), terms=()):
     """[(where, hit)] for every register term that a message would carry, checked after the leak
     guard's normalisation (see core.text), in every part a recipient can read."""
-    from reports.leakguard import register_hits
-
-    terms = as_terms(terms)
+    terms = guard.as_terms(terms)
     if not terms:
         return []
     parts = [("subject", subject), ("text body", body_text), ("HTML body", html_text(body_html or ""))]
@@ -160,17 +146,14 @@ def message_findings(*, subject, body_text, body_html="", attachments=(), terms=
             )
             parts.append((f"attachment {name}", readable))
             parts.append((f"attachment name {name}", name))
-    return [(where, hit) for where, text in parts for hit in register_hits(text or "", terms)]
+    return [(where, hit) for where, text in parts for hit in guard.register_hits(text or "", terms)]
 
 
 def _describe(findings):
     """Where a withheld message would have carried which kind of term; never the term itself."""
-    from cases.models import IdentifyingTerm
-
-    kinds = dict(IdentifyingTerm.Kind.choices)
     lines = []
     for where, hit in findings:
-        line = f"a registered {kinds.get(hit.rule, hit.rule).lower()}"
+        line = f"a registered {guard.kind_label(hit.rule).lower()}"
         if hit.term_case_label:
             line += f" of {hit.term_case_label}"
         line += f" in the {where}"

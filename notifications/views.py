@@ -10,7 +10,7 @@ from accounts.permissions import any_role_required, business_manager_required
 
 from . import selectors, services
 from .filters import NotificationFilter
-from .reminders import LEAD_TIMES, Kind
+from .reminders import kind_labels, lead_times
 
 PAGE_SIZE = 50
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -38,7 +38,7 @@ def notification_log(request):
             "filter": filterset,
             "page": page,
             "querystring": query.urlencode(),
-            "kind_labels": dict(Kind.choices),
+            "kind_labels": kind_labels(),
             "needs_attention": needs_attention[:PAGE_SIZE],
             "needs_attention_count": attention_count,
         },
@@ -65,14 +65,14 @@ def notification_resend(request, notification_pk):
 @require_safe
 def reminder_settings(request):
     """When reminders go out: every lead time, the daily run and the weekly digest."""
-    lead_times = [
-        {"name": name, "meaning": meaning, "value": getattr(settings, name)} for name, meaning in LEAD_TIMES
-    ]
     return render(
         request,
         "notifications/settings.html",
         {
-            "lead_times": lead_times,
+            "lead_times": [
+                {"name": name, "meaning": meaning, "value": getattr(settings, name)}
+                for name, meaning in lead_times()
+            ],
             "daily_at": f"{settings.REMINDER_DAILY_HOUR:02d}:{settings.REMINDER_DAILY_MINUTE:02d}",
             "digest_weekday": WEEKDAYS[settings.REMINDER_DIGEST_WEEKDAY % 7],
             "stale_minutes": settings.NOTIFICATION_STALE_MINUTES,

@@ -65,10 +65,12 @@ INSTALLED_APPS = [
     "recommendations",
     "notifications",
     "reports",
+    "learning",
     "accesslog",
     "history",
     "operations",
     "core",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -108,7 +110,9 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
                 "core.context_processors.service",
+                "core.confirmation.confirmation_panel",
             ],
+            "libraries": {"slots": "core.slot_tags"},
         },
     },
 ]

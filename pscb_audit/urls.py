@@ -12,9 +12,11 @@ urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("learning.urls")),
     path("", include("accesslog.urls")),
     path("", include("history.urls")),
     path("", include("operations.urls")),
     path("", include("core.urls")),
+    path("", include("worklist.urls")),
     path("admin/", admin.site.urls),
 ]

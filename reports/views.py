@@ -2,15 +2,20 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.timezone import localtime
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
+from accounts.models import Role, User
 from accounts.permissions import board_reader_required, business_manager_required, case_reader_required
 from cases.models import Audit
+from core.confirmation import Row, announce, confirmation_page
 
 from . import selectors, services
 from .content import framing_defaults
@@ -155,18 +160,107 @@ def build_preview(request, build_pk):
     return response
 
 
+def _publish_summary(request, build):
+    """What the Business Manager checks before publishing: the version it becomes, the leak guard's
+    result on this draft, and what the Board will receive. Problems stop the publication."""
+    context = _build_context(request, build)
+    hits = context["hits"]
+    blocking = context["blocking_count"]
+    overridden = len(hits) - blocking
+    next_number = (build.audit.report_versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    if not hits:
+        guard = "Nothing found: no register term, pattern or possible name in this draft."
+    elif blocking:
+        guard = f"{blocking} possible identifying detail{pluralize(blocking)} still to fix."
+    else:
+        guard = (
+            f"Nothing left to fix: {overridden} finding{pluralize(overridden)} overridden as "
+            f"false positive{pluralize(overridden)}, each with a recorded reason."
+        )
+    board = User.objects.filter(role=Role.BOARD_MEMBER, is_active=True).count()
+    summary = [
+        Row("Audit", str(build.audit)),
+        Row("Version", f"Version {next_number}"),
+        Row(
+            "Draft", f"Built {localtime(build.created_at):%d/%m/%Y %H:%M}, dated {build.build_date:%d/%m/%Y}"
+        ),
+        Row("Pages", str(build.page_count or "Not counted")),
+        Row("Leak guard", guard),
+        Row(
+            "The Board receives",
+            f"The report as a PDF, version {next_number}, exactly as in the draft preview. "
+            f"{board} Board member{pluralize(board)} can download it from Board home, as can this audit's "
+            "panel and the agencies that sent a return. No case detail, register term or chronology goes "
+            "with it.",
+        ),
+    ]
+    report_url = reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id})
+    problems = []
+    if hasattr(build, "version"):
+        problems.append({"text": f"This draft is already published as version {build.version.number}."})
+    elif build.status != ReportBuild.Status.DONE:
+        problems.append({"text": "Only a finished draft can be published.", "url": report_url + "#draft"})
+    else:
+        if blocking:
+            problems.append(
+                {"text": "Fix what the leak guard found, then build again.", "url": report_url + "#draft"}
+            )
+        if context["stale"]:
+            problems.append(
+                {
+                    "text": "This draft is out of date: a text or a register entry it reads has changed. "
+                    "Build a new draft.",
+                    "url": report_url + "#draft",
+                }
+            )
+        if build.audit.report_builds.filter(created_at__gt=build.created_at).exists():
+            problems.append({"text": "A newer draft exists: publish that one instead.", "url": report_url})
+    return next_number, summary, problems
+
+
 @business_manager_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def build_publish(request, build_pk):
-    build = get_object_or_404(ReportBuild.objects.defer("pdf"), pk=build_pk)
+    """GET: what publishing this draft means (version, leak guard, what the Board receives);
+    POST: publish it. The service checks everything again in the publishing transaction."""
+    build = get_object_or_404(ReportBuild.objects.defer("pdf").select_related("audit"), pk=build_pk)
+    report_url = reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id})
+    if request.method == "GET":
+        access_record(request=request, what="report_leak_hits", obj=build, audit=build.audit)
+        number, summary, problems = _publish_summary(request, build)
+        return confirmation_page(
+            request,
+            caption=str(build.audit),
+            title=f"Publish this draft as version {number}?",
+            summary=summary,
+            paragraphs=[
+                "The leak guard checks the PDF once more as it is published; if it finds anything, nothing "
+                "is published and you are told why.",
+            ],
+            warning="A published version cannot be changed or withdrawn. To correct it, publish a new version.",
+            problems=problems,
+            button=f"Publish version {number}",
+            destructive=False,
+            cancel_url=report_url + "#draft",
+        )
     try:
         version = services.report_publish(build=build, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    else:
-        messages.success(request, f"Published as version {version.number}.")
-    return redirect(reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id}) + "#draft")
+        return redirect(report_url + "#draft")
+    announce(
+        request,
+        title=f"Version {version.number} published",
+        body=str(build.audit),
+        next_steps=[
+            "Board members can download it now from Board home, as can this audit's panel and the agencies "
+            "that sent a return.",
+            "It cannot be changed. To correct anything, change the text, build a new draft and publish it "
+            "as the next version; earlier versions stay available.",
+        ],
+    )
+    return redirect(report_url + "#versions-h")
 
 
 @business_manager_required

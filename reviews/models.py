@@ -46,6 +46,9 @@ class ReflectivePracticeMeeting(TimeStamped):
     venue = models.CharField(max_length=250)
     terms_of_reference = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    # The calendar file's SEQUENCE (core.calendar): raised each time the time or place changes, so a
+    # calendar program replaces the event it holds instead of keeping the old one.
+    sequence = models.PositiveIntegerField(default=0)
     panel_attending = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -83,6 +86,9 @@ class Invitation(TimeStamped):
     responded_at = models.DateTimeField(null=True, blank=True)
     attendance = models.CharField(max_length=16, choices=Attendance.choices, default=Attendance.UNKNOWN)
     attendance_reason = models.TextField(blank=True)
+    # Part of the personal link: raised when the invitation is re-sent or its address corrected, so
+    # every earlier link stops working (it answers "replaced") and only the newest e-mail's link works.
+    link_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -270,3 +276,21 @@ class CasePackBuild(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class CaseReviewMark(TimeStamped):
+    """A panel member saying they have read a circulated case. The case waits on their home page
+    ("Needs your attention") until they mark it, and again if the pack is circulated anew after."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="review_marks")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "reviewer"], name="one_review_mark_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"Case {self.case_id} reviewed by user {self.reviewer_id}"

@@ -21,6 +21,7 @@ from .models import (
     AgencyAction,
     CaseNote,
     CaseNoteRevision,
+    CaseReviewMark,
     Invitation,
     LearningPoint,
     ReflectivePracticeMeeting,
@@ -33,6 +34,15 @@ REVIEWABLE_RETURN_STATUSES = (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status
 def case_review_get_for_user(*, user, case_pk):
     """The case, if the user is the Business Manager or sits on its audit's panel; else None."""
     return case_list_for_user(user=user).prefetch_related("agencies").filter(pk=case_pk).first()
+
+
+def review_mark_for(*, case, user):
+    """For a panel member of the case's audit once the pack is circulated: their mark (or None) and
+    whether the case still waits for their review. None for anyone else (nothing to mark)."""
+    if user.role != Role.PANEL_MEMBER or case.pack_circulated_at is None:
+        return None
+    mark = CaseReviewMark.objects.filter(case=case, reviewer=user).first()
+    return {"mark": mark, "waiting": mark is None or mark.reviewed_at < case.pack_circulated_at}
 
 
 def review_returns(*, case, with_entries=True):
@@ -122,6 +132,23 @@ def meeting_inside_lead_time(meeting, *, now=None):
     """True when the meeting is (now) closer than the lead time: invitations sent now would be late."""
     now = now or timezone.now()
     return meeting.status == meeting.Status.SCHEDULED and now > lead_time_deadline(meeting)
+
+
+def attendance_recordable(meeting, *, now=None):
+    """Attendance is recorded from the meeting's start (never for a cancelled one)."""
+    now = now or timezone.now()
+    return meeting.status != meeting.Status.CANCELLED and meeting.starts_at <= now
+
+
+def invitees_changeable(meeting, *, now=None):
+    """Invitees are added, corrected, removed and re-sent while the meeting is scheduled and to come."""
+    now = now or timezone.now()
+    return meeting.status == meeting.Status.SCHEDULED and meeting.starts_at > now
+
+
+def invitation_of_meeting(*, meeting, invitation_pk):
+    """One invitation of a meeting the user may read (the meeting came from its accessor)."""
+    return Invitation.objects.select_related("agency").filter(meeting=meeting, pk=invitation_pk).first()
 
 
 def invitation_sent_late(invitation, meeting):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/review/notes/add/", review.note_add, name="note_add"),
     path("cases/<int:case_pk>/review/notes/<int:note_pk>/edit/", review.note_edit, name="note_edit"),
     path("cases/<int:case_pk>/review/circulate/", review.case_pack_circulate, name="case_pack_circulate"),
+    path("cases/<int:case_pk>/review/mark/", review.case_review_mark, name="case_review_mark"),
     path("cases/<int:case_pk>/review/pack.pdf", review.case_pack_pdf, name="case_pack_pdf"),
     path("cases/<int:case_pk>/review/pack/", review.case_pack_status, name="case_pack_status"),
     # Reflective practice meetings
@@ -18,6 +19,21 @@ urlpatterns = [
     path("meetings/<int:meeting_pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
     path("meetings/<int:meeting_pk>/invitations/add/", meetings.invitation_add, name="invitation_add"),
     path("meetings/<int:meeting_pk>/invitations/send/", meetings.invitations_send, name="invitations_send"),
+    path(
+        "meetings/<int:meeting_pk>/invitations/<int:invitation_pk>/edit/",
+        meetings.invitation_edit,
+        name="invitation_edit",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/invitations/<int:invitation_pk>/remove/",
+        meetings.invitation_remove,
+        name="invitation_remove",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/invitations/<int:invitation_pk>/resend/",
+        meetings.invitation_resend,
+        name="invitation_resend",
+    ),
     path("meetings/<int:meeting_pk>/attendance/", meetings.attendance_record, name="attendance_record"),
     # The invitee's personal link (no login; signed token)
     path("invitations/respond/<str:token>/", public.invitation_respond, name="invitation_respond"),

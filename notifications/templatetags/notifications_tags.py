@@ -7,7 +7,7 @@ pages.
 
 from django import template
 
-from ..reminders import Kind
+from ..reminders import kind_labels
 from ..selectors import notification_list_about
 
 register = template.Library()
@@ -23,7 +23,7 @@ def notifications_about(context, obj, user=None):
     return {
         "show": True,
         "notifications": list(notification_list_about(user=user, obj=obj)),
-        "kind_labels": dict(Kind.choices),
+        "kind_labels": kind_labels(),
     }
 
 

@@ -7,16 +7,18 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, case_reader_required
+from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import ActionResponseForm, AgencyActionForm, AssuranceForm, LearningPointForm
 from ..models import AgencyAction, CaseAssurance, LearningPoint
 from ..permissions import action_reader_required
+from ..templatetags.reviews_tags import roman
 from ._common import case_for_reader
 
 
@@ -96,11 +98,34 @@ def learning_point_move(request, case_pk, point_pk):
 
 
 @case_reader_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def learning_point_delete(request, case_pk, point_pk):
+    """GET: the confirmation page, showing the point; POST: remove it and renumber the others."""
     case, point = _point_for_reader(request, case_pk, point_pk)
+    number = roman(point.position)
+    if request.method == "GET":
+        access_record(request=request, what="learning_point", obj=point, case=case)
+        return confirmation_page(
+            request,
+            caption=f"{case.pseudonym}, {case.audit}",
+            title=f"Remove learning point {number}?",
+            summary=[Row("Kind", point.get_kind_display()), Row("Learning point", point.text)],
+            paragraphs=[
+                "The points after it are renumbered. The report's next draft leaves it out; the history "
+                "keeps a record of its text, who removed it and when.",
+            ],
+            button="Remove learning point",
+            cancel_url=_findings_url(case, "#learning"),
+        )
     services.learning_point_delete(point=point, actor=request.user)
-    messages.success(request, "Learning point removed; the others are renumbered.")
+    announce(
+        request,
+        title=f"Learning point {number} removed",
+        next_steps=[
+            "The other learning points of this case are renumbered. Build the report's draft again to see "
+            "them as the Board will.",
+        ],
+    )
     return redirect(_findings_url(case, "#learning"))
 
 

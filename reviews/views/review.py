@@ -32,6 +32,7 @@ def _review_context(request, case, note_form=None):
         ),
         "notes": selectors.note_list(case=case),
         "note_form": note_form or NoteForm(),
+        "review_mark": selectors.review_mark_for(case=case, user=request.user),
         "circulate_form": CirculateForm(initial={"circulated_on": timezone.localdate()})
         if request.user.is_business_manager
         else None,
@@ -104,6 +105,20 @@ def case_pack_circulate(request, case_pk):
         request,
         f"Case pack marked circulated on {day:%-d %B %Y}; {sent} panel member{'s' if sent != 1 else ''} e-mailed.",
     )
+    return redirect("reviews:case_review", case_pk=case.pk)
+
+
+@case_reader_required
+@require_POST
+def case_review_mark(request, case_pk):
+    """A panel member marks the circulated case read (it leaves their "Needs your attention" list)."""
+    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    try:
+        services.case_review_mark(case=case, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{case.pseudonym} marked as reviewed by you.")
     return redirect("reviews:case_review", case_pk=case.pk)
 
 

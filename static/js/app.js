@@ -1,10 +1,5 @@
 // Progressive enhancement only: every page works without JavaScript.
-document.addEventListener("click", function (event) {
-  const button = event.target.closest("[data-confirm]");
-  if (button && !window.confirm(button.dataset.confirm)) {
-    event.preventDefault();
-  }
-});
+// Actions that matter (submit, publish, remove) go through a confirmation page, never a dialog.
 
 // 'Fix the text': select the leak guard's hit in the field that holds it.
 document.addEventListener("DOMContentLoaded", function () {

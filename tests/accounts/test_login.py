@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "persona,landing",
     [
-        ("bm", "cases:audit_list"),
-        ("panel", "cases:audit_list"),
-        ("contributor", "cases:portal"),
+        ("bm", "worklist:attention"),
+        ("panel", "worklist:attention"),
+        ("contributor", "worklist:attention"),
         ("board", "recommendations:board_home"),
         ("admin", "admin:index"),
     ],

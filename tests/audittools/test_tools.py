@@ -13,6 +13,7 @@ from audittools.services import audit_tool_choose, question_add, section_add, to
 from cases.forms import RETURN_TEMPLATE_FIELDS, ReturnForm
 from cases.models import AgencyReturn
 from cases.services import REQUIRED_TO_SUBMIT
+from tests.cases.returns_helpers import submit_return
 from tests.factories import AgencyReturnFactory, CaseFactory, ChronologyEntryFactory
 from tests.helpers import login
 
@@ -246,7 +247,7 @@ def test_required_tool_questions_are_enforced_at_submit_with_the_error_listed(cl
         ReturnAnswer.objects.create(agency_return=agency_return, question=q, value=value)
     agency_return.refresh_from_db()
     form["version"] = agency_return.version
-    response = client.post(reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk}), form)
+    response = submit_return(client, agency_return, form)
     assert response.status_code == 302, response.content.decode()[:3000]
     agency_return.refresh_from_db()
     assert agency_return.status == AgencyReturn.Status.SUBMITTED

@@ -13,10 +13,10 @@ RULES = {
     "audittools:tool_detail": Rule(get=BM),
     "audittools:tool_copy": Rule(get=None, post=BM),
     "audittools:section_add": Rule(get=None, post=BM),
-    "audittools:section_delete": Rule(get=None, post=BM),
+    "audittools:section_delete": Rule(get=BM),
     "audittools:question_add": Rule(get=None, post=BM),
     "audittools:question_edit": Rule(get=BM),
-    "audittools:question_delete": Rule(get=None, post=BM),
+    "audittools:question_delete": Rule(get=BM),
     "audittools:audit_tool_edit": Rule(get=BM),
     # Grades of an audit: the Business Manager and the audit's panel
     "audittools:grades_export": Rule(get=READERS),

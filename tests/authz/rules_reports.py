@@ -16,7 +16,7 @@ RULES = {
     "reports:build_create": Rule(get=None, post=BM),
     "reports:build_status": Rule(get=READERS),
     "reports:build_preview": Rule(get=READERS),
-    "reports:build_publish": Rule(get=None, post=BM),
+    "reports:build_publish": Rule(get=BM),
     "reports:hit_override": Rule(get=BM),
     # cast.agency has a return in cast.audit; contributor_other's agency does not.
     "reports:version_download": Rule(get={"board", "bm", "panel", "contributor"}),

@@ -15,6 +15,7 @@ RULES = {
     "cases:case_timeline": Rule(get=READERS),
     "cases:return_detail": Rule(get=READERS | {"contributor"}),
     "cases:return_edit": Rule(get=WORKERS),
+    "cases:return_submit": Rule(get=WORKERS),
     "cases:return_import": Rule(get=WORKERS),
     "cases:return_accept": Rule(get=None, post=BM),
     "cases:return_send_back": Rule(get=None, post=BM),

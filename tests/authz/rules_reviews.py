@@ -40,7 +40,7 @@ RULES = {
     "reviews:learning_point_add": Rule(get=None, post=READERS),
     "reviews:learning_point_edit": Rule(get=READERS),
     "reviews:learning_point_move": Rule(get=None, post=READERS),
-    "reviews:learning_point_delete": Rule(get=None, post=READERS),
+    "reviews:learning_point_delete": Rule(get=READERS),
     "reviews:assurance_edit": Rule(get=None, post=READERS),
     "reviews:action_add": Rule(get=None, post=READERS),
     "reviews:action_edit": Rule(get=READERS),

@@ -10,6 +10,8 @@ RULES = {
     "otp_verify": Rule(get=ALL, get_status=302),
     "otp_setup": Rule(get=ALL, get_status=302),
     "two_factor": Rule(get=ALL),
+    # Only a user with a verified second factor sees the page; the others are sent to set one up.
+    "backup_codes_renew": Rule(get=ALL, get_status=(200, 302)),
     # The e-mailed enrolment link: an invalid one says so (400) to whoever opens it.
     "otp_enrol": Rule(get=PUBLIC, public=True, get_status=400),
     # Password reset is for people who cannot log in: public, and the same answer for everyone.
@@ -24,7 +26,7 @@ RULES = {
     "history:record_history": Rule(get={"bm"}),
     "history:retention": Rule(get={"bm"}),
     "history:legal_hold_place": Rule(get=None, post={"bm"}),
-    "history:legal_hold_lift": Rule(get=None, post={"bm"}),
+    "history:legal_hold_lift": Rule(get={"bm"}),
 }
 
 KWARGS = {

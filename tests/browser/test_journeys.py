@@ -70,6 +70,15 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
     expect(cases_section(page).get_by_role("link", name="Case Two")).to_be_visible()
     journey.step("adds a panel member and sees both cases in the audit")
 
+    name = cast.panel_other.full_name
+    panel.get_by_role("link", name=f"Remove {name} from the panel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Remove {name} from the panel?")
+    journey.step("is asked to confirm removing the panel member, with what it means")
+    page.get_by_role("button", name="Remove panel member").click()
+    expect(page.locator(".govuk-panel")).to_contain_text(f"{name} removed from the panel")
+    expect(panel.get_by_text(f"Designated Nurse — {name}")).to_have_count(0)
+    journey.step("removes the panel member and is told what happens next")
+
 
 def test_business_manager_opens_an_audit_and_corrects_its_period(page, journey, live_server, cast):
     browser_login(page, live_server, cast.bm.email, PASSWORD)

@@ -84,10 +84,16 @@ def test_returns_are_requested_completed_with_an_import_and_accepted(
     expect(what.nth(1)).to_have_value("Strategy discussion held with police and school")
     journey.step("sees the imported rows in the return")
 
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Save and check before submitting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers before submitting the return"
+    )
+    expect(page.locator(".govuk-summary-card", has_text="Chronology of key events")).to_contain_text("2")
+    journey.step("checks the answers (each part has a Change link) before submitting")
     page.get_by_role("button", name="Submit return").click()
-    expect(page.get_by_role("status")).to_have_text("Return submitted to the Business Manager. Thank you.")
-    journey.step("submits the return")
+    expect(page.locator(".govuk-panel")).to_contain_text("Return submitted")
+    expect(page.get_by_role("heading", name="What happens next")).to_be_visible()
+    journey.step("submits the return and is told what happens next")
 
     # The Business Manager accepts it; the completion matrix shows it.
     log_in_as(page, live_server, cast.bm)
@@ -170,8 +176,13 @@ def test_report_is_built_published_and_downloaded_by_the_board(page, journey, li
     expect(status).to_contain_text("No identifying details found.")
     journey.step("the draft is built and the leak guard finds nothing")
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    status.get_by_role("button", name="Publish this draft").click()
+    status.get_by_role("link", name="Check and publish this draft").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publish this draft as version 1?")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("Nothing found")
+    expect(page.locator(".govuk-summary-list")).to_contain_text("The Board receives")
+    journey.step("checks the version, the leak guard's result and what the Board will receive")
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.locator(".govuk-panel")).to_contain_text("Version 1 published")
     expect(page.locator("#build-status")).to_contain_text("Published as version 1.")
     journey.step("publishes the draft as version 1")
 

@@ -102,9 +102,11 @@ def test_contributor_edits_saves_and_submits_a_200_row_chronology(page, journey,
     page.get_by_label("Analysis of policy and procedures").fill("Procedures were followed.")
     page.get_by_label("Analysis of professional practice").fill("Visits were timely.")
     page.get_by_label("Lessons learnt so far").fill("Record the child's own words.")
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Save and check before submitting").click()
+    expect(page.locator(".govuk-summary-card", has_text="Chronology of key events")).to_contain_text("200")
+    journey.step("checks the 200-row return's answers")
     page.get_by_role("button", name="Submit return").click()
-    expect(page.get_by_role("status")).to_have_text("Return submitted to the Business Manager. Thank you.")
+    expect(page.locator(".govuk-panel")).to_contain_text("Return submitted")
     journey.step("submits the 200-row return")
     r = AgencyReturn.objects.get(pk=cast.agency_return.pk)
     assert r.status == AgencyReturn.Status.SUBMITTED and r.entries.count() == ROWS

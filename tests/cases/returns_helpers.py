@@ -49,3 +49,21 @@ def post_form(client, url, data):
     from urllib.parse import urlencode
 
     return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+
+
+def submit_return(client, agency_return, data):
+    """Submit the way the edit page does: 'Save and check before submitting' (the POST `data`, with
+    action=submit) saves and leads to the check-your-answers page, whose button submits. Returns the
+    last response: the edit page with its errors (400) if the save or check was refused, else the
+    redirect after the confirmation."""
+    from django.urls import reverse
+
+    response = client.post(reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk}), data)
+    check_url = reverse("cases:return_submit", kwargs={"return_pk": agency_return.pk})
+    if response.status_code != 302:
+        return response
+    assert response["Location"] == check_url, response["Location"]
+    page = client.get(check_url)
+    assert page.status_code == 200 and "Check your answers" in page.content.decode()
+    agency_return.refresh_from_db()
+    return client.post(check_url, {"version": agency_return.version})

@@ -13,7 +13,7 @@ from cases.models import AgencyReturn, ChronologyEntry
 from tests.factories import AgencyReturnFactory, CaseFactory, ChronologyEntryFactory
 from tests.helpers import login
 
-from .returns_helpers import MEETING_TEXT, edit_post
+from .returns_helpers import MEETING_TEXT, edit_post, submit_return
 
 pytestmark = pytest.mark.django_db
 
@@ -153,8 +153,9 @@ def test_submit_needs_a_complete_return(cast, client):
 
 def _submit(client, cast):
     login(client, cast.contributor)
-    return client.post(
-        _url("return_edit", cast.agency_return),
+    return submit_return(
+        client,
+        cast.agency_return,
         edit_post(cast.agency_return, action="submit", fields=MEETING_TEXT, rows=[ROW_A]),
     )
 
@@ -216,8 +217,9 @@ def test_business_manager_returns_for_changes_and_the_agency_resubmits(
     login(client, cast.contributor)
     assert "Please add the child&#x27;s views." in client.get(reverse("cases:portal")).content.decode()
     assert "Please add the child&#x27;s views." in client.get(_url("return_edit", r)).content.decode()
-    response = client.post(
-        _url("return_edit", r),
+    response = submit_return(
+        client,
+        r,
         edit_post(
             r,
             action="submit",
@@ -241,8 +243,9 @@ def test_business_manager_enters_a_return_on_the_agencys_behalf(cast, client):
     login(client, cast.bm)
     page = client.get(_url("return_edit", cast.agency_return)).content.decode()
     assert "on Riverton Children&#x27;s Social Care's behalf" in page
-    response = client.post(
-        _url("return_edit", cast.agency_return),
+    response = submit_return(
+        client,
+        cast.agency_return,
         edit_post(cast.agency_return, action="submit", fields=MEETING_TEXT, rows=[ROW_A]),
     )
     assert response.status_code == 302

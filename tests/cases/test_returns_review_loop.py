@@ -17,7 +17,7 @@ from notifications.reminders import run_daily
 from tests.factories import AgencyReturnFactory, CaseFactory, ChronologyEntryFactory
 from tests.helpers import login
 
-from .returns_helpers import MEETING_TEXT, edit_post
+from .returns_helpers import MEETING_TEXT, edit_post, submit_return
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +54,12 @@ def test_business_manager_is_told_of_a_submitted_return_by_email_and_on_their_to
     cast, client, django_capture_on_commit_callbacks
 ):
     login(client, cast.contributor)
-    url = reverse("cases:return_edit", kwargs={"return_pk": cast.agency_return.pk})
     rows = [{"date": "03/02/2026", "what_happened": "Strategy discussion"}]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            url, edit_post(cast.agency_return, action="submit", fields=MEETING_TEXT, rows=rows)
+        response = submit_return(
+            client,
+            cast.agency_return,
+            edit_post(cast.agency_return, action="submit", fields=MEETING_TEXT, rows=rows),
         )
     assert response.status_code == 302
     (message,) = [m for m in mail.outbox if cast.bm.email in m.to]

@@ -32,7 +32,7 @@ def _queue(key="test:1:due_soon:2027-03-15:someone@agency.example", to="someone@
         kind="return_due_soon",
         to=to,
         subject="Reminder: your return for Case One is due on 15 March 2027",
-        template="notifications/email/return",
+        template="cases/email/return_reminder",
         context={"kind": "return_due_soon", "pseudonym": "Case One", "due_date": "15 March 2027"},
     )
 

@@ -41,7 +41,7 @@ def _queue(django_capture_on_commit_callbacks, key="return:7:overdue:2027-03-15:
             kind="return_overdue",
             to=TO,
             subject="Reminder: your return for Case One is overdue",
-            template="notifications/email/return",
+            template="cases/email/return_reminder",
             context={"kind": "return_overdue", "pseudonym": "Case One", "due_date": "15 March 2027"},
         )
     notification.refresh_from_db()
