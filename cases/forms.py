@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role, User
+from core.dates import bounded_formfield, validate_sensible_date
 from core.forms import CleanTextMixin, CrispyFormMixin, GovukDateField, GovukFormMixin
-from pscb_audit.dates import bounded_formfield, validate_sensible_date
 
 from .limits import CHRONOLOGY_MAX_ROWS, CHRONOLOGY_OVER_LIMIT_MARGIN
 from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership

@@ -1,5 +1,18 @@
+"""Abstract model bases shared by every app, and the one table of the service itself: the text of
+the footer pages (ServicePage)."""
+
 from django.conf import settings
 from django.db import models
+
+
+class TimeStamped(models.Model):
+    """When a row was created and last saved (set by Django, never typed)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class ServicePage(models.Model):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",
     "pghistory",
+    "core",
     "accounts",
     "cases",
     "reviews",
@@ -69,7 +70,6 @@ INSTALLED_APPS = [
     "accesslog",
     "history",
     "operations",
-    "core",
     "worklist",
 ]
 
@@ -112,6 +112,8 @@ TEMPLATES = [
                 "core.context_processors.service",
                 "core.confirmation.confirmation_panel",
             ],
+            # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.
+            "builtins": ["core.templatetags.core_tags"],
             "libraries": {"slots": "core.slot_tags"},
         },
     },

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from cases.models import Agency
+from core.dates import BoundedDateField, bounded_formfield
 from core.forms import CrispyFormMixin, DateInput, GovukFormMixin
-from pscb_audit.dates import BoundedDateField, bounded_formfield
 from reports.writing import RegisterGuardMixin
 
 from .evidence import ALLOWED_DESCRIPTION, evidence_check

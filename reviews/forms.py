@@ -5,8 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
 from core.forms import CrispyFormMixin, DateInput, GovukFormMixin
-from pscb_audit.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
 from reports.writing import RegisterGuardMixin
 
 from .models import (
