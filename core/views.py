@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -18,6 +19,7 @@ def _page(slug):
     return stored, (stored.title if stored else default.title), (stored.body if stored else default.body)
 
 
+@require_safe
 def service_page(request, slug):
     """A footer page (accessibility statement, privacy notice, help and contact): open to everyone,
     signed in or not; it holds no case data."""
