@@ -4,7 +4,10 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.template.loader import render_to_string
 
+from core import outbox
 from core.forms import GovukFormMixin
+
+from .models import Role, User
 
 
 class LoginForm(GovukFormMixin, AuthenticationForm):
@@ -63,10 +66,8 @@ class PasswordResetForm(GovukFormMixin, DjangoPasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from notifications.services import notification_queue
-
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        notification_queue(
+        outbox.queue(
             key=f"password_reset:{context['uid']}:{context['token']}",
             kind="password_reset",
             to=to_email,
@@ -95,10 +96,6 @@ class RoleGrantForm(GovukFormMixin, forms.Form):
     )
 
     def __init__(self, *args, actor, **kwargs):
-        from cases.models import Agency
-
-        from .models import Role, User
-
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (
             User.objects.filter(is_active=True).exclude(pk=actor.pk).order_by("full_name")
@@ -107,4 +104,6 @@ class RoleGrantForm(GovukFormMixin, forms.Form):
             f"{u.full_name} <{u.email}> — {u.get_role_display()}"
         )
         self.fields["role"].choices = Role.choices
-        self.fields["agency"].queryset = Agency.objects.filter(is_active=True).order_by("name")
+        self.fields["agency"].queryset = (
+            User._meta.get_field("agency").related_model.objects.filter(is_active=True).order_by("name")
+        )

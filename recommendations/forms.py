@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from cases.models import Agency
+from cases.writing import RegisterGuardMixin
 from core.dates import BoundedDateField, bounded_formfield
 from core.forms import CrispyFormMixin, DateInput, GovukFormMixin
-from reports.writing import RegisterGuardMixin
 
 from .evidence import ALLOWED_DESCRIPTION, evidence_check
 from .models import BoardMeeting, RecommendationComment

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from cases.writing import RegisterGuardMixin
 from core.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
 from core.forms import CrispyFormMixin, DateInput, GovukFormMixin
-from reports.writing import RegisterGuardMixin
 
 from .models import (
     AgencyAction,
