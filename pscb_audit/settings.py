@@ -109,7 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
-                "core.context_processors.service",
+                "accounts.context_processors.service",
                 "core.confirmation.confirmation_panel",
             ],
             # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.

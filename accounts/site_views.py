@@ -1,14 +1,16 @@
+"""The pages around the service itself: the footer pages (text in core.ServicePage) and Manage."""
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from accounts.models import Role
-from accounts.permissions import role_required
+from core.forms import ServicePageForm
+from core.models import ServicePage
+from core.pages import DEFAULTS, fill
 
-from .forms import ServicePageForm
-from .models import ServicePage
-from .pages import DEFAULTS, fill
+from .models import Role
+from .permissions import role_required
 
 
 def _page(slug):
@@ -48,7 +50,7 @@ def service_page_edit(request, slug):
             slug=slug, defaults={**form.cleaned_data, "updated_by": request.user}
         )
         messages.success(request, f"‘{form.cleaned_data['title']}’ saved. Every page's footer links to it.")
-        return redirect("core:page", slug=slug)
+        return redirect("site:page", slug=slug)
     return render(request, "core/service_page_edit.html", {"form": form, "slug": slug, "title": title})
 
 
