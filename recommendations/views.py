@@ -12,14 +12,14 @@ from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, board_reader_required, business_manager_required
 from cases.models import Audit
-from pscb_audit.forms import add_service_errors
-from reports.outbound import tracker_rows_checked
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
 from .models import BoardMeeting, Recommendation, RecommendationActivity
+from .outbound import tracker_rows_checked
 from .permissions import recommendation_commenter_required, recommendation_reader_required
 from .tracker import rag_state
 
