@@ -88,6 +88,7 @@ ROLE_RULES = {
     ),
     "sit_on_board": ((BOARD,), "The Board's own pages in the navigation."),
     "read_access_log": ((BM, ADMIN), "Searching and exporting the access log."),
+    "manage_service": ((BM, ADMIN), "The Manage page: the pages for running the service."),
 }
 
 

@@ -17,8 +17,8 @@ from accesslog.services import access_record
 from accounts.permissions import can_edit_return, can_read_return_content, permission_required
 from cases.selectors import audit_list_for_user, case_list_for_user
 from core.confirmation import Row, announce, confirmation_page
+from core.forms import add_service_errors
 from core.spreadsheet import export_cell
-from pscb_audit.forms import add_service_errors
 
 from . import selectors, services
 from .forms import (

@@ -18,7 +18,7 @@ from accounts.permissions import (
     permission_required,
 )
 from cases.models import Audit
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
