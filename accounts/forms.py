@@ -2,6 +2,10 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.template.loader import render_to_string
 
+from core import outbox
+
+from .models import Role, User
+
 
 class SecondFactorForm(forms.Form):
     token = forms.CharField(
@@ -37,10 +41,8 @@ class PasswordResetForm(DjangoPasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from notifications.services import notification_queue
-
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        notification_queue(
+        outbox.queue(
             key=f"password_reset:{context['uid']}:{context['token']}",
             kind="password_reset",
             to=to_email,
@@ -69,10 +71,6 @@ class RoleGrantForm(forms.Form):
     )
 
     def __init__(self, *args, actor, **kwargs):
-        from cases.models import Agency
-
-        from .models import Role, User
-
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = (
             User.objects.filter(is_active=True).exclude(pk=actor.pk).order_by("full_name")
@@ -81,4 +79,6 @@ class RoleGrantForm(forms.Form):
             f"{u.full_name} <{u.email}> — {u.get_role_display()}"
         )
         self.fields["role"].choices = Role.choices
-        self.fields["agency"].queryset = Agency.objects.filter(is_active=True).order_by("name")
+        self.fields["agency"].queryset = (
+            User._meta.get_field("agency").related_model.objects.filter(is_active=True).order_by("name")
+        )

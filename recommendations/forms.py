@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 
 from cases.forms import CrispyFormMixin, DateInput
 from cases.models import Agency
+from cases.writing import RegisterGuardMixin
 from core.dates import BoundedDateField, bounded_formfield
-from reports.writing import RegisterGuardMixin
 
 from .evidence import ALLOWED_DESCRIPTION, evidence_check
 from .models import BoardMeeting, RecommendationComment

@@ -15,12 +15,11 @@ from django.utils.dateformat import format as date_format
 
 from audittools.selectors import grades_annex
 from cases.models import Agency, AgencyReturn, Audit, Case, number_in_words
+from core.leakguard import LocatedText
 from core.numerals import roman
 from recommendations.models import Recommendation
 from recommendations.tracker import rag_state
 from reviews.models import CaseAssurance, LearningPoint, SafeguardingConcern
-
-from .leakguard import LocatedText
 
 SECTION_TITLE = "Title page"
 SECTION_WHAT_WE_DID = "What we did"

@@ -2,10 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from cases.writing import RegisterGuardMixin
 from pscb_audit.forms import CleanTextMixin
 
 from .models import AuditReport
-from .writing import RegisterGuardMixin
 
 
 class ReportFramingForm(RegisterGuardMixin, CleanTextMixin, forms.ModelForm):

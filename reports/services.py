@@ -12,11 +12,11 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import IdentifyingTerm
+from cases.models import Agency, IdentifyingTerm
+from core import leakguard
 from core.pdf import render_pdf
 from operations.enqueue import enqueue_now, enqueue_on_commit
 
-from . import leakguard
 from .content import report_content
 from .models import AuditReport, LeakHit, ReportBuild, ReportVersion
 
@@ -150,7 +150,6 @@ def board_vocabulary():
     """The Board's vocabulary for the possible-name layer: its name, agency names, the places it
     names in LEAKGUARD_PLACES, and the app's own words. Free text typed by users (meeting titles,
     panel roles) is deliberately not vocabulary: it could carry a name."""
-    from cases.models import Agency
 
     return [
         settings.BOARD_NAME,

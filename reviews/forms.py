@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
+from cases.writing import RegisterGuardMixin
 from core.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
-from reports.writing import RegisterGuardMixin
 
 from .models import (
     AgencyAction,

@@ -8,9 +8,11 @@ template like all user text; nothing the user typed ever reaches the stylesheet)
 import hashlib
 
 from django.db import transaction
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases.models import AgencyReturn, ChronologyEntry
 from cases.timeline import case_timeline
 from core.pdf import render_pdf
 from operations.enqueue import enqueue_now
@@ -66,9 +68,6 @@ def case_pack_pdf(*, case, reader, now=None):
 def case_pack_version(*, case):
     """A fingerprint of everything the pack shows: the case, its audit, every return and every
     chronology row (count and latest change, so an added, edited or removed row makes a new pack)."""
-    from django.db.models import Count, Max
-
-    from cases.models import AgencyReturn, ChronologyEntry
 
     returns = AgencyReturn.objects.filter(case=case).aggregate(n=Count("pk"), latest=Max("updated_at"))
     rows = ChronologyEntry.objects.filter(agency_return__case=case).aggregate(
