@@ -16,7 +16,6 @@ import re
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorField,
     TrigramSimilarity,
 )
@@ -136,11 +135,6 @@ TABLES = {
     "response": "recommendations_recommendationresponse",
     "agency_action": "reviews_agencyaction",
 }
-
-
-def vector(kind):
-    """The document's vector as computed from its fields (what the stored column holds)."""
-    return SearchVector(*VECTORS[kind], config=CONFIG)
 
 
 def stored_vector(kind):
