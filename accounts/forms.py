@@ -1,34 +1,59 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.contrib.auth.forms import SetPasswordForm as DjangoSetPasswordForm
 from django.template.loader import render_to_string
 
 from core import outbox
+from core.forms import GovukFormMixin
 
 from .models import Role, User
 
 
-class SecondFactorForm(forms.Form):
+class LoginForm(GovukFormMixin, AuthenticationForm):
+    """Django's log-in form, with the GOV.UK messages ('Enter your e-mail address')."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].error_messages["required"] = "Enter your e-mail address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class SetPasswordForm(GovukFormMixin, DjangoSetPasswordForm):
+    pass
+
+
+class SecondFactorForm(GovukFormMixin, forms.Form):
     token = forms.CharField(
         label="Code",
         max_length=32,
         help_text="The six-digit code your authenticator app shows, or one of your backup codes.",
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+                "class": "govuk-input--width-10",
+                "spellcheck": "false",
+            }
         ),
     )
 
 
-class EnrolmentForm(forms.Form):
+class EnrolmentForm(GovukFormMixin, forms.Form):
     token = forms.CharField(
         label="Code from the app",
         max_length=6,
         min_length=6,
         help_text="After adding the account, enter the six-digit code the app shows.",
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
     )
 
 
-class PasswordResetForm(DjangoPasswordResetForm):
+class PasswordResetForm(GovukFormMixin, DjangoPasswordResetForm):
     """Django's form (same answer whether or not the address has an account), with the e-mail sent
     through the notification queue like every other message."""
 
@@ -53,7 +78,7 @@ class PasswordResetForm(DjangoPasswordResetForm):
         )
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(GovukFormMixin, forms.Form):
     """A Business Manager gives a person a role (and, for a contributor, their agency)."""
 
     user = forms.ModelChoiceField(queryset=None, label="Person")

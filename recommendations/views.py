@@ -12,7 +12,7 @@ from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, board_reader_required, business_manager_required
 from cases.models import Audit
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
