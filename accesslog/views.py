@@ -4,11 +4,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
-from accounts.permissions import access_log_reader_required
-from cases.models import Case
+from accounts.permissions import permission_required
 
+from . import subjects
 from .export import access_log_csv
-from .forms import AccessLogSearchForm, case_label, user_label
+from .forms import AccessLogSearchForm, user_label
 from .models import AccessLogEntry
 from .selectors import access_log_page, access_log_search, parse_cursor
 from .services import access_record
@@ -26,7 +26,7 @@ def _search(request):
     return form, access_log_search(**{k: v for k, v in filters.items() if v})
 
 
-@access_log_reader_required
+@permission_required("read_access_log")
 @require_safe
 def search(request):
     """Who read what: search by user, case and dates, newest first, a keyset page at a time (the log
@@ -38,12 +38,7 @@ def search(request):
     if after and not before and not page.entries:
         page = access_log_page(entries, size=PAGE_SIZE)  # nothing newer: the newest page
     case_ids = {e.case_id for e in page.entries if e.case_id}
-    cases = {
-        c.pk: f"{c.audit.title} — {c.pseudonym}"
-        for c in Case.objects.filter(pk__in=case_ids)
-        .select_related("audit")
-        .only("pk", "pseudonym", "audit__title")
-    }
+    cases = subjects.cases().labels(case_ids) if case_ids else {}
     for e in page.entries:
         # A purged or unknown case still shows its id: the log outlives what it describes.
         e.case_label = cases.get(e.case_id, f"case #{e.case_id}") if e.case_id else ""
@@ -58,7 +53,7 @@ def search(request):
     return render(request, "accesslog/search.html", context)
 
 
-@access_log_reader_required
+@permission_required("read_access_log")
 @require_safe
 def export(request):
     """The search result as CSV (cells that a spreadsheet would run as formulas are neutralised)."""
@@ -78,7 +73,7 @@ def _typed(request, name):
     return (request.GET.get(name) or request.GET.get("q") or "").strip()[:100]
 
 
-@access_log_reader_required
+@permission_required("read_access_log")
 @require_safe
 def suggest_users(request):
     """Type-ahead for the user filter: up to ten <option>s for the field's datalist (htmx swaps them in)."""
@@ -91,17 +86,9 @@ def suggest_users(request):
     return render(request, "accesslog/_suggestions.html", {"labels": [user_label(u) for u in users]})
 
 
-@access_log_reader_required
+@permission_required("read_access_log")
 @require_safe
 def suggest_cases(request):
     """Type-ahead for the case filter: up to ten cases whose audit title or pseudonym holds the text."""
-    text = _typed(request, "case")
-    cases = Case.objects.none()
-    if text.isdigit() and len(text) <= 18:
-        cases = Case.objects.filter(pk=int(text))
-    elif len(text) >= 2:
-        cases = Case.objects.filter(audit__title__icontains=text) | Case.objects.filter(
-            pseudonym__icontains=text
-        )
-    cases = cases.select_related("audit").order_by("-audit__period_start", "audit_id", "number")[:SUGGESTIONS]
-    return render(request, "accesslog/_suggestions.html", {"labels": [case_label(c) for c in cases]})
+    labels = subjects.cases().suggest(_typed(request, "case"), limit=SUGGESTIONS)
+    return render(request, "accesslog/_suggestions.html", {"labels": labels})

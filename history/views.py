@@ -1,6 +1,7 @@
 import datetime
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,12 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import business_manager_required
-from cases.models import AgencyReturn, Case
+from accounts.permissions import permission_required
+from cases.models import AgencyReturn, Audit, Case
 from core.confirmation import Row, announce, confirmation_page
 
 from . import selectors, services
 from .forms import LegalHoldForm
+from .models import LegalHold, PurgeRecord
+from .retention import retention_plan
 
 
 def _case_of(model, object_pk):
@@ -34,7 +37,7 @@ def _case_of(model, object_pk):
     return None
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_safe
 def record_history(request, app_label, model_name, object_pk):
     """Who changed what on one record, with the values before and after each change."""
@@ -61,12 +64,6 @@ def _label(category):
 
 
 def _retention_context(request, forms=None):
-    from django.conf import settings
-
-    from cases.models import Audit
-
-    from .models import LegalHold, PurgeRecord
-    from .retention import retention_plan
 
     audits = Audit.objects.filter(status=Audit.Status.CLOSED).order_by("closed_at")
     holds = {
@@ -91,17 +88,16 @@ def _retention_context(request, forms=None):
     }
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_safe
 def retention(request):
     """Closed audits, when each kind of data is due to go, legal holds, and what has been purged."""
     return render(request, "history/retention.html", _retention_context(request))
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def legal_hold_place(request, audit_pk):
-    from cases.models import Audit
 
     audit = get_object_or_404(Audit, pk=audit_pk)
     form = LegalHoldForm(request.POST, prefix=f"hold-{audit.pk}")
@@ -117,13 +113,10 @@ def legal_hold_place(request, audit_pk):
     return render(request, "history/retention.html", context, status=400)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "POST"])
 def legal_hold_lift(request, hold_pk):
     """GET: the confirmation page (what the purge will then remove, and when); POST: lift the hold."""
-    from django.conf import settings
-
-    from .models import LegalHold
 
     hold = get_object_or_404(
         LegalHold.objects.select_related("audit", "placed_by"), pk=hold_pk, lifted_at__isnull=True
