@@ -1,7 +1,7 @@
 """Themes, the library, similar recommendations and the recurring-themes page."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -243,3 +243,149 @@ def theme_year(request, theme_pk, year):
         raise Http404
     audits = selectors.theme_year_audits(user=request.user, theme=theme, year=year)
     return render(request, "learning/theme_year.html", {"theme": theme, "year": year, "audits": audits})
+
+
+# --- The audit programme ---------------------------------------------------------------------------
+
+
+@learning_reader_required
+@require_safe
+def programme(request):
+    from django.utils import timezone
+
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    entries = list(selectors.programme_for_year(year=year))
+    return render(
+        request,
+        "learning/programme.html",
+        {
+            "year": year,
+            "entries": entries,
+            "summary": selectors.programme_summary(entries),
+            "years": selectors.programme_years(),
+            "may_edit": request.user.is_business_manager,
+        },
+    )
+
+
+@business_manager_required
+def programme_entry_edit(request, entry_pk=None):
+    from .forms import ProgrammeEntryForm
+    from .models import ProgrammeEntry
+
+    entry = get_object_or_404(ProgrammeEntry, pk=entry_pk) if entry_pk else None
+    form = ProgrammeEntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = services.programme_entry_save(actor=request.user, entry=entry, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Programme saved.")
+            return redirect(reverse("learning:programme") + f"?year={saved.year}")
+    return render(
+        request,
+        "learning/programme_form.html",
+        {"form": form, "entry": entry},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@business_manager_required
+@require_POST
+def programme_entry_open(request, entry_pk):
+    from .models import ProgrammeEntry
+
+    entry = get_object_or_404(ProgrammeEntry, pk=entry_pk)
+    try:
+        audit = services.programme_entry_open_audit(entry=entry, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("learning:programme") + f"?year={entry.year}")
+    messages.success(request, "Audit opened from the programme. Add its panel and cases.")
+    return redirect("cases:audit_detail", audit_pk=audit.pk)
+
+
+# --- One audit's learning: sampling, re-audit ------------------------------------------------------
+
+
+@case_reader_required
+def audit_learning(request, audit_pk):
+    """How the audit's cases were sampled, whether it re-audits an earlier audit (with the grades side by
+    side), and the recommendations it follows up. The Business Manager records; the panel reads."""
+    from cases.selectors import audit_list_for_user
+
+    from .forms import ReAuditForm, SamplingForm
+    from .models import CaseSampling
+
+    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    cases = list(case_list_for_user(user=request.user).filter(audit=audit).order_by("number"))
+    status = 200
+    reaudit_form = ReAuditForm(request.POST if request.POST.get("action") == "reaudit" else None, audit=audit)
+    sampling_form = SamplingForm(request.POST if request.POST.get("action") == "sampling" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "reaudit" and reaudit_form.is_valid():
+                services.reaudit_mark(
+                    audit=audit,
+                    earlier=reaudit_form.cleaned_data["earlier"],
+                    recommendations=list(reaudit_form.cleaned_data["recommendations"]),
+                    actor=request.user,
+                )
+                messages.success(request, "Marked as a re-audit.")
+                return redirect("learning:audit_learning", audit_pk=audit.pk)
+            if action == "sampling" and sampling_form.is_valid():
+                case_pk = request.POST.get("case", "")
+                case = next((c for c in cases if str(c.pk) == case_pk), None)
+                if case is None:
+                    raise Http404
+                services.case_sampling_record(case=case, actor=request.user, **sampling_form.cleaned_data)
+                messages.success(request, f"Sampling of {case.pseudonym} saved.")
+                return redirect("learning:audit_learning", audit_pk=audit.pk)
+        except ValidationError as exc:
+            add_service_errors(reaudit_form if action == "reaudit" else sampling_form, exc)
+        except PermissionDenied:
+            raise
+        status = 400
+    sampling = {s.case_id: s for s in CaseSampling.objects.filter(case__in=cases)}
+    access_record(request=request, what="audit_learning", obj=audit, audit=audit)
+    return render(
+        request,
+        "learning/audit_learning.html",
+        {
+            "audit": audit,
+            "case_rows": [(c, sampling.get(c.pk)) for c in cases],
+            "reaudit_form": reaudit_form,
+            "sampling_form": sampling_form,
+            "comparison": selectors.grade_comparison(user=request.user, audit=audit),
+            "follows_up": audit.follows_up.select_related("recommendation__audit"),
+            "entry": getattr(audit, "programme_entry", None),
+            "may_edit": request.user.is_business_manager,
+        },
+        status=status,
+    )
+
+
+@business_manager_required
+@require_POST
+def recommendation_follow_up(request, recommendation_pk):
+    from .forms import FollowUpForm
+
+    recommendation = get_object_or_404(recommendation_list_for_user(user=request.user), pk=recommendation_pk)
+    form = FollowUpForm(request.POST, recommendation=recommendation)
+    url = reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
+    if form.is_valid():
+        try:
+            services.recommendation_follow_up_set(
+                recommendation=recommendation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Follow-up saved.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(url + "#follow-up")

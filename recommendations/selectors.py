@@ -112,14 +112,6 @@ def tracker_filter_choices_for_user(*, user):
     return audits, agencies
 
 
-def rag_counts(rows):
-    """Counts per state, in the tracker's order, for a list of annotated rows."""
-    counts = dict.fromkeys(RagState.values, 0)
-    for row in rows:
-        counts[row.rag] += 1
-    return [(RagState(value), counts[value]) for value in RagState.values]
-
-
 def rag_counts_for_user(*, user, today=None):
     """Counts per state over every recommendation the user may see, in one query."""
     totals = dict.fromkeys(RagState.values, 0)

@@ -19,7 +19,7 @@ from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
-from .models import BoardMeeting, Recommendation, RecommendationEvent
+from .models import BoardMeeting, Recommendation, RecommendationActivity
 from .permissions import recommendation_commenter_required, recommendation_reader_required
 from .tracker import rag_state
 
@@ -272,9 +272,9 @@ def _detail_context(request, recommendation, **forms):
             for e in events
             if e.kind
             not in (
-                RecommendationEvent.Kind.COMMENTED,
-                RecommendationEvent.Kind.PROGRESS_UPDATE,
-                RecommendationEvent.Kind.FINAL_RESPONSE,
+                RecommendationActivity.Kind.COMMENTED,
+                RecommendationActivity.Kind.PROGRESS_UPDATE,
+                RecommendationActivity.Kind.FINAL_RESPONSE,
             )
             or (e.actor and e.actor.agency_id == user.agency_id)
         ]

@@ -13,12 +13,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import IdentifyingTerm
+from core.pdf import render_pdf
 from operations.enqueue import enqueue_now, enqueue_on_commit
 
 from . import leakguard
 from .content import report_content
 from .models import AuditReport, LeakHit, ReportBuild, ReportVersion
-from .pdf import render_pdf
 
 PDF_VARIANT = "pdf/ua-1"
 # A running build is declared dead this long after its hard time limit has passed.
