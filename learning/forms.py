@@ -144,3 +144,41 @@ class FollowUpForm(forms.Form):
         if value and not datetime.date(2000, 1, 1) <= value <= datetime.date(2100, 12, 31):
             raise forms.ValidationError("Give a date between 2000 and 2100.")
         return value
+
+
+class BriefingForm(forms.Form):
+    why_it_matters = forms.CharField(
+        label="Why it matters",
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+        help_text="Leave empty to use the audit's purpose.",
+    )
+    questions = forms.CharField(
+        label="Questions to ask yourself",
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+        help_text="One question per line.",
+    )
+    find_out_more = forms.CharField(
+        label="Find out more", widget=forms.Textarea, max_length=1000, required=False
+    )
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="From", help_text="For example, 1/4/2026")
+    end = forms.DateField(label="To", help_text="For example, 31/3/2027")
+
+    def clean(self):
+        import datetime
+
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value and not datetime.date(2000, 1, 1) <= value <= datetime.date(2100, 12, 31):
+                self.add_error(name, "Give a date between 2000 and 2100.")
+        if start and end and (end < start or (end - start).days > 400):
+            self.add_error("end", "The period ends after it starts and lasts at most a year.")
+        return data

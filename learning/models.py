@@ -196,3 +196,93 @@ class RecommendationFollowUp(TimeStamped):
 
     def __str__(self):
         return f"Follow-up of recommendation {self.recommendation_id}"
+
+
+class Briefing(TimeStamped):
+    """The practitioner briefing of an audit (a '7-minute briefing'): short texts the Business Manager
+    edits; 'what we found' and 'what needs to change' are drawn from the audit's learning points and
+    recommendations when the briefing is built."""
+
+    audit = models.OneToOneField("cases.Audit", on_delete=models.CASCADE, related_name="briefing")
+    why_it_matters = models.TextField("Why it matters", blank=True)
+    questions = models.TextField(
+        "Questions for practitioners", blank=True, help_text="One question per line."
+    )
+    find_out_more = models.TextField("Find out more", blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"Briefing of audit {self.audit_id}"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Published learning documents cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Published learning documents cannot be deleted.")
+
+
+class Publication(models.Model):
+    """A published version of a briefing (for an audit) or of the yearly report section (for a period):
+    the exact PDF (and, for the yearly report, CSV) bytes, checked by the leak guard before it was
+    kept. Never changed: a later publication is the next version."""
+
+    class Kind(models.TextChoices):
+        BRIEFING = "briefing", "7-minute briefing"
+        YEARLY = "yearly", "Yearly report section"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    audit = models.ForeignKey(
+        "cases.Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="learning_publications"
+    )
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    number = models.PositiveIntegerField()
+    pdf = models.BinaryField(editable=False)
+    csv = models.TextField(blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "audit", "number"],
+                condition=Q(kind="briefing"),
+                name="briefing_version_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end", "number"],
+                condition=Q(kind="yearly"),
+                name="yearly_version_unique",
+            ),
+            models.CheckConstraint(
+                name="publication_has_its_subject",
+                condition=(
+                    Q(kind="briefing", audit__isnull=False)
+                    | Q(kind="yearly", period_start__isnull=False, period_end__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} version {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Published learning documents cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Published learning documents cannot be deleted.")
+
+    @property
+    def filename(self):
+        if self.kind == self.Kind.BRIEFING:
+            return f"audit-{self.audit_id}-briefing-v{self.number}.pdf"
+        return f"yearly-report-{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}-v{self.number}.pdf"

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required, case_reader_required
 from cases.selectors import case_list_for_user
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 from recommendations.selectors import recommendation_list_for_user
 from reviews.models import AgencyAction, LearningPoint
 
@@ -389,3 +389,182 @@ def recommendation_follow_up(request, recommendation_pk):
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect(url + "#follow-up")
+
+
+# --- Briefings and the yearly report ----------------------------------------------------------------
+
+
+def _pdf_response(pdf, filename, *, inline=False):
+    from django.http import HttpResponse
+
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response
+
+
+@business_manager_required
+def briefing(request, audit_pk):
+    """The audit's 7-minute briefing: the Business Manager edits its texts, checks it with the leak
+    guard and publishes a version (refused on any hit)."""
+    from cases.selectors import audit_list_for_user
+
+    from . import publications
+    from .forms import BriefingForm
+    from .models import Briefing, Publication
+
+    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    current = Briefing.objects.filter(audit=audit).first()
+    initial = {
+        "why_it_matters": getattr(current, "why_it_matters", ""),
+        "questions": getattr(current, "questions", ""),
+        "find_out_more": getattr(current, "find_out_more", ""),
+    }
+    action = request.POST.get("action")
+    form = BriefingForm(request.POST if action == "save" else None, initial=initial)
+    hits, status = None, 200
+    if request.method == "POST":
+        if action == "save" and form.is_valid():
+            publications.briefing_save(audit=audit, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Briefing saved. Check it before publishing.")
+            return redirect("learning:briefing", audit_pk=audit.pk)
+        if action == "check":
+            _pdf, found = publications.preview(
+                publications.briefing_document(audit=audit), terms=publications.register_terms(audit=audit)
+            )
+            hits = [publications.describe(h) for h in found]
+        if action == "publish":
+            try:
+                version = publications.publish(
+                    kind=Publication.Kind.BRIEFING, audit=audit, actor=request.user
+                )
+            except ValidationError as exc:
+                hits = exc.messages
+                status = 400
+            else:
+                messages.success(request, f"Briefing version {version.number} published.")
+                return redirect("learning:briefing", audit_pk=audit.pk)
+        elif action == "save":
+            status = 400
+    access_record(request=request, what="briefing", obj=audit, audit=audit)
+    return render(
+        request,
+        "learning/briefing.html",
+        {
+            "audit": audit,
+            "form": form,
+            "hits": hits,
+            "document": publications.briefing_document(audit=audit),
+            "versions": Publication.objects.filter(kind=Publication.Kind.BRIEFING, audit=audit).defer(
+                "pdf", "csv"
+            ),
+        },
+        status=status,
+    )
+
+
+@business_manager_required
+@require_safe
+def briefing_draft(request, audit_pk):
+    from cases.selectors import audit_list_for_user
+
+    from . import publications
+
+    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    access_record(request=request, what="briefing_draft", obj=audit, audit=audit)
+    return _pdf_response(
+        publications.render(publications.briefing_document(audit=audit)),
+        f"audit-{audit.pk}-briefing-draft.pdf",
+        inline=True,
+    )
+
+
+def _default_period():
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    end_year = today.year if today.month >= 4 else today.year - 1
+    return datetime.date(end_year - 1, 4, 1), datetime.date(end_year, 3, 31)
+
+
+@learning_reader_required
+def yearly(request):
+    """The yearly report section: the Business Manager chooses a period, checks and publishes; every
+    learning reader sees the published versions (counts only, anonymised by construction)."""
+    from . import publications
+    from .forms import PeriodForm
+    from .models import Publication
+
+    start, end = _default_period()
+    form = PeriodForm(request.POST or request.GET or None, initial={"start": start, "end": end})
+    document, hits, status = None, None, 200
+    if request.method == "POST":
+        if not request.user.is_business_manager:
+            raise PermissionDenied
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            if request.POST.get("action") == "publish":
+                try:
+                    version = publications.publish(
+                        kind=Publication.Kind.YEARLY, period_start=start, period_end=end, actor=request.user
+                    )
+                except ValidationError as exc:
+                    hits, status = exc.messages, 400
+                else:
+                    messages.success(request, f"Yearly report section version {version.number} published.")
+                    return redirect("learning:yearly")
+            else:
+                document = publications.yearly_report(period_start=start, period_end=end)
+                _pdf, found = publications.preview(document, terms=publications.register_terms())
+                hits = [publications.describe(h) for h in found]
+        else:
+            status = 400
+    elif request.user.is_business_manager and form.is_bound and form.is_valid():
+        document = publications.yearly_report(
+            period_start=form.cleaned_data["start"], period_end=form.cleaned_data["end"]
+        )
+    return render(
+        request,
+        "learning/yearly.html",
+        {
+            "form": form,
+            "document": document,
+            "hits": hits,
+            "versions": publications.publication_list_for_user(user=request.user).filter(
+                kind=Publication.Kind.YEARLY
+            ),
+            "may_publish": request.user.is_business_manager,
+        },
+        status=status,
+    )
+
+
+@learning_reader_required
+@require_safe
+def publication_download(request, publication_pk, fmt):
+    from django.http import HttpResponse
+
+    from accesslog.models import AccessLogEntry
+
+    from . import publications
+
+    if fmt not in ("pdf", "csv"):
+        raise Http404
+    publication = get_object_or_404(
+        publications.publication_list_for_user(user=request.user).defer(None), pk=publication_pk
+    )
+    access_record(
+        request=request,
+        what="learning_publication",
+        obj=publication,
+        audit=publication.audit,
+        action=AccessLogEntry.Action.DOWNLOAD,
+    )
+    if fmt == "csv":
+        if not publication.csv:
+            raise Http404
+        response = HttpResponse(publication.csv, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{publication.filename[:-4]}.csv"'
+        return response
+    return _pdf_response(publication.pdf, publication.filename)

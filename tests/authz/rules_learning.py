@@ -23,6 +23,11 @@ RULES = {
     "learning:programme_entry_open": Rule(get=None, post=BM),
     "learning:audit_learning": Rule(get=READERS),
     "learning:recommendation_follow_up": Rule(get=None, post=BM),
+    "learning:briefing": Rule(get=BM),
+    "learning:briefing_draft": Rule(get=BM),
+    # Everyone but the administrator reads the published versions; only the BM checks and publishes.
+    "learning:yearly": Rule(get=LEARNING, post=BM),
+    "learning:publication_download": Rule(get=LEARNING),
 }
 
 
@@ -30,6 +35,23 @@ def extend_cast(cast):
     from learning.models import ProgrammeEntry, Theme
 
     cast.theme = Theme.objects.order_by("pk").first()
+    import datetime
+    import hashlib
+
+    from learning.models import Publication
+
+    pdf = b"%PDF-1.7\n% yearly fixture\n%%EOF\n"
+    cast.yearly_publication = Publication.objects.create(
+        kind="yearly",
+        period_start=datetime.date(2025, 4, 1),
+        period_end=datetime.date(2026, 3, 31),
+        number=1,
+        pdf=pdf,
+        csv="section,label,value\n",
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        published_by=cast.bm,
+    )
     cast.programme_entry = ProgrammeEntry.objects.create(
         year=2026, title="Planned audit", theme=cast.theme, reason="inspection", quarter=2, created_by=cast.bm
     )
@@ -39,4 +61,6 @@ KWARGS = {
     "theme_pk": lambda cast: cast.theme.pk,
     "year": lambda cast: cast.audit.period_end.year,
     "entry_pk": lambda cast: cast.programme_entry.pk,
+    "publication_pk": lambda cast: cast.yearly_publication.pk,
+    "fmt": lambda cast: "pdf",
 }
