@@ -222,10 +222,6 @@ class GovukDateField(forms.DateField):
     def _name(self):
         return str(self.label or "The date")
 
-    def _lower(self):
-        name = self._name()
-        return name[0].lower() + name[1:] if len(name) > 1 and not name[1].isupper() else name
-
     def to_python(self, value):
         if value in self.empty_values:
             return None

@@ -109,11 +109,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
-                "core.context_processors.service",
+                "accounts.context_processors.service",
                 "core.confirmation.confirmation_panel",
             ],
-            # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.
-            "builtins": ["core.templatetags.core_tags"],
+            # The shared core's tags (status_tag, roman, absolute_url) and the permission table's `may`
+            # filter need no {% load %}.
+            "builtins": ["core.templatetags.core_tags", "accounts.templatetags.may"],
             "libraries": {"slots": "core.slot_tags"},
         },
     },

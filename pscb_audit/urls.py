@@ -16,7 +16,7 @@ urlpatterns = [
     path("", include("accesslog.urls")),
     path("", include("history.urls")),
     path("", include("operations.urls")),
-    path("", include("core.urls")),
+    path("", include("accounts.site_urls")),
     path("", include("worklist.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,9 +8,9 @@ EVERYONE = set(PERSONAS)  # every role, and anonymous visitors
 
 RULES = {
     # The accessibility statement, privacy notice and help: for everyone, signed in or not.
-    "core:page": Rule(get=EVERYONE, public=True),
-    "core:page_edit": Rule(get={"bm"}),
-    "core:manage": Rule(get={"bm", "admin"}),
+    "site:page": Rule(get=EVERYONE, public=True),
+    "site:page_edit": Rule(get={"bm"}),
+    "site:manage": Rule(get={"bm", "admin"}),
 }
 
 KWARGS = {

@@ -55,7 +55,7 @@ def test_a_page_under_manage_marks_manage(client, cast):
     html = client.get(reverse("role_grants")).content.decode()
     active = re.search(r'govuk-service-navigation__item--active"><a[^>]*><strong[^>]*>([^<]+)<', html)
     assert active and active.group(1) == "Manage"
-    manage = client.get(reverse("core:manage")).content.decode()
+    manage = client.get(reverse("site:manage")).content.decode()
     for grouped in ("Audit tools", "Reminders", "Access log", "Retention", "Roles", "Themes"):
         assert f">{grouped}</a>" in manage
 
@@ -87,22 +87,22 @@ def test_footer_links_to_the_pages_and_keeps_the_marking(client, db):
         ("privacy", "Privacy notice"),
         ("help", "Help and contact"),
     ):
-        assert f'href="{reverse("core:page", args=[slug])}">{text}</a>' in footer
+        assert f'href="{reverse("site:page", args=[slug])}">{text}</a>' in footer
     assert "OFFICIAL-SENSITIVE" in footer and "OFFICIAL-SENSITIVE" in html[: html.index("<main")]
 
 
 def test_footer_pages_are_open_to_everyone_with_defaults(client, db, settings):
     settings.PARTNERSHIP_NAME = "Eastmoor Safeguarding Children Partnership"
-    html = client.get(reverse("core:page", args=["accessibility"])).content.decode()
+    html = client.get(reverse("site:page", args=["accessibility"])).content.decode()
     assert '<h1 class="govuk-heading-l">Accessibility statement</h1>' in html
     assert "run by the Eastmoor Safeguarding Children Partnership" in html
     assert "WCAG" in html and "Edit the" not in html
-    assert client.get(reverse("core:page", args=["nonsense"])).status_code == 404
+    assert client.get(reverse("site:page", args=["nonsense"])).status_code == 404
 
 
 def test_the_business_manager_edits_a_footer_page(client, cast, django_assert_max_num_queries):
     login(client, cast.bm)
-    url = reverse("core:page_edit", args=["help"])
+    url = reverse("site:page_edit", args=["help"])
     response = client.post(url, {"title": "Help", "body": ""})
     assert response.status_code == 200 and "Enter the page text" in response.content.decode()
     response = client.post(
@@ -112,7 +112,7 @@ def test_the_business_manager_edits_a_footer_page(client, cast, django_assert_ma
     page = ServicePage.objects.get(slug="help")
     assert page.updated_by == cast.bm
     with django_assert_max_num_queries(12):
-        html = client.get(reverse("core:page", args=["help"])).content.decode()
+        html = client.get(reverse("site:page", args=["help"])).content.decode()
     assert "Ring the Northbridge Safeguarding Children Partnership on 01234." in html
     assert html.count('<p class="govuk-body">Ring the') == 1 and "Or e-mail." in html
 
@@ -122,7 +122,7 @@ def test_only_the_business_manager_edits_the_footer_pages(client, cast):
         client.logout()
         login(client, user)
         assert (
-            client.post(reverse("core:page_edit", args=["privacy"]), {"title": "x", "body": "y"}).status_code
+            client.post(reverse("site:page_edit", args=["privacy"]), {"title": "x", "body": "y"}).status_code
             == 403
         )
     assert not ServicePage.objects.exists()

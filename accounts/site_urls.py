@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import site_views as views
 
-app_name = "core"
+app_name = "site"
 
 urlpatterns = [
     path("manage/", views.manage, name="manage"),
