@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,8 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Panel member"
     AGENCY_CONTRIBUTOR = "agency_contributor", "Agency contributor"
     BOARD_MEMBER = "board_member", "Board member"
+    # Read-only: the programme, aggregates, published learning and published reports; no case detail.
+    QUALITY_ASSURANCE = "quality_assurance", "Quality assurance (read-only)"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
@@ -83,7 +86,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         super().clean()
         self.email = (self.email or "").lower()
@@ -95,20 +97,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.BUSINESS_MANAGER
 
     @property
-    def is_panel_member(self):
-        return self.role == Role.PANEL_MEMBER
-
-    @property
     def is_agency_contributor(self):
         return self.role == Role.AGENCY_CONTRIBUTOR
-
-    @property
-    def is_board_member(self):
-        return self.role == Role.BOARD_MEMBER
-
-    @property
-    def is_administrator(self):
-        return self.role == Role.ADMINISTRATOR
 
 
 class RoleGrant(models.Model):

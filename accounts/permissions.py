@@ -25,14 +25,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .models import Role
+from .two_factor import needs_verification
 
 security_log = logging.getLogger("pscb_audit.security")
 
-BM, PANEL, CONTRIBUTOR, BOARD, ADMIN = (
+BM, PANEL, CONTRIBUTOR, BOARD, QA, ADMIN = (
     Role.BUSINESS_MANAGER,
     Role.PANEL_MEMBER,
     Role.AGENCY_CONTRIBUTOR,
     Role.BOARD_MEMBER,
+    Role.QUALITY_ASSURANCE,
     Role.ADMINISTRATOR,
 )
 # Roles that may ever see case data (granted in the app by a Business Manager, never in the admin).
@@ -75,12 +77,18 @@ ROLE_RULES = {
         (BOARD, BM, PANEL, CONTRIBUTOR),
         "Published reports, the Board's home and the recommendation tracker: everyone but the administrator.",
     ),
+    "download_published_reports": (
+        (BOARD, BM, PANEL, CONTRIBUTOR, QA),
+        "Downloading a published report (each scoped by reports.selectors.published_audit_list_for_user); "
+        "quality assurance reads published reports too.",
+    ),
     "read_learning": (
-        (BOARD, BM, PANEL, CONTRIBUTOR),
+        (BOARD, BM, PANEL, CONTRIBUTOR, QA),
         "The learning library, recurring themes and the programme, each scoped: everyone but the administrator.",
     ),
     "sit_on_board": ((BOARD,), "The Board's own pages in the navigation."),
     "read_access_log": ((BM, ADMIN), "Searching and exporting the access log."),
+    "manage_service": ((BM, ADMIN), "The Manage page: the pages for running the service."),
 }
 
 
@@ -128,7 +136,6 @@ def check(request, name):
     SecondFactorRequired unless they have passed the second factor their role (or their own choice)
     demands. Every view's rule goes through here, so this is the one place two-factor authentication
     is enforced."""
-    from .two_factor import needs_verification
 
     if not allows(request.user, name):
         log_denial(request, name)

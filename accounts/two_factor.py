@@ -22,6 +22,9 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import outbox
+from core.links import absolute_url
+
 from .models import EnrolmentLink, Role
 
 # Everyone who can see case data, and the administrator (who holds the keys to user accounts).
@@ -152,8 +155,6 @@ def _token_hash(token):
 def enrolment_link_send(*, user):
     """E-mail `user` a new enrolment link (valid once, for ENROLMENT_LINK_MINUTES); earlier unused
     links stop working."""
-    from notifications.services import notification_queue
-
     now = timezone.now()
     EnrolmentLink.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
     token = secrets.token_urlsafe(32)
@@ -162,14 +163,14 @@ def enrolment_link_send(*, user):
         token_hash=_token_hash(token),
         expires_at=now + datetime.timedelta(minutes=settings.ENROLMENT_LINK_MINUTES),
     )
-    notification_queue(
+    outbox.queue(
         key=f"enrolment_link:{link.pk}",
         kind="enrolment_link",
         to=user.email,
         subject="Set up two-factor authentication for PSCB Audit",
         template="accounts/email/enrolment_link",
         context={
-            "path": reverse("otp_enrol", kwargs={"token": token}),
+            "link": absolute_url("otp_enrol", token=token),
             "minutes": settings.ENROLMENT_LINK_MINUTES,
         },
         recipient=user,

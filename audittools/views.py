@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.permissions import can_edit_return, can_read_return_content, permission_required
 from cases.selectors import audit_get_for_user_to_edit, case_get_for_user
 from core.confirmation import Row, announce, confirmation_page
+from core.forms import add_service_errors
 from core.spreadsheet import export_cell
-from pscb_audit.forms import add_service_errors
 
 from . import selectors, services
 from .forms import (

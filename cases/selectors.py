@@ -19,6 +19,7 @@ from .models import (
     PanelMembership,
     ReturnTransition,
 )
+from .timeline import timeline_index
 
 
 def audit_list_for_user(*, user):
@@ -43,13 +44,6 @@ def case_list_for_user(*, user):
     if user.role == Role.PANEL_MEMBER:
         return cases.filter(audit__panel_memberships__user=user)
     return cases.none()
-
-
-def identifying_term_list_for_user(*, user, case):
-    """The register is seen by the Business Manager and the audit's panel only."""
-    if not case_list_for_user(user=user).filter(pk=case.pk).exists():
-        return IdentifyingTerm.objects.none()
-    return case.identifying_terms.all()
 
 
 def return_list_for_user(*, user):
@@ -241,7 +235,6 @@ def return_matrix_for_audit(*, user, audit):
 def timeline_agencies_for_case(*, case, index=None):
     """Agencies whose chronology is on the case's merged timeline (for the filter), by name; read from
     the timeline's index (cached) rather than by joining every return."""
-    from .timeline import timeline_index
 
     index = index or timeline_index(case)
     return Agency.objects.filter(pk__in=list(index.agencies)).order_by("name")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.permissions import can_manage_audit, can_review_return, permission_required
 from core.confirmation import Row, announce, confirmation_page
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import AuditForm, CaseForm, IdentifyingTermForm, PanelMembershipForm
@@ -40,9 +40,9 @@ def audit_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Audit opened.")
+            messages.success(request, "Audit created.")
             return redirect("cases:audit_detail", audit_pk=audit.pk)
-    return render(request, "cases/audit_form.html", {"form": form, "title": "Open an audit"})
+    return render(request, "cases/audit_form.html", {"form": form, "title": "Create an audit"})
 
 
 @permission_required("read_cases")

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -8,11 +9,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.permissions import permission_required
+from cases.models import Audit
 from cases.selectors import audit_get_for_user_to_edit
 from core.confirmation import Row, announce, confirmation_page
 
 from . import selectors, services
 from .forms import LegalHoldForm
+from .models import LegalHold, PurgeRecord
+from .retention import retention_plan
 
 
 @permission_required("manage_audits")
@@ -37,13 +41,6 @@ def _label(category):
 
 
 def _retention_context(request, forms=None):
-    from django.conf import settings
-
-    from cases.models import Audit
-
-    from .models import LegalHold, PurgeRecord
-    from .retention import retention_plan
-
     audits = Audit.objects.filter(status=Audit.Status.CLOSED).order_by("closed_at")
     holds = {
         h.audit_id: h for h in LegalHold.objects.filter(lifted_at__isnull=True).select_related("placed_by")
@@ -95,8 +92,6 @@ def legal_hold_place(request, audit_pk):
 @require_http_methods(["GET", "POST"])
 def legal_hold_lift(request, hold_pk):
     """GET: the confirmation page (what the purge will then remove, and when); POST: lift the hold."""
-    from django.conf import settings
-
     hold = selectors.legal_hold_get_for_user_to_edit(request=request, pk=hold_pk)
     audit = hold.audit
     if request.method == "GET":

@@ -20,7 +20,8 @@ search and one for each case whose material it showed.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, FloatField, OuterRef, Q, Value
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from accounts.models import Role
 from accounts.permissions import allows, can_manage_audit
 from cases.models import Agency, Audit, Case
 from cases.selectors import audit_list_for_user
-from recommendations.models import Recommendation, RecommendationEvent, RecommendationResponse
+from recommendations.models import Recommendation, RecommendationActivity, RecommendationResponse, letter_for
 from recommendations.selectors import recommendation_detail_list_for_user, recommendation_list_for_user
 from recommendations.tracker import RagState, with_rag_state
 from reports.models import ReportVersion
@@ -39,7 +40,8 @@ from reviews.models import AgencyAction, LearningPoint
 from reviews.selectors import agency_action_list_for_user
 
 from . import search
-from .models import Theme
+from .models import ProgrammeEntry, Theme
+from .publications import publication_list_for_user
 
 PAGE_SIZE = 20
 CANDIDATES_PER_KIND = 200
@@ -248,8 +250,6 @@ def _rows(kind, queryset, filters):
     if filters.query:
         queryset = search.matching(queryset, kind, filters.query)
     else:
-        from django.db.models import FloatField, Value
-
         queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     columns = {"pk": "pk", "rank": "rank", **names}
     rows = queryset.values(*columns.values())
@@ -304,7 +304,6 @@ def _themes_by_object(kind, pks):
 def library_search(*, request, filters, page=1):
     """The library's results for the user, filtered and ranked, one page of them, and the access
     log written for what was shown. Nothing is searched (and nothing logged) without a filter."""
-    from recommendations.models import letter_for
 
     user = request.user
     if filters.is_empty:
@@ -468,6 +467,32 @@ def theme_get_for_user_to_edit(*, request, pk):
     return get_for_user(themes, request=request, what=None, pk=pk)
 
 
+def programme_entry_get_for_user_to_edit(*, request, pk):
+    """An entry of the audit programme the user may change or open an audit from (the Business
+    Manager). The programme holds no case data: nothing is logged."""
+    entries = (
+        ProgrammeEntry.objects.all() if can_manage_audit(request.user) else ProgrammeEntry.objects.none()
+    )
+    return get_for_user(entries, request=request, what=None, pk=pk)
+
+
+def _publication_audit(publication):
+    return publication.audit
+
+
+def publication_get_for_user(*, request, pk):
+    """A published briefing or yearly report the user may download (with its file bytes); the
+    download is logged."""
+    return get_for_user(
+        publication_list_for_user(user=request.user).defer(None),
+        request=request,
+        what="learning_publication",
+        audit=_publication_audit,
+        action=AccessLogEntry.Action.DOWNLOAD,
+        pk=pk,
+    )
+
+
 def active_themes():
     return Theme.objects.filter(is_active=True).order_by("name")
 
@@ -536,7 +561,9 @@ def similar_recommendations(*, user, text, exclude_pk=None, exclude_audit_pk=Non
     }
     assured = {}
     for rec_id, at in (
-        RecommendationEvent.objects.filter(recommendation_id__in=by_pk, kind=RecommendationEvent.Kind.ASSURED)
+        RecommendationActivity.objects.filter(
+            recommendation_id__in=by_pk, kind=RecommendationActivity.Kind.ASSURED
+        )
         .order_by("at")
         .values_list("recommendation_id", "at")
     ):
@@ -585,7 +612,6 @@ def similar_recommendations_get_for_user(*, request, text, exclude_pk=None, excl
 def recurring_themes():
     """Audits and learning points per theme per audit year (the year the audit's period ended), counted
     over every audit: counts only, so every reader may see them. Three queries whatever the size."""
-    from django.db.models.functions import ExtractYear
 
     point_tags = Theme.learning_points.through.objects
     audit_pairs = set(
@@ -675,3 +701,90 @@ def theme_year_audits(*, user, theme, year):
         else:
             audit.url = ""
     return audits
+
+
+# --- Programme, re-audits, follow-ups --------------------------------------------------------------
+
+
+def programme_for_year(*, year):
+    """The programme's entries for a year (no case detail: every learning reader may see it)."""
+    from .models import ProgrammeEntry
+
+    return (
+        ProgrammeEntry.objects.filter(year=year)
+        .select_related("theme", "lead", "audit")
+        .order_by("quarter", "title")
+    )
+
+
+def programme_years():
+    from .models import ProgrammeEntry
+
+    years = set(ProgrammeEntry.objects.values_list("year", flat=True).distinct())
+    years.add(timezone.localdate().year)
+    return sorted(years)
+
+
+def programme_summary(entries):
+    from .models import ProgrammeEntry
+
+    counts = dict.fromkeys(ProgrammeEntry.Status.values, 0)
+    for e in entries:
+        counts[e.status] += 1
+    return [(ProgrammeEntry.Status(s).label, n) for s, n in counts.items()]
+
+
+def grade_comparison(*, user, audit):
+    """The re-audit's grade distributions beside the earlier audit's, domain by domain (matched by the
+    section's title, which a shared tool version keeps), with the recommendations it re-tested. None
+    when the audit re-audits nothing or the user may not read both audits."""
+    from audittools.selectors import audit_grade_summary
+
+    link = getattr(audit, "reaudit", None)
+    if link is None:
+        return None
+    earlier_summary = audit_grade_summary(user=user, audit=link.earlier)
+    this_summary = audit_grade_summary(user=user, audit=audit)
+    if earlier_summary is None or this_summary is None:
+        return None
+    before = {d.label: d for d in earlier_summary.get("domains", [])}
+    after = {d.label: d for d in this_summary.get("domains", [])}
+    order = list(before) + [t for t in after if t not in before]
+    rows = [{"domain": t, "before": before.get(t), "after": after.get(t)} for t in order]
+    return {
+        "link": link,
+        "earlier": link.earlier,
+        "rows": rows,
+        "recommendations": list(link.recommendations.order_by("position")),
+        "same_tool": bool(
+            earlier_summary.get("audit_tool")
+            and this_summary.get("audit_tool")
+            and earlier_summary["audit_tool"].version_id == this_summary["audit_tool"].version_id
+        ),
+    }
+
+
+def follow_up_chain(*, recommendation, depth=5):
+    """Did it stick? The recommendation's follow-up (re-audit date, follow-up audit), the re-audits that
+    re-tested it, and, from the follow-up audit, its own recommendations that were followed up in turn."""
+    from .models import RecommendationFollowUp
+
+    chain = []
+    current = recommendation
+    seen = set()
+    while current is not None and current.pk not in seen and len(chain) < depth:
+        seen.add(current.pk)
+        follow_up = (
+            RecommendationFollowUp.objects.filter(recommendation=current).select_related("audit").first()
+        )
+        retested = list(current.retested_by.select_related("audit"))
+        chain.append({"recommendation": current, "follow_up": follow_up, "retested": retested})
+        nxt = None
+        if follow_up and follow_up.audit_id:
+            nxt = (
+                Recommendation.objects.filter(audit_id=follow_up.audit_id, follow_up__isnull=False)
+                .order_by("position")
+                .first()
+            )
+        current = nxt
+    return chain

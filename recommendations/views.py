@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,14 +17,14 @@ from accounts.permissions import (
     permission_required,
 )
 from cases.selectors import audit_get_for_user_to_edit
-from pscb_audit.forms import add_service_errors
-from reports.outbound import tracker_rows_checked
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
-from .models import Recommendation, RecommendationEvent
+from .models import Recommendation, RecommendationActivity
+from .outbound import tracker_rows_checked
 from .tracker import rag_state
 
 # --- Board home and tracker ------------------------------------------------------------------
@@ -47,22 +47,60 @@ class KnownCountPaginator(Paginator):
 @permission_required("read_published")
 @require_safe
 def board_home(request):
-    """The Board's home: published reports and the recommendation tracker summary, no case detail."""
+    """The Board's home: what is due at the next Board meeting, what changed since the last one, the
+    published reports (the current version of each marked) and the tracker summary; no case detail."""
+    today = timezone.localdate()
     counts = selectors.rag_counts_for_user(user=request.user)
+    last_meeting, next_meeting = selectors.board_meetings_around(today=today)
+    due = selectors.due_at_next_board_for_user(user=request.user, next_meeting=next_meeting, today=today)
+    changes = selectors.changes_since_for_user(
+        user=request.user, since=last_meeting.date if last_meeting else None, today=today
+    )
+    # One leak check over every row the page shows (a row that would carry a register term is left out).
+    kept = {
+        rec.pk
+        for rec in tracker_rows_checked(
+            list({r.pk: r for r in [*due, *changes["assured"], *changes["overdue"]]}.values()),
+            channel="Board home",
+        )
+    }
     return render(
         request,
         "recommendations/board_home.html",
-        {"counts": counts, "total": sum(n for _, n in counts), "chart": _chart(counts)},
+        {
+            "counts": counts,
+            "total": sum(n for _, n in counts),
+            "chart": _chart(counts),
+            "last_meeting": last_meeting,
+            "next_meeting": next_meeting,
+            "due_next": [r for r in due if r.pk in kept],
+            "assured_since": [r for r in changes["assured"] if r.pk in kept],
+            "overdue_since": [r for r in changes["overdue"] if r.pk in kept],
+        },
     )
 
 
-def _chart(counts):
-    """Bars for a server-rendered SVG (attributes, not style: the CSP forbids inline styles)."""
+def _chart(counts, query=None):
+    """Bars for a server-rendered SVG (attributes, not style: the CSP forbids inline styles). Each bar
+    links to the tracker showing that state, keeping the other filters in `query` (a QueryDict)."""
     biggest = max((n for _, n in counts), default=0) or 1
-    return [
-        {"state": state, "count": n, "width": round(300 * n / biggest), "y": i * 28}
-        for i, (state, n) in enumerate(counts)
-    ]
+    tracker = reverse("recommendations:tracker")
+    bars = []
+    for i, (state, n) in enumerate(counts):
+        params = query.copy() if query is not None else QueryDict(mutable=True)
+        for key in ("state", "page", "show"):
+            params.pop(key, None)
+        params["state"] = state.value
+        bars.append(
+            {
+                "state": state,
+                "count": n,
+                "width": round(300 * n / biggest),
+                "y": i * 28,
+                "url": f"{tracker}?{params.urlencode()}",
+            }
+        )
+    return bars
 
 
 def _tracker_filter(request):
@@ -105,14 +143,22 @@ def tracker(request):
             "rows": rows,
             "counts": counts,
             "total": sum(n for _, n in counts),
-            "chart": _chart(counts),
+            "chart": _chart(counts, query),
             "query": f"?{query.urlencode()}" if query else "",
+            "one_audit": _one_audit(tracker_filter, rows),
             "page_query": f"{query.urlencode()}&" if query else "",
             "show_all_query": all_query.urlencode(),
             "can_open": can_open_recommendation(request.user),
             "due_soon_days": settings.RECOMMENDATION_DUE_SOON_DAYS,
         },
     )
+
+
+def _one_audit(tracker_filter, rows):
+    """True when every row shown is of one audit (filtered to it, or only one has recommendations):
+    the audit column would repeat one title, so the caption names it instead."""
+    chosen = tracker_filter.form.cleaned_data.get("audit") if tracker_filter.valid else None
+    return bool(chosen) or len({r.audit_id for r in rows}) == 1
 
 
 def _export(request, kind):
@@ -274,9 +320,9 @@ def _detail_context(request, recommendation, **forms):
             for e in events
             if e.kind
             not in (
-                RecommendationEvent.Kind.COMMENTED,
-                RecommendationEvent.Kind.PROGRESS_UPDATE,
-                RecommendationEvent.Kind.FINAL_RESPONSE,
+                RecommendationActivity.Kind.COMMENTED,
+                RecommendationActivity.Kind.PROGRESS_UPDATE,
+                RecommendationActivity.Kind.FINAL_RESPONSE,
             )
             or (e.actor and e.actor.agency_id == user.agency_id)
         ]

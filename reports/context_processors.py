@@ -5,6 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.permissions import can_override_leak_hit
 
+from .selectors import hit_list_for_user
+
 
 def safe_next(request):
     target = request.GET.get("next", "")
@@ -21,7 +23,6 @@ def leak_fix(request):
     user = getattr(request, "user", None)
     if not pk.isdigit() or not can_override_leak_hit(user):
         return {}
-    from .selectors import hit_list_for_user
 
     hit = hit_list_for_user(user=user).filter(pk=int(pk)).first()
     if hit is None:

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Audit, Case, IdentifyingTerm, TimeStamped
-
-from . import leakguard
+from cases.models import Audit, Case, IdentifyingTerm
+from core import leakguard
+from core.models import TimeStamped
 
 
 class AuditReport(TimeStamped):

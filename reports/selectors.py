@@ -37,6 +37,9 @@ def published_audit_list_for_user(*, user):
         return Audit.objects.none()
     if user.role in (Role.BOARD_MEMBER, Role.BUSINESS_MANAGER):
         return Audit.objects.all()
+    if user.role == Role.QUALITY_ASSURANCE:
+        # Read-only quality assurance: published reports only (no drafts, no case detail).
+        return Audit.objects.filter(report_versions__isnull=False).distinct()
     if user.role == Role.PANEL_MEMBER:
         return Audit.objects.filter(panel_memberships__user=user)
     if user.role == Role.AGENCY_CONTRIBUTOR and user.agency_id:
@@ -142,3 +145,17 @@ def version_get_for_user(*, request, pk):
         action=AccessLogEntry.Action.DOWNLOAD,
     )
     return version
+
+
+def recommendations_past_deadline(*, audit, on):
+    """The audit's recommendations still open (not assured, closed or answered) whose deadline had
+    passed by `on` (the draft's date): the Business Manager is warned before publishing them."""
+    from recommendations.tracker import with_rag_state
+
+    return list(
+        with_rag_state(
+            Recommendation.objects.filter(audit=audit).select_related("deadline_meeting"), today=on
+        )
+        .filter(rag="overdue")
+        .order_by("position", "pk")
+    )

@@ -12,14 +12,17 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import Role, User
 from accounts.permissions import can_manage_audit, require
-from cases.models import IdentifyingTerm
+from cases.models import Agency, IdentifyingTerm
+from core import leakguard
+from core.links import absolute_url
+from core.pdf import render_pdf
+from notifications.services import notification_queue
 from operations.enqueue import enqueue_now, enqueue_on_commit
 
-from . import leakguard
 from .content import report_content
 from .models import AuditReport, LeakHit, ReportBuild, ReportVersion
-from .pdf import render_pdf
 
 PDF_VARIANT = "pdf/ua-1"
 # A running build is declared dead this long after its hard time limit has passed.
@@ -151,7 +154,6 @@ def board_vocabulary():
     """The Board's vocabulary for the possible-name layer: its name, agency names, the places it
     names in LEAKGUARD_PLACES, and the app's own words. Free text typed by users (meeting titles,
     panel roles) is deliberately not vocabulary: it could carry a name."""
-    from cases.models import Agency
 
     return [
         settings.BOARD_NAME,
@@ -396,7 +398,7 @@ def report_publish(*, build, actor):
             f"PDF's own text{' (page ' + ', '.join(map(str, pages)) + ')' if pages else ''}: build again."
         )
     number = (ReportVersion.objects.filter(audit=build.audit).aggregate(n=Max("number"))["n"] or 0) + 1
-    return ReportVersion.objects.create(
+    version = ReportVersion.objects.create(
         audit=build.audit,
         number=number,
         build=build,
@@ -406,3 +408,27 @@ def report_publish(*, build, actor):
         build_date=build.build_date,
         published_by=actor,
     )
+    board_tell_published(version=version)
+    return version
+
+
+def board_tell_published(*, version):
+    """E-mail every active Board member that a new version is published: the audit's title, the
+    version and a link to the Board home, never any of the report. Through the one outbound path, so
+    a title that would carry a register term is withheld (and the Business Manager told); once per
+    version and member."""
+
+    link = absolute_url("recommendations:board_home")
+    terms = register_terms(audit=version.audit)
+    for member in User.objects.filter(role=Role.BOARD_MEMBER, is_active=True).order_by("pk"):
+        notification_queue(
+            key=f"report_version:{version.pk}:published:{member.email.lower()}",
+            kind="report_published",
+            to=member.email,
+            recipient=member,
+            subject=f"Audit report published: {version.audit.title} (version {version.number})",
+            template="reports/email/report_published",
+            context={"audit": version.audit, "version": version, "link": link},
+            about=version,
+            withhold=terms,
+        )

@@ -47,7 +47,7 @@ def hit_fix_url(hit, audit_pk):
     return audit_url + "#panel-h"
 
 
-def _build_context(request, build):
+def _build_context(request, build, *, offer_publish=True):
     hits = list(build.hits.select_related("case", "term_case", "overridden_by")) if build else []
     report_url = reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id}) if build else ""
     for hit in hits:
@@ -65,7 +65,9 @@ def _build_context(request, build):
         "hits": hits,
         "blocking_count": len(blocking),
         "stale": stale,
-        "can_publish": can_publish(request.user, build, stale=stale, blocking=bool(blocking)),
+        # The publish page lists its own problems (the newer-draft one too) instead of the button.
+        "can_publish": offer_publish
+        and can_publish(request.user, build, stale=stale, blocking=bool(blocking)),
     }
 
 
@@ -135,7 +137,7 @@ def build_preview(request, build_pk):
 def _publish_summary(request, build):
     """What the Business Manager checks before publishing: the version it becomes, the leak guard's
     result on this draft, and what the Board will receive. Problems stop the publication."""
-    context = _build_context(request, build)
+    context = _build_context(request, build, offer_publish=False)
     hits = context["hits"]
     blocking = context["blocking_count"]
     overridden = len(hits) - blocking
@@ -187,7 +189,33 @@ def _publish_summary(request, build):
             )
         if build.audit.report_builds.filter(created_at__gt=build.created_at).exists():
             problems.append({"text": "A newer draft exists: publish that one instead.", "url": report_url})
+    overdue = _past_deadline(build)
+    if overdue:
+        summary.append(
+            Row(
+                "Deadlines already passed",
+                "; ".join(f"({r.letter}) was due {r.deadline:%-d %B %Y}" for r in overdue)
+                + ". The report will show "
+                + ("it" if len(overdue) == 1 else "them")
+                + " as overdue: check the deadline or record the response before publishing.",
+            )
+        )
     return next_number, summary, problems
+
+
+def _past_deadline(build):
+    """Read once per request (the summary row and the warning both say it)."""
+    if not hasattr(build, "_past_deadline"):
+        build._past_deadline = selectors.recommendations_past_deadline(audit=build.audit, on=build.build_date)
+    return build._past_deadline
+
+
+def _past_deadline_warning(build):
+    overdue = _past_deadline(build)
+    if not overdue:
+        return ""
+    n = len(overdue)
+    return f"{n} recommendation{pluralize(n)} in this draft {'has' if n == 1 else 'have'} a deadline that has already passed. "
 
 
 @permission_required("manage_audits")
@@ -211,7 +239,8 @@ def build_publish(request, build_pk):
                 "The leak guard checks the PDF once more as it is published; if it finds anything, nothing "
                 "is published and you are told why.",
             ],
-            warning="A published version cannot be changed or withdrawn. To correct it, publish a new version.",
+            warning=_past_deadline_warning(build)
+            + "A published version cannot be changed or withdrawn. To correct it, publish a new version.",
             problems=problems,
             button=f"Publish version {number}",
             destructive=False,
@@ -254,7 +283,7 @@ def hit_override(request, hit_pk):
     return render(request, "reports/hit_override.html", {"form": form, "hit": hit, "audit": hit.build.audit})
 
 
-@permission_required("read_published")
+@permission_required("download_published_reports")
 @require_safe
 def version_download(request, version_pk):
     """A published version, exactly as published (its checksum is verified before it is sent)."""

@@ -10,13 +10,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import can_raise_concern, can_resolve_concern, can_respond_to_concern, require
-from audittools.services import clean_text
 from cases.models import Agency, Audit
+from core.links import absolute_url
+from core.text import clean
 from notifications.services import notification_queue
 
 from .models import SafeguardingConcern
@@ -26,9 +26,7 @@ BEYOND_PANEL_REVIEW = (Audit.Status.REPORTING, Audit.Status.MONITORING, Audit.St
 
 
 def _link(concern):
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "reviews:concern_detail", kwargs={"concern_pk": concern.pk}
-    )
+    return absolute_url("reviews:concern_detail", concern_pk=concern.pk)
 
 
 def _terms(case):
@@ -52,7 +50,7 @@ def concern_raise(*, case, actor, agency, description, urgency):
     """Record an immediate concern and e-mail, once each, every Business Manager and the senior
     manager of the agency that must act (pseudonym and link only)."""
     require(can_raise_concern(actor, case))
-    description = clean_text(description)
+    description = clean(description or "").strip()
     if not description:
         raise ValidationError({"description": "Say what the concern is."})
     if agency is None or not agencies_to_act(case).filter(pk=agency.pk).exists():
@@ -101,7 +99,7 @@ def concern_acknowledge(*, concern, actor, acknowledged_on, action_taken="", act
         errors["acknowledged_on"] = "Give the date your agency acknowledged the concern."
     elif acknowledged_on > today or acknowledged_on < timezone.localdate(concern.raised_at):
         errors["acknowledged_on"] = "The date must be between the day the concern was raised and today."
-    action_taken = clean_text(action_taken)
+    action_taken = clean(action_taken or "").strip()
     if action_taken_on and action_taken_on > today:
         errors["action_taken_on"] = "The date cannot be in the future."
     if action_taken_on and not action_taken:

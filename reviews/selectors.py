@@ -16,7 +16,7 @@ from django.utils import timezone
 from accesslog.services import access_record, get_for_user
 from accounts.models import Role
 from accounts.permissions import can_raise_concern
-from cases.models import AgencyReturn, Case
+from cases.models import AgencyReturn, Case, ChronologyEntry
 from cases.selectors import case_list_for_user, case_list_to_edit_for_user
 
 from .models import (
@@ -72,7 +72,6 @@ def review_mark_for(*, case, user):
 def review_returns(*, case, with_entries=True):
     """The returns the panel reads: those submitted or accepted, with their chronologies (the case pack),
     or with only the number of entries (the review page, which shows the entries on the paged timeline)."""
-    from cases.models import ChronologyEntry
 
     returns = (
         case.returns.filter(status__in=REVIEWABLE_RETURN_STATUSES)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import can_resolve_concern, can_respond_to_concern, permission_required
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from .. import concerns as services
 from .. import selectors

@@ -11,12 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.permissions import permission_required
 from core.confirmation import Row, announce, confirmation_page
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
+from core.templatetags.core_tags import roman  # the filter: a position outside 1..3999 shows as itself
 
 from .. import selectors, services
 from ..forms import ActionResponseForm, AgencyActionForm, AssuranceForm, LearningPointForm
 from ..models import AgencyAction, CaseAssurance
-from ..templatetags.reviews_tags import roman
 
 
 def _findings_url(case, anchor=""):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import can_manage_audit, permission_required
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import AttendanceForm, InvitationEditForm, InvitationForm, MeetingForm

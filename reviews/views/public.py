@@ -14,9 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cases.registers import case_terms
+from core.forms import add_service_errors
 from notifications.guard import register_hits
 from notifications.services import withheld_tell_business_managers
-from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import RespondForm

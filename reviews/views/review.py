@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.permissions import can_manage_audit, permission_required
 from cases.timeline import case_timeline, timeline_link_prefix, timeline_position
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from .. import pack, selectors, services
 from ..forms import CirculateForm, NoteForm

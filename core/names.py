@@ -11,7 +11,7 @@ import functools
 import re
 from pathlib import Path
 
-from core.text import clean, folded
+from .text import clean, folded
 
 WORDLIST = Path("/usr/share/dict/british-english")
 
@@ -34,10 +34,6 @@ def _word_list():
     common = frozenset(fold_word(w) for w in words if w[0].islower())
     proper = frozenset(fold_word(w) for w in words if w[0].isupper()) - common
     return common, proper
-
-
-def dictionary_words():
-    return _word_list()[0]
 
 
 def _in(word, words):
