@@ -22,8 +22,9 @@ def cases_section(page):
 
 def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, journey, live_server, cast):
     browser_login(page, live_server, cast.bm.email, PASSWORD)
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audits").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audits")
-    journey.step("Business Manager lands on the audit list")
+    journey.step("Business Manager opens the audit list from the menu")
 
     page.get_by_role("link", name="Audit under test").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit under test")

@@ -17,6 +17,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content(
     page, journey, live_server, cast
 ):
     browser_login(page, live_server, cast.bm.email, PASSWORD)
+    page.goto(f"{live_server.url}/audits/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
@@ -29,6 +30,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content(
 
 def test_business_manager_adds_a_case_with_the_keyboard_only(page, journey, live_server, cast):
     browser_login(page, live_server, cast.bm.email, PASSWORD)
+    page.goto(f"{live_server.url}/audits/")
     press_tab_until(page, page.get_by_role("link", name="Audit under test"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit under test")
