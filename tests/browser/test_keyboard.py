@@ -85,7 +85,7 @@ def test_keyboard_user_adds_a_register_term_and_is_told_of_a_duplicate(page, jou
     page.keyboard.type(cast.term.value)
     page.keyboard.press("Enter")  # Enter in a text field submits its form
     expect(register.locator(".govuk-error-message")).to_contain_text("This term is already in the register.")
-    expect(register.get_by_label("Term")).to_have_value(cast.term.value)
+    expect(register.get_by_label("Term", exact=True)).to_have_value(cast.term.value)
     journey.step("a duplicate term is refused with the message next to the field, the text kept")
 
 
