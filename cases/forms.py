@@ -9,6 +9,7 @@ from core.forms import CleanTextMixin, CrispyFormMixin, GovukDateField, GovukFor
 
 from .limits import CHRONOLOGY_MAX_ROWS, CHRONOLOGY_OVER_LIMIT_MARGIN
 from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
+from .services import send_back_default_due_date
 
 MAX_CHRONOLOGY_ROWS = CHRONOLOGY_MAX_ROWS
 
@@ -360,12 +361,9 @@ class SendBackForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            from .services import send_back_default_due_date
-
             self.initial["due_date"] = send_back_default_due_date()
 
     def clean_due_date(self):
-        from .services import send_back_default_due_date
 
         return self.cleaned_data["due_date"] or send_back_default_due_date()
 

@@ -12,9 +12,13 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import Role, User
+from accounts.permissions import can_manage_audit, require
 from cases.models import Agency, IdentifyingTerm
 from core import leakguard
+from core.links import absolute_url
 from core.pdf import render_pdf
+from notifications.services import notification_queue
 from operations.enqueue import enqueue_now, enqueue_on_commit
 
 from .content import report_content
@@ -351,6 +355,7 @@ def report_publish(*, build, actor):
     holds a term of the current register or an unresolved pattern: checked again here, in the same
     transaction as the publication."""
     build = ReportBuild.objects.select_for_update().select_related("audit").get(pk=build.pk)
+    require(can_manage_audit(actor, build.audit))
     if build.status != ReportBuild.Status.DONE or not build.pdf:
         raise ValidationError("Only a finished draft can be published.")
     if hasattr(build, "version"):
@@ -412,12 +417,8 @@ def board_tell_published(*, version):
     version and a link to the Board home, never any of the report. Through the one outbound path, so
     a title that would carry a register term is withheld (and the Business Manager told); once per
     version and member."""
-    from django.urls import reverse
 
-    from accounts.models import Role, User
-    from notifications.services import notification_queue
-
-    link = settings.SITE_URL.rstrip("/") + reverse("recommendations:board_home")
+    link = absolute_url("recommendations:board_home")
     terms = register_terms(audit=version.audit)
     for member in User.objects.filter(role=Role.BOARD_MEMBER, is_active=True).order_by("pk"):
         notification_queue(

@@ -13,13 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.models import Role, User
-from accounts.permissions import (
-    BoardReaderRequired,
-    board_reader_required,
-    business_manager_required,
-    case_reader_required,
-    role_required,
-)
+from accounts.permissions import can_publish, permission_required
 from cases.models import Audit
 from core.confirmation import Row, announce, confirmation_page
 
@@ -55,7 +49,7 @@ def hit_fix_url(hit, audit_pk):
     return audit_url + "#panel-h"
 
 
-def _build_context(request, build):
+def _build_context(request, build, *, offer_publish=True):
     hits = list(build.hits.select_related("case", "term_case", "overridden_by")) if build else []
     report_url = reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id}) if build else ""
     for hit in hits:
@@ -73,14 +67,9 @@ def _build_context(request, build):
         "hits": hits,
         "blocking_count": len(blocking),
         "stale": stale,
-        "can_publish": bool(
-            build
-            and request.user.is_business_manager
-            and build.status == ReportBuild.Status.DONE
-            and not blocking
-            and not stale
-            and not published
-        ),
+        # The publish page lists its own problems (the newer-draft one too) instead of the button.
+        "can_publish": offer_publish
+        and can_publish(request.user, build, stale=stale, blocking=bool(blocking)),
     }
 
 
@@ -88,7 +77,7 @@ def _report_audit(request, audit_pk):
     return get_object_or_404(selectors.report_audit_list_for_user(user=request.user), pk=audit_pk)
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def report_detail(request, audit_pk):
     """The report's page: framing text, the latest draft with its leak guard result, versions."""
@@ -108,7 +97,7 @@ def report_detail(request, audit_pk):
     return render(request, "reports/report_detail.html", context)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def framing_edit(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
     framing = AuditReport.objects.filter(audit=audit).first() or AuditReport(audit=audit)
@@ -122,7 +111,7 @@ def framing_edit(request, audit_pk):
     return render(request, "reports/framing_form.html", {"form": form, "audit": audit})
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def build_create(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
@@ -135,7 +124,7 @@ def _build_for_reader(request, build_pk):
     return get_object_or_404(selectors.build_list_for_user(user=request.user).defer("pdf"), pk=build_pk)
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def build_status(request, build_pk):
     """The draft's progress, polled by htmx every two seconds until the build has finished."""
@@ -147,7 +136,7 @@ def build_status(request, build_pk):
     )
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def build_preview(request, build_pk):
     """A finished draft, inline in the browser: Business Manager and the audit's panel only."""
@@ -169,7 +158,7 @@ def build_preview(request, build_pk):
 def _publish_summary(request, build):
     """What the Business Manager checks before publishing: the version it becomes, the leak guard's
     result on this draft, and what the Board will receive. Problems stop the publication."""
-    context = _build_context(request, build)
+    context = _build_context(request, build, offer_publish=False)
     hits = context["hits"]
     blocking = context["blocking_count"]
     overridden = len(hits) - blocking
@@ -221,10 +210,36 @@ def _publish_summary(request, build):
             )
         if build.audit.report_builds.filter(created_at__gt=build.created_at).exists():
             problems.append({"text": "A newer draft exists: publish that one instead.", "url": report_url})
+    overdue = _past_deadline(build)
+    if overdue:
+        summary.append(
+            Row(
+                "Deadlines already passed",
+                "; ".join(f"({r.letter}) was due {r.deadline:%-d %B %Y}" for r in overdue)
+                + ". The report will show "
+                + ("it" if len(overdue) == 1 else "them")
+                + " as overdue: check the deadline or record the response before publishing.",
+            )
+        )
     return next_number, summary, problems
 
 
-@business_manager_required
+def _past_deadline(build):
+    """Read once per request (the summary row and the warning both say it)."""
+    if not hasattr(build, "_past_deadline"):
+        build._past_deadline = selectors.recommendations_past_deadline(audit=build.audit, on=build.build_date)
+    return build._past_deadline
+
+
+def _past_deadline_warning(build):
+    overdue = _past_deadline(build)
+    if not overdue:
+        return ""
+    n = len(overdue)
+    return f"{n} recommendation{pluralize(n)} in this draft {'has' if n == 1 else 'have'} a deadline that has already passed. "
+
+
+@permission_required("manage_audits")
 @require_http_methods(["GET", "POST"])
 def build_publish(request, build_pk):
     """GET: what publishing this draft means (version, leak guard, what the Board receives);
@@ -243,7 +258,8 @@ def build_publish(request, build_pk):
                 "The leak guard checks the PDF once more as it is published; if it finds anything, nothing "
                 "is published and you are told why.",
             ],
-            warning="A published version cannot be changed or withdrawn. To correct it, publish a new version.",
+            warning=_past_deadline_warning(build)
+            + "A published version cannot be changed or withdrawn. To correct it, publish a new version.",
             problems=problems,
             button=f"Publish version {number}",
             destructive=False,
@@ -269,7 +285,7 @@ def build_publish(request, build_pk):
     return redirect(report_url + "#versions-h")
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def hit_override(request, hit_pk):
     hit = get_object_or_404(
         selectors.hit_list_for_user(user=request.user).select_related("build__audit"), pk=hit_pk
@@ -291,7 +307,7 @@ def hit_override(request, hit_pk):
     return render(request, "reports/hit_override.html", {"form": form, "hit": hit, "audit": hit.build.audit})
 
 
-@role_required(*BoardReaderRequired.allowed_roles, Role.QUALITY_ASSURANCE)
+@permission_required("download_published_reports")
 @require_safe
 def version_download(request, version_pk):
     """A published version, exactly as published (its checksum is verified before it is sent)."""

@@ -22,9 +22,10 @@ def cases_section(page):
 
 def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, journey, live_server, cast):
     browser_login(page, live_server, cast.bm.email, PASSWORD)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audits").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Needs your attention")
+    page.get_by_role("link", name="All audits").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audits")
-    journey.step("Business Manager opens the audit list from the menu")
+    journey.step("Business Manager goes from the home page to the audit list")
 
     page.get_by_role("link", name="Audit under test").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit under test")
@@ -84,7 +85,7 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
 
 def test_business_manager_opens_an_audit_and_corrects_its_period(page, journey, live_server, cast):
     browser_login(page, live_server, cast.bm.email, PASSWORD)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audits").click()
+    page.get_by_role("link", name="All audits").click()
     page.get_by_role("link", name="Create an audit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an audit")
     journey.step("opens the new-audit form")
@@ -113,7 +114,8 @@ def test_business_manager_opens_an_audit_and_corrects_its_period(page, journey, 
 
 def test_panel_member_reads_the_case_and_its_register(page, journey, live_server, cast):
     browser_login(page, live_server, cast.panel.email, PASSWORD)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audits").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Needs your attention")
+    page.get_by_role("main").get_by_role("link", name="Audits on your panel").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audits on your panel")
     expect(page.get_by_role("link", name="Another audit")).to_have_count(0)
     journey.step("panel member lands on the audits of their panel")
@@ -141,7 +143,9 @@ def test_panel_member_of_another_audit_gets_page_not_found(page, journey, live_s
 
 def test_contributor_lands_on_our_returns(page, journey, live_server, cast):
     browser_login(page, live_server, cast.contributor.email, PASSWORD)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Our returns").click()
+    expect(page).to_have_url(re.compile(r"/to-do/$"))
+    expect(page.get_by_role("link", name="Return on Case One")).to_be_visible()
+    page.get_by_role("link", name="Your agency's returns").click()
     expect(page).to_have_url(re.compile(r"/portal/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Returns requested from {cast.agency.name}")
     expect(page.get_by_role("link", name="Our returns")).to_be_visible()

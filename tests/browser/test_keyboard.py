@@ -17,7 +17,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_main_content(
     page, journey, live_server, cast
 ):
     browser_login(page, live_server, cast.bm.email, PASSWORD)
-    page.goto(f"{live_server.url}/audits/")
+    page.goto(f"{live_server.url}/audits/")  # the home page is "Needs your attention"; this is the list
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     expect(skip).to_be_focused()
