@@ -138,7 +138,7 @@ def test_panel_member_reviews_a_case_and_records_a_note_and_a_learning_point(
     journey.step("adds a panel note")
 
     page.goto(f"{live_server.url}/cases/{cast.case.pk}/findings/")
-    page.get_by_label("Kind").select_option(label="Good practice")
+    page.get_by_role("group", name="Kind").get_by_label("Good practice").check()  # few choices: radios
     page.get_by_role("textbox", name=re.compile(r"^Learning point")).fill(
         "Health and social care shared information promptly."
     )
