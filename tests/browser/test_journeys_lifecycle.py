@@ -54,6 +54,7 @@ def test_returns_are_requested_completed_with_an_import_and_accepted(
 
     # The agency's contributor completes it.
     log_in_as(page, live_server, cast.contributor)
+    page.goto(f"{live_server.url}/portal/")  # the home page is "Needs your attention"
     page.get_by_role("link", name="Start the return for Case Two").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{agency} — Case Two")
     journey.step("contributor opens the return from Our returns")
