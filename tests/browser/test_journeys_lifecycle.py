@@ -125,6 +125,7 @@ def test_panel_member_reviews_a_case_and_records_a_note_and_a_learning_point(
     )
 
     log_in_as(page, live_server, cast.panel)
+    page.goto(f"{live_server.url}/audits/")  # the home page is "Needs your attention"
     page.get_by_role("link", name="Audit under test").click()
     page.get_by_role("link", name="Case One").and_(page.locator("a[href$='/review/']")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Case One")
