@@ -61,6 +61,40 @@ AGENCIES = [
     ("Northbridge Probation Service", Agency.Kind.OTHER),
     ("Northbridge Early Help", Agency.Kind.OTHER),
 ]
+# Sentences the learning library searches (our own words): varied, so that a search matches some
+# learning points and not all of them.
+LEARNING_PHRASES = [
+    "Information shared between agencies arrived too late to change the plan.",
+    "Practitioners showed professional curiosity about adults new to the household.",
+    "The child's own words were recorded and shaped the next steps.",
+    "Escalation between agencies resolved a disagreement about thresholds.",
+    "Supervision gave the social worker room to reflect on the family's engagement.",
+    "Neglect was recognised early through the health visitor's home visits.",
+    "Domestic abuse notifications reached the school the next morning.",
+    "Apparent cooperation by the parents hid little change for the child.",
+    "The move from primary to secondary school was planned with the family.",
+    "Early help was offered before the case met the child protection threshold.",
+]
+
+
+def _tag_with_themes(objects, relation, column, rnd):
+    """Tag about half of `objects` with one or two of the learning app's themes (if installed)."""
+    try:
+        from learning.models import Theme
+    except ImportError:
+        return
+    themes = list(Theme.objects.values_list("pk", flat=True))
+    if not themes:
+        return
+    through = getattr(Theme, relation).through
+    rows = []
+    for obj in objects:
+        if rnd.random() < 0.5:
+            for theme_id in rnd.sample(themes, rnd.choice((1, 2))):
+                rows.append(through(theme_id=theme_id, **{column: obj.pk}))
+    through.objects.bulk_create(rows, batch_size=BATCH)
+
+
 THEMES = [
     "Intra-familial child sexual abuse",
     "Neglect",
@@ -447,13 +481,13 @@ def generate(shape=None, *, seed=2016, log=print):
             ),
             batch_size=BATCH,
         )
-        LearningPoint.objects.bulk_create(
+        points = LearningPoint.objects.bulk_create(
             (
                 LearningPoint(
                     case=case,
                     position=i + 1,
                     kind=rnd.choice(LearningPoint.Kind.values),
-                    text=f"Learning point {i + 1}: information sharing between agencies.",
+                    text=f"Learning point {i + 1}: {rnd.choice(LEARNING_PHRASES)} {rnd.choice(LEARNING_PHRASES)}",
                     created_by=bm,
                 )
                 for case in cases
@@ -461,6 +495,7 @@ def generate(shape=None, *, seed=2016, log=print):
             ),
             batch_size=BATCH,
         )
+        _tag_with_themes(points, "learning_points", "learningpoint_id", rnd)
         CaseAssurance.objects.bulk_create(
             (
                 CaseAssurance(
@@ -543,6 +578,7 @@ def generate(shape=None, *, seed=2016, log=print):
             ),
             batch_size=BATCH,
         )
+        _tag_with_themes(recommendations, "recommendations", "recommendation_id", rnd)
         Owners = Recommendation.owners.through
         owner_links, responses = [], []
         for rec in recommendations:

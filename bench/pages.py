@@ -56,6 +56,15 @@ PAGES = [
         "board",
         ["recommendations:tracker"],
     ),
+    Page("Learning library search, two words", "bm", ["learning:library"], query="?q=professional+curiosity"),
+    Page(
+        "Learning library search, a panel member, theme filter",
+        "panel",
+        ["learning:library"],
+        query="?q=agencies&kind=learning_point",
+        main=False,
+    ),
+    Page("Recurring themes", "board", ["learning:recurring"], main=False),
     Page("Access log search", "bm", ["accesslog:search"]),
     Page(
         "Access log, a case's reads",

@@ -15,7 +15,19 @@ How it stays fast at any size:
   only that page's entries are loaded in full. ``?on=<date>`` opens the page holding that date and
   ``?entry=<id>`` the page holding that entry, so links into the timeline keep working.
 - **The swim lanes are an aggregate**: per agency per month (entries, key events, conflicts) over the
-  whole case, so the overview is complete while the list is paged. Each cell links to its month.
+  whole case, so the overview is complete while the list is paged (by page or by year).
+
+What the swim lanes show:
+- **A lane for every agency involved in the case** (known to have worked with the child, or asked for
+  a return), marked "no return yet" when none of its returns is submitted or accepted: where an
+  agency is silent is where a panel looks first. Filtered by agency, the lanes are those chosen.
+- **The date axis of the whole case**, whatever the filter (and the audit's period when nothing has
+  been returned yet), so a filtered picture reads against the same years.
+- **Each gap as its own band**, inset from its neighbours, so two gaps either side of a single day
+  never read as one.
+- **Every bar a link** (focusable, with its own accessible name) to its first entry's row in the
+  list, on whichever page holds it.
+- **Lane labels in full**: a long agency name wraps onto further lines and its lane grows to fit.
 
 What the timeline marks:
 - **Same day, several agencies**: entries are grouped by day; a day on which more than one agency
@@ -40,16 +52,22 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import AgencyReturn, ChronologyEntry
+from .models import Agency, AgencyReturn, Case, ChronologyEntry
 
 LANE_LABEL_WIDTH = 220
 LANE_PLOT_WIDTH = 760
-LANE_HEIGHT = 34
+LANE_HEIGHT = 34  # the smallest lane; one with a long name or a note grows
+LANE_LINE_HEIGHT = 14  # of the 12 px label text
+LANE_LABEL_CHARACTERS = 30  # a label line's length before it wraps (220 px at 12 px)
 AXIS_HEIGHT = 30
+GAP_INSET = 1.5  # each gap band is drawn this far inside its ends, so neighbouring gaps stay apart
+NO_RETURN_YET = "no return yet"
 REVIEWABLE = (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED)
 INDEX_VERSION = 1  # bump when the shape of the cached index changes
 
@@ -108,9 +126,11 @@ class TimelineGap:
 
 @dataclass
 class LaneCell:
-    """One agency's entries in one month, drawn as a bar whose height follows the count."""
+    """One agency's entries in one month, drawn as a bar whose height follows the count; it links to
+    the row of its first entry."""
 
     month: datetime.date
+    first_pk: int = 0
     entries: int = 0
     key_events: int = 0
     conflicts: int = 0
@@ -128,18 +148,47 @@ class Lane:
     y: float
     cells: list = field(default_factory=list)
     entries: int = 0
+    has_return: bool = True  # a submitted or accepted return of this agency is on the timeline
+    lines: list = field(default_factory=list)  # the agency's name, wrapped
+    height: float = LANE_HEIGHT
 
     @property
-    def mid(self):
-        return self.y + LANE_HEIGHT / 2
+    def note(self):
+        """What the lane says besides the agency's name."""
+        if not self.has_return:
+            return NO_RETURN_YET
+        if not self.entries:
+            return "no entries shown"
+        return ""
+
+    @property
+    def label_lines(self):
+        return self.lines + ([self.note] if self.note else [])
 
     @property
     def text_y(self):
-        return self.mid + 4
+        """The baseline of the label's first line, the label centred in the lane."""
+        return self.y + (self.height - len(self.label_lines) * LANE_LINE_HEIGHT) / 2 + 11
 
     @property
     def base(self):
-        return self.y + LANE_HEIGHT - 3
+        return self.y + self.height - 3
+
+
+def wrap_label(text, width=LANE_LABEL_CHARACTERS):
+    """The label in lines of at most `width` characters, broken between words (a longer word alone)."""
+    lines = []
+    for word in text.split():
+        while len(word) > width:
+            if lines and not lines[-1]:
+                lines.pop()
+            lines.append(word[:width])
+            word = word[width:]
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [text]
 
 
 @dataclass
@@ -182,6 +231,7 @@ class Timeline:
     plot_right: int = LANE_LABEL_WIDTH + LANE_PLOT_WIDTH
     axis_y: int = 0
     cache_key: str = ""  # the index's: what the rendered parts are cached under, with the view's choices
+    agency_filter: tuple = ()  # the agencies chosen, if the view filters by agency
     # What the lazy parts below are computed from: (index, rows shown, days, gaps by day, page bounds)
     source: tuple = field(default=(), repr=False)
 
@@ -208,6 +258,21 @@ class Timeline:
         return _group_by_day(self.entries, gap_before, first_day, last_day, days)
 
     @cached_property
+    def lane_agencies(self):
+        """(TimelineAgency, has a return on the timeline) for each lane: every agency involved in the
+        case (or those chosen by the filter), by name. One query, made only where lanes are drawn."""
+        index = self.source[0] if self.source else None
+        on_timeline = index.agencies if index else {}
+        involved = dict(involved_agencies(self.case))
+        involved.update(on_timeline)  # an agency with a return is involved, whatever the case says
+        if self.agency_filter:
+            involved = {pk: name for pk, name in involved.items() if pk in self.agency_filter}
+        return [
+            (TimelineAgency(pk, name), pk in on_timeline)
+            for pk, name in sorted(involved.items(), key=lambda item: (item[1], item[0]))
+        ]
+
+    @cached_property
     def lanes(self):
         index, rows, *_ = self.source
         return _lay_out_lanes(self, rows, index)
@@ -224,6 +289,7 @@ class Timeline:
             self.total,
             tuple(a.pk for a in self.agencies),
             self.filter_key,
+            tuple((a.pk, a.name, has) for a, has in self.lane_agencies) if part == "lanes" else (),
         )
         return hashlib.sha256(repr(choice).encode()).hexdigest()[:40]
 
@@ -306,6 +372,18 @@ def timeline_link_prefix(request):
 
 
 # --- The index (cached) ---------------------------------------------------------------------
+
+
+def involved_agencies(case):
+    """[(pk, name)] of every agency involved in the case: known to have worked with the child (the
+    case's agencies) or asked for a return on it, whatever the return's state. One query."""
+    known = Case.agencies.through.objects.filter(case_id=case.pk).values("agency_id")
+    asked = AgencyReturn.objects.filter(case_id=case.pk).values("agency_id")
+    return list(
+        Agency.objects.filter(models.Q(pk__in=known) | models.Q(pk__in=asked))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
 
 
 def _returns_on_timeline(case):
@@ -442,6 +520,7 @@ def case_timeline(
         link_prefix=link_prefix,
         cache_key=index.key,
         filter_key=f"{sorted(agency_ids or [])}:{key_events_only}:{page_size}",
+        agency_filter=tuple(sorted(agency_ids or [])),
     )
     timeline.conflict_count = sum(1 for r in rows if r.pk in index.conflicts)
     days = _days(rows)  # (date, month_only, first row index, row count)
@@ -583,40 +662,67 @@ def _next_month(d):
     return datetime.date(d.year + d.month // 12, d.month % 12 + 1, 1)
 
 
+def _axis_range(timeline, index):
+    """First month and the month after the last, of the whole case (whatever the filter); the audit's
+    period when nothing has been returned yet."""
+    if index.rows:
+        return _month(index.rows[0].date), _next_month(index.rows[-1].date)
+    audit = timeline.case.audit
+    start = audit.period_start or timezone.localdate()
+    end = audit.period_end if audit.period_end and audit.period_end >= start else start
+    return _month(start), _next_month(end)
+
+
 def _lay_out_lanes(timeline, rows, index):
-    """Positions for the swim-lane SVG: one lane per agency, one bar per month with entries."""
-    if not rows:
+    """Positions for the swim-lane SVG: one lane per agency involved (or chosen), one bar per month
+    with entries shown, on the whole case's date axis."""
+    lane_agencies = timeline.lane_agencies
+    if not lane_agencies:
         return []
-    first = _month(rows[0].date)
-    end = _next_month(rows[-1].date)
+    first, end = _axis_range(timeline, index)
     span = (end - first).days
 
     def x_of(day):
+        day = min(max(day, first), end)
         return round(LANE_LABEL_WIDTH + (day - first).days / span * LANE_PLOT_WIDTH, 1)
 
     cells = {}
     for r in rows:
         cell = cells.get((r.agency_id, r.date.year, r.date.month))
         if cell is None:
-            cell = cells[(r.agency_id, r.date.year, r.date.month)] = LaneCell(month=_month(r.date))
+            cell = cells[(r.agency_id, r.date.year, r.date.month)] = LaneCell(
+                month=_month(r.date), first_pk=r.pk
+            )
         cell.entries += 1
         cell.key_events += r.key
         cell.conflicts += r.pk in index.conflicts
-    biggest = max(c.entries for c in cells.values())
-    lanes = {a.pk: Lane(agency=a, y=i * LANE_HEIGHT) for i, a in enumerate(timeline.agencies)}
+    biggest = max((c.entries for c in cells.values()), default=1)
+    lanes = {
+        agency.pk: Lane(agency=agency, y=0, has_return=has_return, lines=wrap_label(agency.name))
+        for agency, has_return in lane_agencies
+    }
+    for (agency_id, _y, _m), cell in cells.items():
+        if agency_id in lanes:
+            lanes[agency_id].entries += cell.entries
+    y = 0  # each lane as tall as its label needs (its note depends on its entries, counted above)
+    for lane in lanes.values():
+        lane.height = max(LANE_HEIGHT, len(lane.label_lines) * LANE_LINE_HEIGHT + 8)
+        lane.y = y
+        y += lane.height
     for (agency_id, _y, _m), cell in sorted(cells.items(), key=lambda kv: kv[1].month):
-        lane = lanes[agency_id]
+        lane = lanes.get(agency_id)
+        if lane is None:
+            continue
         cell.x = x_of(cell.month)
         cell.width = max(round(x_of(_next_month(cell.month)) - cell.x - 1, 1), 1)
         cell.height = round(4 + (LANE_HEIGHT - 10) * math.sqrt(cell.entries / biggest), 1)
         cell.y = round(lane.base - cell.height, 1)
-        cell.href = f"{timeline.link_prefix}on={cell.month:%Y-%m-%d}#{timeline.anchor}"
+        cell.href = f"{timeline.link_prefix}entry={cell.first_pk}#entry-{cell.first_pk}"
         cell.label = _cell_label(cell, lane.agency.name)
         lane.cells.append(cell)
-        lane.entries += cell.entries
     for gap in timeline.gaps:
         gap.x1, gap.x2 = x_of(gap.start), x_of(gap.end)
-    timeline.axis_y = len(lanes) * LANE_HEIGHT
+    timeline.axis_y = y
     timeline.height = timeline.axis_y + AXIS_HEIGHT
     timeline.ticks = _ticks(first, end, x_of)
     return list(lanes.values())
@@ -659,39 +765,55 @@ def render_lanes_svg(timeline):
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {t.width} {t.height}" width="100%" role="group" '
         'aria-labelledby="lanes-title lanes-desc" font-family="system-ui, sans-serif" font-size="12">',
         f'<title id="lanes-title">Swim lanes of {escape(t.case.pseudonym)}</title>',
-        '<desc id="lanes-desc">One lane per agency; each bar is one month, taller for more entries; orange bars '
-        f"hold key events, red outlines possible conflicts, yellow bands are gaps of more than {t.gap_days} days. "
-        "Each bar links to that month in the list below.</desc>",
+        '<desc id="lanes-desc">One lane per agency involved in the case; each bar is one month, taller for more '
+        "entries; orange bars hold key events, red outlines possible conflicts, yellow bands are gaps of more "
+        f"than {t.gap_days} days. Each bar links to its first entry in the list below.</desc>",
     ]
     for i, lane in enumerate(t.lanes):
         fill = "#ffffff" if i % 2 == 0 else "#f1f3f5"
-        out.append(f'<rect x="0" y="{_n(lane.y)}" width="{t.width}" height="{LANE_HEIGHT}" fill="{fill}"/>')
-    for gap in t.gaps:
         out.append(
-            f'<rect x="{_n(gap.x1)}" y="0" width="{_n(gap.width)}" height="{t.axis_y}" fill="#ffe3a3" '
-            f'fill-opacity="0.55"><title>Gap of {gap.days} days: {gap.start.day} {gap.start:%B %Y} to '
-            f"{gap.end.day} {gap.end:%B %Y}</title></rect>"
+            f'<rect x="0" y="{_n(lane.y)}" width="{t.width}" height="{_n(lane.height)}" fill="{fill}"/>'
+        )
+    for gap in t.gaps:
+        # Inset at both ends and outlined: two gaps either side of one day stay two bands.
+        x = gap.x1 + GAP_INSET
+        width = max(gap.x2 - gap.x1 - 2 * GAP_INSET, 1)
+        out.append(
+            f'<rect class="lane-gap" x="{_n(x)}" y="0" width="{_n(width)}" height="{t.axis_y}" fill="#ffe3a3" '
+            f'fill-opacity="0.55" stroke="#b58100" stroke-width="1"><title>Gap of {gap.days} days: '
+            f"{gap.start.day} {gap.start:%B %Y} to {gap.end.day} {gap.end:%B %Y}</title></rect>"
         )
     for lane in t.lanes:
         name = lane.agency.name
-        short = name if len(name) <= 32 else name[:31] + "…"
-        plural = "entry" if lane.entries == 1 else "entries"
+        summary = (
+            NO_RETURN_YET
+            if not lane.has_return
+            else f"{lane.entries} {'entry' if lane.entries == 1 else 'entries'}"
+        )
+        lines = [f'<tspan x="6" y="{_n(lane.text_y)}">{escape(lane.lines[0])}</tspan>']
+        lines += [f'<tspan x="6" dy="{LANE_LINE_HEIGHT}">{escape(line)}</tspan>' for line in lane.lines[1:]]
+        if lane.note:
+            lines.append(
+                f'<tspan x="6" dy="{LANE_LINE_HEIGHT}" fill="#505a5f" font-style="italic">{escape(lane.note)}</tspan>'
+            )
+        dash = "" if lane.has_return else ' stroke-dasharray="4 3"'
         out.append(
-            f'<g><text x="6" y="{_n(lane.text_y)}" fill="#212529">{escape(short)}<title>{escape(name)}: '
-            f"{lane.entries} {plural}</title></text>"
+            f'<g class="lane"><text fill="#212529">{"".join(lines)}<title>{escape(name)}: {summary}</title></text>'
             f'<line x1="{t.plot_left}" y1="{_n(lane.base)}" x2="{t.plot_right}" y2="{_n(lane.base)}" '
-            'stroke="#adb5bd" stroke-width="1"/>'
+            f'stroke="#adb5bd" stroke-width="1"{dash}/>'
         )
         for c in lane.cells:
             fill = "#b35c00" if c.key_events else "#1d5fa8"
             stroke = ' stroke="#c00000" stroke-width="2"' if c.conflicts else ""
             out.append(
-                f'<a href="{escape(c.href)}" aria-label="{escape(c.label)}"><rect x="{_n(c.x)}" y="{_n(c.y)}" width="{_n(c.width)}" '
-                f'height="{_n(c.height)}" fill="{fill}"{stroke}><title>{escape(c.label)}</title></rect></a>'
+                f'<a class="lane-bar" href="{escape(c.href)}" aria-label="{escape(c.label)}"><rect x="{_n(c.x)}" '
+                f'y="{_n(c.y)}" width="{_n(c.width)}" height="{_n(c.height)}" fill="{fill}"{stroke}>'
+                f"<title>{escape(c.label)}</title></rect></a>"
             )
         out.append("</g>")
     out.append(
-        f'<line x1="{t.plot_left}" y1="{t.axis_y}" x2="{t.plot_right}" y2="{t.axis_y}" stroke="#495057"/>'
+        f'<line class="lane-axis" x1="{t.plot_left}" y1="{t.axis_y}" x2="{t.plot_right}" y2="{t.axis_y}" '
+        'stroke="#495057"/>'
     )
     for tick in t.ticks:
         out.append(

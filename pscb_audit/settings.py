@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "recommendations",
     "notifications",
     "reports",
+    "learning",
     "accesslog",
     "history",
     "operations",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "reports.context_processors.leak_fix",
                 "core.confirmation.confirmation_panel",
             ],
+            "libraries": {"slots": "core.slot_tags"},
         },
     },
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
+    path("", include("learning.urls")),
     path("", include("accesslog.urls")),
     path("", include("history.urls")),
     path("", include("operations.urls")),

@@ -101,8 +101,14 @@ def tracker_queryset_for_user(*, user, today=None):
 def tracker_filter_choices_for_user(*, user):
     """Audits and agencies worth offering in the tracker's filters: those on the user's tracker."""
     visible = recommendation_list_for_user(user=user)
-    audits = Audit.objects.filter(pk__in=visible.values("audit_id")).order_by("title")
-    agencies = Agency.objects.filter(recommendations__in=visible.values("pk")).distinct().order_by("name")
+    # Only what a drop-down shows (its value and label): ten years of audits are a long list.
+    audits = Audit.objects.filter(pk__in=visible.values("audit_id")).only("pk", "title").order_by("title")
+    agencies = (
+        Agency.objects.filter(recommendations__in=visible.values("pk"))
+        .distinct()
+        .only("pk", "name")
+        .order_by("name")
+    )
     return audits, agencies
 
 

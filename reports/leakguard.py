@@ -26,6 +26,7 @@ Pure functions, no database: ``check_texts(texts, terms, today, vocabulary)``.
 """
 
 import datetime
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -405,19 +406,31 @@ def _context(text, start, end, width=40):
     )
 
 
+@functools.lru_cache(maxsize=256)
+def compiled_register(terms):
+    """(term patterns, term dates, initials) of a register, a tuple of Terms. A register compiles to
+    the same patterns whenever it holds the same terms (Term is frozen), so each process compiles a
+    register once and reuses it until a term is added, changed or removed (then the tuple differs).
+    The tracker checks every row of every page against its audit's register: compiling it per row
+    was most of that page's time."""
+    patterns, dates = compile_terms(terms)
+    return patterns, dates, name_initials(terms)
+
+
 class Guard:
     """The register and vocabulary compiled once, to check many texts."""
 
     def __init__(self, terms, today=None, vocabulary=None, names=True):
         self.terms = list(terms)
         self.today = today or datetime.date.today()
-        self.term_patterns, self.term_dates = compile_terms(self.terms)
-        self.initials = name_initials(self.terms)
+        self.term_patterns, self.term_dates, self.initials = compiled_register(tuple(self.terms))
         self.names = names
-        self.vocabulary = vocabulary_words(vocabulary or ())
-        # Registered words are found by the register; they are not "possible" names too.
-        for term in self.terms:
-            self.vocabulary |= vocabulary_words([term.value])
+        self.vocabulary = set()
+        if names:  # the vocabulary serves only the possible-name layer
+            self.vocabulary = vocabulary_words(vocabulary or ())
+            # Registered words are found by the register; they are not "possible" names too.
+            for term in self.terms:
+                self.vocabulary |= vocabulary_words([term.value])
 
     def check(self, located):
         """All hits in one LocatedText."""

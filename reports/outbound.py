@@ -4,6 +4,7 @@ A row or entry whose printed text would carry a term of its audit's register is 
 or its title replaced) and every Business Manager is told where, once per finding, as e-mails are."""
 
 import hashlib
+from dataclasses import dataclass
 
 from cases.registers import terms_by_audit
 from notifications.services import withheld_tell_business_managers
@@ -13,14 +14,46 @@ from .leakguard import Guard, LocatedText
 WITHHELD_TITLE = "[title withheld by the leak guard]"
 
 
-def _findings(texts, terms):
-    guard = Guard(terms, names=False)
-    return [
-        (where, hit)
-        for where, text in texts
-        for hit in guard.check(LocatedText("", "", text))
-        if hit.kind == "register"
-    ]
+@dataclass(frozen=True)
+class Register:
+    """One audit's register terms, with a digest of them: two registers with the same digest hold the
+    same terms, so what was found in a text against one holds for the other."""
+
+    terms: tuple
+    digest: str
+
+
+def registers_by_audit(audit_ids):
+    """{audit id: Register} of these audits (an audit without a register is absent)."""
+    return {
+        audit_id: Register(tuple(found), hashlib.sha256(repr(found).encode()).hexdigest())
+        for audit_id, found in terms_by_audit(audit_ids).items()
+    }
+
+
+# What was found in the texts of a row against a register, by (texts, register digest): the same texts
+# checked against the same terms always give the same findings, and the tracker shows the same rows to
+# every Board member on every visit. A changed text or register term is a new key (never a stale
+# verdict); the dictionary is emptied when it reaches its bound.
+_VERDICTS = {}
+_VERDICTS_MAX = 4096
+
+
+def _findings(texts, register):
+    key = (tuple(texts), register.digest)
+    found = _VERDICTS.get(key)
+    if found is None:
+        guard = Guard(register.terms, names=False)
+        found = tuple(
+            (where, hit)
+            for where, text in texts
+            for hit in guard.check(LocatedText("", "", text))
+            if hit.kind == "register"
+        )
+        if len(_VERDICTS) >= _VERDICTS_MAX:
+            _VERDICTS.clear()
+        _VERDICTS[key] = found
+    return list(found)
 
 
 def _tell(key, what, findings, about):
@@ -31,18 +64,18 @@ def _tell(key, what, findings, about):
 def tracker_rows_checked(rows, *, channel):
     """The tracker rows without those that would carry a register term of their audit (the Business
     Manager is told which and where). `channel` names where they would have gone."""
-    registers = terms_by_audit({r.audit_id for r in rows})
+    registers = registers_by_audit({r.audit_id for r in rows})
     kept = []
     for rec in rows:
-        terms = registers.get(rec.audit_id)
-        if terms:
+        register = registers.get(rec.audit_id)
+        if register:
             texts = [
                 ("audit title", rec.audit.title),
                 ("recommendation text", rec.text),
                 ("owner agencies", ", ".join(a.name for a in rec.owners.all())),
                 ("Board meeting", rec.deadline_meeting.title if rec.deadline_meeting_id else ""),
             ]
-            findings = _findings(texts, terms)
+            findings = _findings(texts, register)
             if findings:
                 _tell(
                     f"tracker:{rec.pk}",
@@ -57,10 +90,10 @@ def tracker_rows_checked(rows, *, channel):
 
 def published_versions_checked(versions):
     """The Board home's published versions, with a title that would carry a register term replaced."""
-    registers = terms_by_audit({v.audit_id for v in versions})
+    registers = registers_by_audit({v.audit_id for v in versions})
     for version in versions:
-        terms = registers.get(version.audit_id)
-        findings = _findings([("audit title", version.audit.title)], terms) if terms else []
+        register = registers.get(version.audit_id)
+        findings = _findings([("audit title", version.audit.title)], register) if register else []
         version.display_title = version.audit.title
         if findings:
             version.display_title = WITHHELD_TITLE

@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -56,6 +59,13 @@ class CirculateForm(forms.Form):
         return day
 
 
+def _same_minute(a, b):
+    """Meeting times are entered to the minute: a re-saved form is not a new time."""
+    if a is None or b is None:
+        return a is b
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
 class MeetingForm(CrispyFormMixin, forms.ModelForm):
     starts_at = BoundedDateTimeField(
         label="Starts",
@@ -77,15 +87,64 @@ class MeetingForm(CrispyFormMixin, forms.ModelForm):
         labels = {"panel_attending": "Panel members attending"}
         help_texts = {"terms_of_reference": "Sent to every invitee with the invitation."}
 
+    confirm_inside_lead_time = forms.BooleanField(
+        label="Schedule it anyway: I know invitations will reach practitioners late",
+        required=False,
+    )
+
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["panel_attending"].queryset = User.objects.filter(
             panel_memberships__audit=case.audit
         ).order_by("full_name")
         self.fields["panel_attending"].label_from_instance = lambda u: u.full_name
+        self.original_starts_at = self.instance.starts_at if self.instance.pk else None
+        self.lead_days = settings.MEETING_INVITATION_LEAD_DAYS
+        self.lead_time_needs_confirming = False
+        self.fields["starts_at"].widget.attrs.update(
+            {"data-lead-days": str(self.lead_days), "aria-describedby": "lead-time-live"}
+        )
         if not self.instance.pk:
             del self.fields["status"]
             self.initial.setdefault("terms_of_reference", DEFAULT_TERMS_OF_REFERENCE)
+
+    def clean(self):
+        """The confirmation step: a (new) date inside the lead time is saved only once the Business
+        Manager has seen the warning and ticked to go ahead."""
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        status = cleaned.get("status", ReflectivePracticeMeeting.Status.SCHEDULED)
+        if (
+            starts_at
+            and not _same_minute(starts_at, self.original_starts_at)
+            and status == ReflectivePracticeMeeting.Status.SCHEDULED
+            and starts_at > timezone.now()
+            and starts_at - timezone.now() < datetime.timedelta(days=self.lead_days)
+            and not cleaned.get("confirm_inside_lead_time")
+        ):
+            self.lead_time_needs_confirming = True
+            self.add_error(
+                "confirm_inside_lead_time",
+                f"This meeting is less than {self.lead_days} days away: practitioners invited now may not "
+                "be able to come. Choose a later date, or tick to schedule it anyway.",
+            )
+        return cleaned
+
+    def validate_unique(self):
+        pass
+
+
+class InvitationEditForm(CrispyFormMixin, forms.ModelForm):
+    """Correcting an invitee. A changed address makes the invitation wait to be sent again."""
+
+    class Meta:
+        model = Invitation
+        fields = ["name", "role", "agency", "email"]
+        labels = {"role": "Role (job title)", "email": "E-mail address"}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = meeting.case.agencies.order_by("name")
 
     def validate_unique(self):
         pass

@@ -26,11 +26,14 @@ class TokenInvalid(Exception):
 
 
 def invitation_token(invitation):
-    return signing.dumps({"invitation": invitation.pk}, salt=TOKEN_SALT, compress=False)
+    return signing.dumps(
+        {"invitation": invitation.pk, "v": invitation.link_version}, salt=TOKEN_SALT, compress=False
+    )
 
 
-def invitation_pk_from_token(token):
-    """The invitation id in a token; TokenExpired when older than the policy, TokenInvalid when altered."""
+def invitation_ref_from_token(token):
+    """(invitation id, link version) in a token; TokenExpired when older than the policy, TokenInvalid
+    when altered. Links made before versions were numbered are version 1."""
     max_age = datetime.timedelta(days=settings.INVITATION_LINK_MAX_AGE_DAYS)
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=max_age)
@@ -40,7 +43,14 @@ def invitation_pk_from_token(token):
         raise TokenInvalid from exc
     if not isinstance(data, dict) or not isinstance(data.get("invitation"), int):
         raise TokenInvalid
-    return data["invitation"]
+    version = data.get("v", 1)
+    if not isinstance(version, int):
+        raise TokenInvalid
+    return data["invitation"], version
+
+
+def invitation_pk_from_token(token):
+    return invitation_ref_from_token(token)[0]
 
 
 def respond_url(invitation):
@@ -57,6 +67,7 @@ def meeting_ics(*, meeting, invitation):
     calendar.add("method", "REQUEST")
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}-invitation-{invitation.pk}@pscb-audit")
+    event.add("sequence", meeting.sequence)
     event.add("dtstamp", datetime.datetime.now(datetime.UTC))
     event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
     ends_at = meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2)
@@ -76,9 +87,21 @@ def meeting_ics(*, meeting, invitation):
     return calendar.to_ical().decode()
 
 
-def queue_invitation(*, invitation, meeting):
-    """Queue one invitation e-mail (once per invitation and meeting time). Withheld whole, and the
-    Business Manager told, if its text, HTML or .ics would carry a term of the case's register."""
+def invitation_key(invitation, meeting):
+    """Once per invitation, meeting time, meeting version (SEQUENCE) and personal link: a re-sent
+    invitation or a rescheduled meeting is a new e-mail; a retried task is not."""
+    key = f"invitation:{invitation.pk}:invite:{meeting.starts_at.astimezone(datetime.UTC):%Y%m%dT%H%M}"
+    if meeting.sequence:
+        key += f":s{meeting.sequence}"
+    if invitation.link_version > 1:
+        key += f":v{invitation.link_version}"
+    return key
+
+
+def queue_invitation(*, invitation, meeting, rescheduled=False):
+    """Queue one invitation e-mail (or, after a reschedule, its update with the new time). Withheld
+    whole, and the Business Manager told, if its text, HTML or .ics would carry a term of the case's
+    register."""
     agency = invitation.agency
     context = {
         "invitation": invitation,
@@ -87,13 +110,15 @@ def queue_invitation(*, invitation, meeting):
         "agency": agency,
         "link": respond_url(invitation),
         "lead_days": settings.MEETING_INVITATION_LEAD_DAYS,
+        "rescheduled": rescheduled,
     }
+    what = "meeting moved" if rescheduled else "reflective practice meeting"
     return notification_queue(
-        key=f"invitation:{invitation.pk}:invite:{meeting.starts_at.astimezone(datetime.UTC):%Y%m%dT%H%M}",
+        key=invitation_key(invitation, meeting),
         kind="meeting_invitation",
         to=invitation.email,
         reply_to=agency.senior_manager_email,
-        subject=f"Invitation from {agency.senior_manager_name}: reflective practice meeting ({meeting.case.pseudonym})",
+        subject=f"Invitation from {agency.senior_manager_name}: {what} ({meeting.case.pseudonym})",
         template="reviews/email/meeting_invitation",
         context=context,
         about=invitation,

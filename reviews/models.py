@@ -46,6 +46,9 @@ class ReflectivePracticeMeeting(TimeStamped):
     venue = models.CharField(max_length=250)
     terms_of_reference = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    # The calendar file's SEQUENCE (core.calendar): raised each time the time or place changes, so a
+    # calendar program replaces the event it holds instead of keeping the old one.
+    sequence = models.PositiveIntegerField(default=0)
     panel_attending = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -83,6 +86,9 @@ class Invitation(TimeStamped):
     responded_at = models.DateTimeField(null=True, blank=True)
     attendance = models.CharField(max_length=16, choices=Attendance.choices, default=Attendance.UNKNOWN)
     attendance_reason = models.TextField(blank=True)
+    # Part of the personal link: raised when the invitation is re-sent or its address corrected, so
+    # every earlier link stops working (it answers "replaced") and only the newest e-mail's link works.
+    link_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["agency__name", "name"]

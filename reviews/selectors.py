@@ -134,6 +134,23 @@ def meeting_inside_lead_time(meeting, *, now=None):
     return meeting.status == meeting.Status.SCHEDULED and now > lead_time_deadline(meeting)
 
 
+def attendance_recordable(meeting, *, now=None):
+    """Attendance is recorded from the meeting's start (never for a cancelled one)."""
+    now = now or timezone.now()
+    return meeting.status != meeting.Status.CANCELLED and meeting.starts_at <= now
+
+
+def invitees_changeable(meeting, *, now=None):
+    """Invitees are added, corrected, removed and re-sent while the meeting is scheduled and to come."""
+    now = now or timezone.now()
+    return meeting.status == meeting.Status.SCHEDULED and meeting.starts_at > now
+
+
+def invitation_of_meeting(*, meeting, invitation_pk):
+    """One invitation of a meeting the user may read (the meeting came from its accessor)."""
+    return Invitation.objects.select_related("agency").filter(meeting=meeting, pk=invitation_pk).first()
+
+
 def invitation_sent_late(invitation, meeting):
     return invitation.sent_at is not None and invitation.sent_at > lead_time_deadline(meeting)
 

@@ -1,5 +1,7 @@
 """State changes for panel review, meetings, invitations and findings."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -131,16 +133,47 @@ def meeting_schedule(*, case, actor, starts_at, ends_at, venue, terms_of_referen
     return meeting
 
 
+def _changed(old, new):
+    """Times are entered to the minute, so a form saved again without a change is not a reschedule."""
+    if isinstance(old, datetime.datetime) and isinstance(new, datetime.datetime):
+        return old.replace(second=0, microsecond=0) != new.replace(second=0, microsecond=0)
+    return old != new
+
+
+# Changing any of these moves the event in invitees' calendars: the invitations go out again.
+RESCHEDULE_FIELDS = ("starts_at", "ends_at", "venue")
+
+
 @transaction.atomic
 def meeting_update(*, meeting, actor, panel_attending=None, **fields):
+    """Save the meeting. A new time or place is a reschedule: the calendar event's SEQUENCE is
+    raised and every invitation already sent goes again with the new details and a calendar update
+    (same UID), so calendars move the event; after a change of time each invitee is asked again
+    whether they can come. `meeting.resent` lists the invitations re-sent."""
+    before = ReflectivePracticeMeeting.objects.select_for_update().get(pk=meeting.pk)
     for name, value in fields.items():
         setattr(meeting, name, value)
     _validate_times(meeting)
+    moved = [name for name in RESCHEDULE_FIELDS if _changed(getattr(before, name), getattr(meeting, name))]
+    if moved:
+        meeting.sequence = before.sequence + 1
     meeting.full_clean()
     meeting.save()
     if panel_attending is not None:
         _check_panel(meeting.case, panel_attending)
         meeting.panel_attending.set(panel_attending)
+    meeting.resent = []
+    now = timezone.now()
+    if moved and meeting.status == ReflectivePracticeMeeting.Status.SCHEDULED and meeting.starts_at > now:
+        time_moved = "starts_at" in moved or "ends_at" in moved
+        for invitation in meeting.invitations.filter(sent_at__isnull=False).select_related("agency"):
+            if time_moved and invitation.response != Invitation.Response.PENDING:
+                invitation.response = Invitation.Response.PENDING
+                invitation.response_reason = ""
+                invitation.responded_at = None
+                invitation.save(update_fields=["response", "response_reason", "responded_at", "updated_at"])
+            if _send_one(invitation, meeting=meeting, now=now, rescheduled=True):
+                meeting.resent.append(invitation)
     return meeting
 
 
@@ -168,12 +201,36 @@ def invitation_add(*, meeting, actor, agency, name, role, email):
     return invitation
 
 
+def _send_one(invitation, *, meeting, now, rescheduled=False):
+    """Queue one invitation (or its update after a reschedule); mark it sent unless the leak guard
+    withheld it (then it stays unsent, to go once the text is fixed). True when it went."""
+    notification, _ = invitation_mail.queue_invitation(
+        invitation=invitation, meeting=meeting, rescheduled=rescheduled
+    )
+    if notification.status == notification.Status.WITHHELD:
+        if invitation.sent_at is not None:
+            invitation.sent_at = None
+            invitation.save(update_fields=["sent_at", "updated_at"])
+        return False
+    invitation.sent_at = now
+    invitation.save(update_fields=["sent_at", "updated_at"])
+    return True
+
+
+def _refuse_unless_open(meeting, what):
+    if meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED:
+        raise ValidationError(f"{what} only while the meeting is scheduled.")
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(f"The meeting has already started: {what[0].lower() + what[1:]} no longer.")
+
+
 @transaction.atomic
 def invitations_send(*, meeting, actor):
     """Send every invitation not yet sent: each in the name of the invitee's agency's senior manager
     (named in the e-mail and the Reply-To), with the terms of reference, an .ics calendar invite and a
-    personal accept/decline link. A key per invitation and meeting time means each goes once. One that
-    would carry a term of the case's register is withheld (see notification_queue) and stays unsent."""
+    personal accept/decline link. A key per invitation, link and meeting version means each goes once.
+    One that would carry a term of the case's register is withheld (see notification_queue) and stays
+    unsent."""
     meeting = ReflectivePracticeMeeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     if meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED:
         raise ValidationError("Invitations can only be sent for a scheduled meeting.")
@@ -181,37 +238,84 @@ def invitations_send(*, meeting, actor):
     if meeting.starts_at <= now:
         raise ValidationError("The meeting has already started; invitations can no longer be sent.")
     pending = list(meeting.invitations.filter(sent_at__isnull=True).select_related("agency"))
-    sent = []
-    for invitation in pending:
-        notification, _ = invitation_mail.queue_invitation(invitation=invitation, meeting=meeting)
-        if notification.status == notification.Status.WITHHELD:
-            # The leak guard withheld it and told the Business Manager: it stays unsent, to go once
-            # the text is fixed.
-            continue
-        invitation.sent_at = now
-        invitation.save(update_fields=["sent_at", "updated_at"])
-        sent.append(invitation)
-    return sent
+    return [inv for inv in pending if _send_one(inv, meeting=meeting, now=now)]
 
 
-class InvitationAlreadyAnswered(Exception):
-    pass
+def _locked_invitation(invitation):
+    invitation = (
+        Invitation.objects.select_for_update().select_related("meeting__case", "agency").get(pk=invitation.pk)
+    )
+    return invitation, invitation.meeting
+
+
+@transaction.atomic
+def invitation_update(*, invitation, actor, agency, name, role, email):
+    """Correct an invitee (a mistyped address, a wrong name). A new address after the invitation
+    went out makes it a new invitation: the old link stops working, the answer is cleared and it
+    waits to be sent again, to the right address."""
+    invitation, meeting = _locked_invitation(invitation)
+    _refuse_unless_open(meeting, "Invitees can be changed")
+    if not meeting.case.agencies.filter(pk=agency.pk).exists():
+        raise ValidationError({"agency": "Choose one of the agencies known to have worked with the child."})
+    email = email.strip().lower()
+    if meeting.invitations.filter(email=email).exclude(pk=invitation.pk).exists():
+        raise ValidationError({"email": "This person is already invited to the meeting."})
+    readdressed = email != invitation.email
+    invitation.agency = agency
+    invitation.name = name.strip()
+    invitation.role = role.strip()
+    invitation.email = email
+    if readdressed:
+        invitation.link_version += 1
+        invitation.sent_at = None
+        invitation.response = Invitation.Response.PENDING
+        invitation.response_reason = ""
+        invitation.responded_at = None
+    invitation.full_clean()
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def invitation_remove(*, invitation, actor):
+    """Take an invitee off a scheduled meeting that has not started; their link then says the
+    invitation was withdrawn."""
+    invitation, meeting = _locked_invitation(invitation)
+    _refuse_unless_open(meeting, "Invitees can be removed")
+    invitation.delete()
+
+
+@transaction.atomic
+def invitation_resend(*, invitation, actor):
+    """Send one invitation again (lost, or caught by a spam filter) with a new personal link: every
+    earlier link stops working. Refused once the meeting has started. True when it went (False when
+    the leak guard withheld it)."""
+    invitation, meeting = _locked_invitation(invitation)
+    _refuse_unless_open(meeting, "Invitations can be re-sent")
+    invitation.link_version += 1
+    invitation.save(update_fields=["link_version", "updated_at"])
+    return _send_one(invitation, meeting=meeting, now=timezone.now())
+
+
+class InvitationClosed(Exception):
+    """The meeting has started, or is no longer scheduled: answers are no longer taken."""
 
 
 @transaction.atomic
 def invitation_respond(*, invitation, response, reason=""):
-    """The invitee accepts or declines (a decline needs a reason). The link works once: an invitation
-    already answered keeps its first answer."""
+    """The invitee accepts or declines (a decline needs a reason). They may change their answer
+    until the meeting starts; after that (or once it is held or cancelled) the link only shows it."""
     invitation = Invitation.objects.select_for_update().select_related("meeting").get(pk=invitation.pk)
-    if invitation.response != Invitation.Response.PENDING:
-        raise InvitationAlreadyAnswered(invitation)
+    meeting = invitation.meeting
+    if meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED or meeting.starts_at <= timezone.now():
+        raise InvitationClosed(invitation)
     if response not in (Invitation.Response.ACCEPTED, Invitation.Response.DECLINED):
         raise ValidationError({"response": "Choose whether you will attend."})
     reason = reason.strip()
     if response == Invitation.Response.DECLINED and not reason:
         raise ValidationError({"reason": "Please tell us why you cannot attend."})
     invitation.response = response
-    invitation.response_reason = reason
+    invitation.response_reason = reason if response == Invitation.Response.DECLINED else ""
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["response", "response_reason", "responded_at", "updated_at"])
     return invitation

@@ -19,6 +19,21 @@ urlpatterns = [
     path("meetings/<int:meeting_pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
     path("meetings/<int:meeting_pk>/invitations/add/", meetings.invitation_add, name="invitation_add"),
     path("meetings/<int:meeting_pk>/invitations/send/", meetings.invitations_send, name="invitations_send"),
+    path(
+        "meetings/<int:meeting_pk>/invitations/<int:invitation_pk>/edit/",
+        meetings.invitation_edit,
+        name="invitation_edit",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/invitations/<int:invitation_pk>/remove/",
+        meetings.invitation_remove,
+        name="invitation_remove",
+    ),
+    path(
+        "meetings/<int:meeting_pk>/invitations/<int:invitation_pk>/resend/",
+        meetings.invitation_resend,
+        name="invitation_resend",
+    ),
     path("meetings/<int:meeting_pk>/attendance/", meetings.attendance_record, name="attendance_record"),
     # The invitee's personal link (no login; signed token)
     path("invitations/respond/<str:token>/", public.invitation_respond, name="invitation_respond"),

@@ -1,10 +1,10 @@
 """Reflective practice meetings: scheduling, invitations, attendance. The Business Manager runs them;
 the audit's panel reads them."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
@@ -12,17 +12,8 @@ from accounts.permissions import business_manager_required, case_reader_required
 from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import AttendanceForm, InvitationForm, MeetingForm
+from ..forms import AttendanceForm, InvitationEditForm, InvitationForm, MeetingForm
 from ._common import case_for_reader, or_404
-
-
-def _lead_warning(request, meeting):
-    if selectors.meeting_inside_lead_time(meeting):
-        messages.warning(
-            request,
-            f"This meeting is less than {settings.MEETING_INVITATION_LEAD_DAYS} days away: invitations sent now "
-            "are inside the lead time, and practitioners may not be able to attend.",
-        )
 
 
 def _meeting_context(request, meeting, *, invitation_form=None, attendance_form=None):
@@ -44,7 +35,8 @@ def _meeting_context(request, meeting, *, invitation_form=None, attendance_form=
         if meeting.status == meeting.Status.SCHEDULED:
             context["invitation_form"] = invitation_form or InvitationForm(meeting=meeting)
         context["attendance_form"] = attendance_form or AttendanceForm(invitations=invitations)
-        context["can_record_attendance"] = bool(invitations) and meeting.status != meeting.Status.CANCELLED
+        context["can_record_attendance"] = selectors.attendance_recordable(meeting) and bool(invitations)
+        context["can_change_invitees"] = selectors.invitees_changeable(meeting)
     return context
 
 
@@ -60,13 +52,14 @@ def meeting_create(request, case_pk):
         return redirect("cases:case_detail", case_pk=case.pk)
     form = MeetingForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("confirm_inside_lead_time", None)
         try:
-            meeting = services.meeting_schedule(case=case, actor=request.user, **form.cleaned_data)
+            meeting = services.meeting_schedule(case=case, actor=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Meeting scheduled.")
-            _lead_warning(request, meeting)
+            messages.success(request, "Meeting scheduled. Next, invite the practitioners.")
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
     return render(
         request,
@@ -90,15 +83,23 @@ def meeting_edit(request, meeting_pk):
     form = MeetingForm(request.POST or None, instance=meeting, case=case)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("confirm_inside_lead_time", None)
         try:
-            services.meeting_update(
+            meeting = services.meeting_update(
                 meeting=meeting, actor=request.user, panel_attending=data.pop("panel_attending"), **data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Meeting saved.")
-            _lead_warning(request, meeting)
+            resent = len(meeting.resent)
+            if resent:
+                messages.success(
+                    request,
+                    f"Meeting moved. {resent} invitation{'s' if resent != 1 else ''} sent again with the new "
+                    "details and a calendar update that moves the event.",
+                )
+            else:
+                messages.success(request, "Meeting saved.")
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
     return render(
         request,
@@ -156,20 +157,113 @@ def invitations_send(request, meeting_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
-    withheld = meeting.invitations.filter(sent_at__isnull=True).count()
-    if sent:
-        messages.success(request, f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent.")
-    elif not withheld:
-        messages.info(request, "Every invitation has already been sent.")
-    if withheld:
-        messages.error(
-            request,
-            f"{withheld} invitation{'s were' if withheld != 1 else ' was'} withheld by the leak guard: the "
-            "terms of reference, venue or another text would carry a term of the case's register. The "
-            "notifications log and your e-mail say where; fix the text and send again.",
-        )
-    _lead_warning(request, meeting)
+    level, text = _sent_message(meeting, sent)
+    messages.add_message(request, level, text)
     return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
+
+
+def _sent_message(meeting, sent):
+    """One message after sending: how many went, how many the leak guard kept back, and whether they
+    went inside the lead time (the page itself shows the details)."""
+    withheld = meeting.invitations.filter(sent_at__isnull=True).count()
+    parts = []
+    if sent:
+        parts.append(f"{len(sent)} invitation{'s' if len(sent) != 1 else ''} sent")
+    elif not withheld:
+        parts.append("Every invitation has already been sent")
+    if withheld:
+        parts.append(
+            f"{withheld} invitation{'s were' if withheld != 1 else ' was'} withheld by the leak guard "
+            "(the notifications log says which text to fix)"
+        )
+    text = "; ".join(parts) + "."
+    level = messages.WARNING if withheld else (messages.SUCCESS if sent else messages.INFO)
+    return level, text[0].upper() + text[1:]
+
+
+def _invitation(request, meeting_pk, invitation_pk):
+    meeting = _meeting_for_reader(request, meeting_pk)
+    invitation = or_404(selectors.invitation_of_meeting(meeting=meeting, invitation_pk=invitation_pk))
+    return meeting, invitation
+
+
+@business_manager_required
+def invitation_edit(request, meeting_pk, invitation_pk):
+    """Correct an invitee; a new address is sent a new invitation (the old link stops working)."""
+    meeting, invitation = _invitation(request, meeting_pk, invitation_pk)
+    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
+    form = InvitationEditForm(request.POST or None, instance=invitation, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_update(
+                invitation=invitation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if invitation.sent_at is None:
+                messages.success(
+                    request, f"{invitation.name}'s details saved. Send the invitation to the new address."
+                )
+            else:
+                messages.success(request, f"{invitation.name}'s details saved.")
+            return redirect(
+                reverse("reviews:meeting_detail", kwargs={"meeting_pk": meeting.pk}) + "#invitations"
+            )
+    return render(
+        request,
+        "reviews/invitation_edit.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "invitation": invitation,
+            "case": meeting.case,
+            "audit": meeting.case.audit,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@business_manager_required
+def invitation_remove(request, meeting_pk, invitation_pk):
+    """Check page, then remove: the invitee's link then says the invitation was withdrawn."""
+    meeting, invitation = _invitation(request, meeting_pk, invitation_pk)
+    if request.method == "POST":
+        try:
+            services.invitation_remove(invitation=invitation, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{invitation.name} removed from the meeting.")
+        return redirect(reverse("reviews:meeting_detail", kwargs={"meeting_pk": meeting.pk}) + "#invitations")
+    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
+    return render(
+        request,
+        "reviews/invitation_remove.html",
+        {"meeting": meeting, "invitation": invitation, "case": meeting.case, "audit": meeting.case.audit},
+    )
+
+
+@business_manager_required
+@require_POST
+def invitation_resend(request, meeting_pk, invitation_pk):
+    meeting, invitation = _invitation(request, meeting_pk, invitation_pk)
+    try:
+        went = services.invitation_resend(invitation=invitation, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if went:
+            messages.success(
+                request,
+                f"Invitation sent again to {invitation.email} with a new link; the earlier link no longer works.",
+            )
+        else:
+            messages.error(
+                request,
+                "The leak guard withheld the invitation: the notifications log says which text to fix.",
+            )
+    return redirect(reverse("reviews:meeting_detail", kwargs={"meeting_pk": meeting.pk}) + "#invitations")
 
 
 @business_manager_required
@@ -186,6 +280,9 @@ def attendance_record(request, meeting_pk):
                     form.add_error(f"reason_{pk}", errors)
             else:
                 form.add_error(None, exc)
+                if not selectors.attendance_recordable(meeting):
+                    # The form is not on the page before the start: say why here.
+                    messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "Attendance recorded; the meeting is marked held.")
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)

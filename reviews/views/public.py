@@ -1,13 +1,15 @@
 """The invitee's accept/decline page: no login, reached only through the signed personal link.
 
-A tampered or expired link, or one whose invitation is gone, gets a plain explanation (400/410/404),
-never a traceback. An answered link shows the answer recorded and changes nothing.
+A tampered or expired link, one replaced by a newer invitation, or one whose invitation is gone gets
+a plain explanation (400/410/404), never a traceback. The invitee may change their answer until the
+meeting starts; after that the link shows the answer recorded and changes nothing.
 """
 
 import hashlib
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +21,7 @@ from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import RespondForm
-from ..invitations import TokenExpired, TokenInvalid, invitation_pk_from_token
+from ..invitations import TokenExpired, TokenInvalid, invitation_ref_from_token
 from ..models import ReflectivePracticeMeeting
 
 
@@ -57,7 +59,7 @@ def _withheld_details(invitation, meeting):
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_respond(request, token):
     try:
-        pk = invitation_pk_from_token(token)
+        pk, link_version = invitation_ref_from_token(token)
     except TokenExpired:
         return _problem(
             request,
@@ -81,18 +83,28 @@ def invitation_respond(request, token):
             message="This invitation has been withdrawn. Please reply to the invitation e-mail if you have questions.",
             status=404,
         )
+    if link_version != invitation.link_version:
+        return _problem(
+            request,
+            title="This link has been replaced",
+            message="A newer invitation to this meeting was sent, with a new link: please use the link in the "
+            "most recent invitation e-mail. This one no longer works.",
+            status=410,
+        )
     meeting = invitation.meeting
     access_record(request=request, what="invitation", obj=invitation, case=meeting.case)
     context = {"invitation": invitation, "meeting": meeting, "case": meeting.case}
     context["withheld"] = _withheld_details(invitation, meeting)
-    answered = invitation.response != invitation.Response.PENDING
-    closed = meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED
-    if answered or closed:
-        return render(
-            request, "reviews/invitation_respond.html", {**context, "closed": closed and not answered}
-        )
+    closed = (
+        meeting.status != ReflectivePracticeMeeting.Status.SCHEDULED or meeting.starts_at <= timezone.now()
+    )
+    if closed:
+        return render(request, "reviews/invitation_respond.html", {**context, "closed": True})
 
-    form = RespondForm(request.POST or None)
+    initial = {}
+    if invitation.response != invitation.Response.PENDING:
+        initial = {"response": invitation.response, "reason": invitation.response_reason}
+    form = RespondForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_respond(
@@ -100,15 +112,22 @@ def invitation_respond(request, token):
                 response=form.cleaned_data["response"],
                 reason=form.cleaned_data["reason"],
             )
-        except services.InvitationAlreadyAnswered as exc:
-            invitation = exc.args[0]
+        except services.InvitationClosed:
+            return render(request, "reviews/invitation_respond.html", {**context, "closed": True})
         except ValidationError as exc:
             add_service_errors(form, exc)
             return render(request, "reviews/invitation_respond.html", {**context, "form": form}, status=400)
         return render(
             request,
             "reviews/invitation_respond.html",
-            {**context, "invitation": invitation, "just_answered": True},
+            {
+                **context,
+                "invitation": invitation,
+                "just_answered": True,
+                "form": RespondForm(
+                    initial={"response": invitation.response, "reason": invitation.response_reason}
+                ),
+            },
         )
     status = 400 if request.method == "POST" else 200
     return render(request, "reviews/invitation_respond.html", {**context, "form": form}, status=status)

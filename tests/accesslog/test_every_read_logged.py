@@ -38,6 +38,8 @@ READS = [
     ("reviews:case_pack_status", "panel", "case_pack_status", VIEW, "case"),
     ("reviews:meeting_detail", "panel", "meeting", VIEW, "case"),
     ("reviews:meeting_edit", "bm", "meeting", VIEW, "case"),
+    ("reviews:invitation_edit", "bm", "meeting", VIEW, "case"),
+    ("reviews:invitation_remove", "bm", "meeting", VIEW, "case"),
     ("reviews:invitation_respond", "anon", "invitation", VIEW, "case"),
     ("reviews:findings", "panel", "findings", VIEW, "case"),
     ("reviews:learning_point_edit", "panel", "learning_point", VIEW, "case"),

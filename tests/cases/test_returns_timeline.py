@@ -132,7 +132,8 @@ def test_swim_lanes_put_each_agency_in_its_own_lane_one_bar_per_month(cast, two_
     assert [c.month for c in police_cells] == [D(2026, 7, 1)]
     assert police_cells[0].x + police_cells[0].width < timeline.plot_right
     assert csc_cells[1].label == "April 2026 — Riverton Children's Social Care: 2 entries, 1 key event"
-    assert csc_cells[1].href == "?on=2026-04-01#timeline-list"
+    middle = csc.entries.get(what_happened="Middle")
+    assert csc_cells[1].href == f"?entry={middle.pk}#entry-{middle.pk}"  # the row of its first entry
     assert [t.label for t in timeline.ticks][:2] == ["Jan 2026", "Feb 2026"]
 
 
@@ -191,5 +192,11 @@ def test_timeline_query_count_does_not_grow_with_entries(cast, client, django_as
     assert count == small
     timeline = response.context["timeline"]
     assert len(timeline.agencies) == 10 and timeline.total == 1500
-    assert len(timeline.lanes) == 10 and sum(lane.entries for lane in timeline.lanes) == 1500
+    # A lane for each of the ten agencies that returned, and for the two of the case that have not.
+    assert sum(lane.entries for lane in timeline.lanes) == 1500
+    assert [lane.agency.name for lane in timeline.lanes if not lane.has_return] == [
+        "Riverton Children's Social Care",
+        "Riverton Police",
+    ]
+    assert len(timeline.lanes) == 12
     assert timeline.days and len(timeline.entries) <= 100 + 10  # one page of whole days

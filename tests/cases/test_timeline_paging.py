@@ -98,11 +98,18 @@ def test_a_day_is_never_split_between_pages(cast, settings):
 def test_empty_timeline_has_no_pages_and_says_so(cast, client):
     _return(cast, cast.agency, status="draft")
     timeline = case_timeline(case=cast.case)
-    assert timeline.total == 0 and timeline.pages == [] and timeline.entries == [] and timeline.lanes == []
+    assert timeline.total == 0 and timeline.pages == [] and timeline.entries == []
+    # The agencies asked are still drawn, each marked as not having returned, on the audit's period.
+    assert [(lane.agency.name, lane.has_return, lane.cells) for lane in timeline.lanes] == [
+        ("Riverton Children's Social Care", False, []),
+        ("Riverton Police", False, []),
+    ]
+    assert timeline.ticks and timeline.axis_y > 0
     login(client, cast.panel)
     page = client.get(_url(cast), {"page": "3"}).content.decode()
     assert "No submitted chronology entries yet." in page
     assert "Timeline pages" not in page
+    assert page.count(">no return yet</tspan>") == 2
 
 
 def test_filtered_pages_hold_only_the_agency_chosen_and_links_keep_the_filter(cast, long_case, client):
@@ -148,9 +155,12 @@ def test_links_to_a_date_or_an_entry_open_the_page_that_holds_it(cast, long_case
         "Police contact 0.0"
     )
     assert client.get(_url(cast), {"on": "2030-01-01"}).context["timeline"].page_number == 10
-    # Each swim-lane bar links to its month.
+    # Each swim-lane bar links to the row of its first entry (agency and month), on its page.
     timeline = response.context["timeline"]
-    assert f'href="{_url(cast)}?on=2024-04-01#timeline-list"' in response.content.decode()
+    first_in_april = police.entries.filter(date__month=4).order_by("date", "position").first()
+    href = f"{_url(cast)}?entry={first_in_april.pk}#entry-{first_in_april.pk}"
+    assert f'href="{href}"' in response.content.decode()
+    assert f'id="entry-{first_in_april.pk}"' in client.get(href).content.decode()
     assert timeline.years == [(2024, f"{_url(cast)}?on=2024-01-01#timeline-list")]
 
 
@@ -180,7 +190,11 @@ def test_timeline_index_is_cached_until_a_return_changes_state(cast, long_case):
     assert len(_entry_queries(cast.case)) == 2
     timeline = case_timeline(case=cast.case)
     assert timeline.total == 50
-    assert [lane.agency.name for lane in timeline.lanes] == ["Riverton Children's Social Care"]
+    # The police keep their lane, now marked as having no return on the timeline.
+    assert [(lane.agency.name, lane.has_return, lane.entries) for lane in timeline.lanes] == [
+        ("Riverton Children's Social Care", True, 50),
+        ("Riverton Police", False, 0),
+    ]
     # Changed and resubmitted: the new account is shown, not the cached old one.
     police.refresh_from_db()
     services.return_save_draft(
@@ -237,5 +251,6 @@ def test_rendered_page_is_reused_until_a_return_changes_state(cast, long_case, c
     assert not [q for q in again.captured_queries if "cases_chronologyentry" in q["sql"]]
     services.return_send_back(agency_return=police, actor=cast.bm, comment="Please add times.")
     page = client.get(url, {"on": "2024-04-10"}).content.decode()
-    assert "Police contact" not in page and "Riverton Police" not in page
+    assert "Police contact" not in page
+    assert "<title>Riverton Police: no return yet</title>" in page  # the lanes were drawn again
     assert "50 entries from 1 agency" in page

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from reports.models import ReportBuild, ReportVersion
-from tests.factories import RecommendationFactory
+from tests.factories import IdentifyingTermFactory, RecommendationFactory
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +77,28 @@ def test_the_board_home_withholds_a_published_title_carrying_a_register_term(
     assert "Quillfeather" not in page and "[title withheld by the leak guard]" in page
     assert [m.to for m in mail.outbox] == [[cast.bm.email]]
     assert "Board home's audit title" in mail.outbox[0].body
+
+
+def test_a_checked_row_is_checked_again_once_its_text_or_the_register_changes(client, cast, leaky):
+    """What the guard found in a row is kept (the tracker shows the same rows on every visit), but only
+    for the same texts against the same terms: a new term, or a row edited to carry one, is caught on
+    the very next view."""
+    clean, _leaky = leaky
+    login(client, cast.board)
+    url = reverse("recommendations:tracker")
+    assert "Agencies to report on support." in client.get(url).content.decode()
+    # A term added to the register that the clean row happens to carry.
+    IdentifyingTermFactory(case=cast.case, kind="school", value="Support Academy", created_by=cast.bm)
+    clean.text = "Agencies to report on Support Academy's pupils."
+    clean.save()
+    page = client.get(url).content.decode()
+    assert "Support Academy" not in page
+    # Edited back: shown again (no verdict outlives the text it was about).
+    clean.text = "Agencies to report on support."
+    clean.save()
+    assert "Agencies to report on support." in client.get(url).content.decode()
+    # The same text, but a register term now names a word of it.
+    IdentifyingTermFactory(
+        case=cast.case, kind="family_member", value="Agencies Reportington", created_by=cast.bm
+    )
+    assert "Agencies to report on support." not in client.get(url).content.decode()

@@ -47,20 +47,28 @@ def test_link_in_the_email_opens_without_login(client, cast, django_capture_on_c
     assert "Will you attend?" in response.content.decode()
 
 
-def test_accept_works_once_without_login(client, invitation):
+def test_answer_can_be_changed_until_the_meeting_starts(client, invitation):
     response = client.post(link(invitation), {"response": "accepted"})
     assert response.status_code == 200
     assert "you will attend" in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.response == "accepted" and invitation.responded_at is not None
-    # the second use shows the recorded answer and changes nothing
-    response = client.post(link(invitation), {"response": "declined", "reason": "Changed my mind"})
-    html = response.content.decode()
-    assert "already been used" in html and "you will attend" in html
-    assert "Will you attend?" not in html
+    # Plans change: the same link takes a new answer before the meeting.
+    html = client.get(link(invitation)).content.decode()
+    assert "you will attend" in html and "Change your answer" in html
+    response = client.post(link(invitation), {"response": "declined", "reason": "Called to court"})
+    assert "you cannot attend" in response.content.decode()
     invitation.refresh_from_db()
-    assert invitation.response == "accepted" and invitation.response_reason == ""
-    assert "already been used" in client.get(link(invitation)).content.decode()
+    assert (invitation.response, invitation.response_reason) == ("declined", "Called to court")
+    # Once the meeting has started the answer is kept and the link changes nothing.
+    meeting = invitation.meeting
+    meeting.starts_at = timezone.now() - datetime.timedelta(minutes=5)
+    meeting.save()
+    response = client.post(link(invitation), {"response": "accepted"})
+    html = response.content.decode()
+    assert "answers are no longer taken" in html and "Change your answer" not in html
+    invitation.refresh_from_db()
+    assert invitation.response == "declined"
 
 
 def test_decline_needs_a_reason(client, invitation):

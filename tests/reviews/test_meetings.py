@@ -25,19 +25,18 @@ def local_input(dt):
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
 
 
-def schedule(client, cast, *, days_ahead):
+def schedule(client, cast, *, days_ahead, confirm=False):
     starts = (timezone.now() + datetime.timedelta(days=days_ahead)).replace(second=0, microsecond=0)
-    return client.post(
-        reverse("reviews:meeting_create", kwargs={"case_pk": cast.case.pk}),
-        {
-            "starts_at": local_input(starts),
-            "ends_at": local_input(starts + datetime.timedelta(hours=2)),
-            "venue": "Riverton Civic Offices, Room 4",
-            "panel_attending": [cast.panel.pk],
-            "terms_of_reference": "To hear from the practitioners who worked with the child.",
-        },
-        follow=True,
-    )
+    data = {
+        "starts_at": local_input(starts),
+        "ends_at": local_input(starts + datetime.timedelta(hours=2)),
+        "venue": "Riverton Civic Offices, Room 4",
+        "panel_attending": [cast.panel.pk],
+        "terms_of_reference": "To hear from the practitioners who worked with the child.",
+    }
+    if confirm:
+        data["confirm_inside_lead_time"] = "on"
+    return client.post(reverse("reviews:meeting_create", kwargs={"case_pk": cast.case.pk}), data, follow=True)
 
 
 def test_schedule_form_offers_the_default_terms_of_reference(client, cast):
@@ -61,11 +60,46 @@ def test_meeting_scheduled_well_ahead_has_no_warning(client, cast):
     )
 
 
-def test_meeting_scheduled_inside_the_lead_time_shows_the_warning(client, cast):
+def test_meeting_inside_the_lead_time_is_confirmed_before_it_is_saved(client, cast):
     login(client, cast.bm)
-    html = schedule(client, cast, days_ahead=10).content.decode()
-    assert "less than 28 days away" in html
-    assert "Inside the 28-day lead time." in html
+    response = schedule(client, cast, days_ahead=10)
+    html = response.content.decode()
+    # The confirmation step: warned before anything is saved, the typed input kept.
+    assert response.status_code == 400
+    assert "less than 28 days away" in html and "Schedule it anyway" in html
+    assert "Riverton Civic Offices, Room 4" in html
+    assert not ReflectivePracticeMeeting.objects.exists()
+    html = schedule(client, cast, days_ahead=10, confirm=True).content.decode()
+    assert ReflectivePracticeMeeting.objects.count() == 1
+    assert "Inside the 28-day lead time" in html
+
+
+def test_form_carries_the_live_lead_time_warning(client, cast):
+    """The warning is on the form, hidden until a date inside the lead time is chosen (lead-time.js)."""
+    login(client, cast.bm)
+    html = client.get(reverse("reviews:meeting_create", kwargs={"case_pk": cast.case.pk})).content.decode()
+    assert 'id="lead-time-live"' in html and 'data-lead-days="28"' in html
+    assert "js/lead-time.js" in html
+    assert "<script>" not in html  # no inline script (CSP)
+
+
+def test_editing_other_fields_of_a_meeting_already_inside_the_lead_time_needs_no_confirmation(client, cast):
+    meeting = MeetingFactory(
+        case=cast.case, created_by=cast.bm, starts_at=timezone.now() + datetime.timedelta(days=5)
+    )
+    login(client, cast.bm)
+    response = client.post(
+        reverse("reviews:meeting_edit", kwargs={"meeting_pk": meeting.pk}),
+        {
+            "starts_at": local_input(meeting.starts_at),
+            "venue": meeting.venue,
+            "terms_of_reference": "New terms.",
+            "status": "scheduled",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    meeting.refresh_from_db()
+    assert meeting.terms_of_reference == "New terms."
 
 
 def test_lead_time_follows_the_setting(client, cast, settings):
@@ -205,16 +239,18 @@ def test_invitations_sent_inside_the_lead_time_show_the_warning(
     meeting.save()
     login(client, cast.bm)
     add_invitee(client, meeting, cast.agency)
-    html = send(client, meeting, django_capture_on_commit_callbacks).content.decode()
-    assert "less than 28 days away: invitations sent now are inside the lead time" in html
-    assert "1 invitation sent inside the 28-day lead time." in html
+    response = send(client, meeting, django_capture_on_commit_callbacks)
+    html = response.content.decode()
+    # One message, not three near-identical alerts: the page's banner says the rest.
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[-1] == "1 invitation sent." and not any("lead time" in m for m in shown)
+    assert html.count("lead-time-warning") == 1
+    assert "Inside the 28-day lead time" in html and "1 invitation went out after that." in html
     assert "Inside lead time" in html  # flagged on the invitee's row
     # the warning stays on the meeting page for the panel too
     client.logout()
     login(client, cast.panel)
-    assert (
-        "1 invitation sent inside the 28-day lead time." in client.get(meeting_url(meeting)).content.decode()
-    )
+    assert "1 invitation went out after that." in client.get(meeting_url(meeting)).content.decode()
 
 
 def test_invitee_must_come_from_an_agency_of_the_case_and_not_twice(client, cast, meeting):
@@ -293,11 +329,16 @@ def test_attendance_cannot_be_recorded_before_the_meeting(client, cast, meeting)
     inv = InvitationFactory(meeting=meeting, agency=cast.agency)
     login(client, cast.bm)
     url = reverse("reviews:attendance_record", kwargs={"meeting_pk": meeting.pk})
+    page = client.get(meeting_url(meeting)).content.decode()
+    assert "Save attendance" not in page and "Record attendance" not in page  # the button is hidden
+    assert "Attendance can be recorded from the start of the meeting" in page
     response = client.post(url, {f"attendance_{inv.pk}": "attended"})
     assert response.status_code == 400
     assert "once the meeting has started" in response.content.decode()
     inv.refresh_from_db()
     assert inv.attendance == "unknown"
+    meeting.refresh_from_db()
+    assert meeting.status == "scheduled"
 
 
 def test_meeting_page_queries_stay_flat_as_invitations_grow(

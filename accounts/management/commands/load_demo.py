@@ -14,6 +14,7 @@ DEMO_APPS = [
     "recommendations",
     "notifications",
     "reports",
+    "learning",
     "accesslog",
 ]
 

@@ -40,6 +40,7 @@ PROJECT_APPS = (
     "recommendations",
     "notifications",
     "reports",
+    "learning",
     "accesslog",
     "history",
 )

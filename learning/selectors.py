@@ -1,0 +1,657 @@
+"""Reads of the learning library, themes and similar recommendations, always scoped by the user.
+
+What the library shows each role (the same rules as the pages each item comes from):
+- Business Manager: every learning point, recommendation, response and confidential action.
+- Panel member: the case material of the audits whose panel they sit on (learning points, the
+  audit's recommendations and their responses, confidential actions), and the published learning of
+  the audits whose report they may download (their own).
+- Agency contributor: the recommendations their agency owns with their own agency's responses, their
+  own agency's confidential actions, and the published learning of audits their agency took part in.
+- Board member: every recommendation (as on the tracker) and the published learning of every audit
+  with a published report; no responses, no confidential actions.
+- Quality assurance: the published learning and recommendations of audits with a published report;
+  no case detail, no responses, no actions.
+
+"Published learning" means the learning points and recommendations of an audit that has at least one
+published report version. Every search that shows results writes the access log: one entry for the
+search and one for each case whose material it showed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accesslog.models import AccessLogEntry, path_without_secrets
+from accounts.models import Role
+from cases.models import Agency, Audit, Case
+from cases.selectors import audit_list_for_user
+from recommendations.models import Recommendation, RecommendationEvent, RecommendationResponse
+from recommendations.selectors import recommendation_detail_list_for_user, recommendation_list_for_user
+from recommendations.tracker import RagState, with_rag_state
+from reports.models import ReportVersion
+from reports.selectors import published_audit_list_for_user
+from reviews.models import AgencyAction, LearningPoint
+from reviews.selectors import agency_action_list_for_user
+
+from . import search
+from .models import Theme
+
+PAGE_SIZE = 20
+CANDIDATES_PER_KIND = 200
+SNIPPET_LENGTH = 320
+
+KINDS = {
+    "learning_point": "Learning point",
+    "recommendation": "Recommendation",
+    "response": "Agency response",
+    "agency_action": "Confidential action",
+}
+
+
+def qa_role():
+    """The read-only quality-assurance role, once the role model has it."""
+    return getattr(Role, "QUALITY_ASSURANCE", None)
+
+
+def is_qa(user):
+    return qa_role() is not None and user.role == qa_role()
+
+
+# --- Scope ------------------------------------------------------------------------------------
+
+
+def published_audits():
+    return Audit.objects.filter(Exists(ReportVersion.objects.filter(audit=OuterRef("pk"))))
+
+
+def library_published_audits_for_user(*, user):
+    """Audits whose published learning the user may read in the library."""
+    if not user.is_authenticated or not user.is_active:
+        return Audit.objects.none()
+    if is_qa(user):
+        return published_audits()
+    return published_audits().filter(pk__in=published_audit_list_for_user(user=user).values("pk"))
+
+
+def library_may_search(user):
+    return user.is_authenticated and user.role != Role.ADMINISTRATOR
+
+
+def learning_point_list_for_user(*, user):
+    readable = audit_list_for_user(user=user).values("pk")
+    published = library_published_audits_for_user(user=user).values("pk")
+    return LearningPoint.objects.filter(Q(case__audit__in=readable) | Q(case__audit__in=published))
+
+
+def library_recommendation_list_for_user(*, user):
+    if is_qa(user):
+        return Recommendation.objects.filter(audit__in=library_published_audits_for_user(user=user))
+    published = library_published_audits_for_user(user=user).values("pk")
+    own = recommendation_list_for_user(user=user).values("pk")
+    return Recommendation.objects.filter(Q(pk__in=own) | Q(audit__in=published))
+
+
+def library_response_list_for_user(*, user):
+    """As on a recommendation's page: the Business Manager all, the audit's panel all of theirs, a
+    contributor their own agency's on recommendations it owns; nobody else."""
+    responses = RecommendationResponse.objects.all()
+    if user.role == Role.BUSINESS_MANAGER:
+        return responses
+    if user.role == Role.PANEL_MEMBER:
+        return responses.filter(recommendation__audit__panel_memberships__user=user)
+    if user.role == Role.AGENCY_CONTRIBUTOR and user.agency_id:
+        return responses.filter(agency_id=user.agency_id, recommendation__owners=user.agency_id)
+    return responses.none()
+
+
+def library_action_list_for_user(*, user):
+    return AgencyAction.objects.filter(pk__in=agency_action_list_for_user(user=user).values("pk"))
+
+
+# --- The library ------------------------------------------------------------------------------
+
+
+@dataclass
+class LibraryFilters:
+    query: str = ""
+    theme: Theme | None = None
+    year: int | None = None
+    agency: Agency | None = None
+    method: str = ""
+    kind: str = ""
+
+    @property
+    def is_empty(self):
+        return not (self.query or self.theme or self.year or self.agency or self.method)
+
+
+@dataclass
+class LibraryResult:
+    kind: str
+    pk: int
+    text: str
+    rank: float
+    audit_pk: int
+    audit_title: str
+    year: int
+    case_pk: int | None = None
+    pseudonym: str = ""
+    agency: str = ""
+    status: str = ""
+    url: str = ""
+    audit_url: str = ""
+    case_url: str = ""
+    themes: list = field(default_factory=list)
+
+    @property
+    def kind_label(self):
+        return KINDS[self.kind]
+
+
+@dataclass
+class LibraryPage:
+    results: list
+    total: int
+    page: int
+    pages: int
+    counts: dict
+
+
+def _snippet(text):
+    text = " ".join((text or "").split())
+    return text if len(text) <= SNIPPET_LENGTH else text[: SNIPPET_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _filtered(queryset, kind, filters):
+    """Apply the theme, year, agency and method filters to one kind of document."""
+    audit = {"learning_point": "case__audit", "agency_action": "case__audit"}.get(kind, "audit")
+    if kind == "response":
+        audit = "recommendation__audit"
+    if filters.year:
+        queryset = queryset.filter(**{f"{audit}__period_end__year": filters.year})
+    if filters.theme:
+        tagged = {"response": "recommendation__themes"}.get(kind, "themes")
+        queryset = queryset.filter(**{tagged: filters.theme})
+    if filters.agency:
+        by = {
+            "learning_point": "case__agencies",
+            "recommendation": "owners",
+            "response": "agency",
+            "agency_action": "owner_agency",
+        }[kind]
+        queryset = queryset.filter(**{by: filters.agency})
+    if filters.method:
+        if kind in ("learning_point", "agency_action"):
+            queryset = queryset.filter(case__method=filters.method)
+        else:
+            # Recommendations belong to the audit, not to one case: kept when any of its cases was
+            # audited that way.
+            queryset = queryset.filter(**{f"{audit}__cases__method": filters.method})
+    return queryset.distinct() if (filters.agency or filters.method or filters.theme) else queryset
+
+
+VALUES = {
+    "learning_point": {
+        "text": "text",
+        "audit_pk": "case__audit_id",
+        "audit_title": "case__audit__title",
+        "period_end": "case__audit__period_end",
+        "case_pk": "case_id",
+        "pseudonym": "case__pseudonym",
+        "status": "kind",
+    },
+    "recommendation": {
+        "text": "text",
+        "audit_pk": "audit_id",
+        "audit_title": "audit__title",
+        "period_end": "audit__period_end",
+        "status": "status",
+        "position": "position",
+    },
+    "response": {
+        "text": "text",
+        "audit_pk": "recommendation__audit_id",
+        "audit_title": "recommendation__audit__title",
+        "period_end": "recommendation__audit__period_end",
+        "agency": "agency__name",
+        "recommendation_pk": "recommendation_id",
+        "position": "recommendation__position",
+    },
+    "agency_action": {
+        "text": "description",
+        "response_text": "agency_response",
+        "audit_pk": "case__audit_id",
+        "audit_title": "case__audit__title",
+        "period_end": "case__audit__period_end",
+        "case_pk": "case_id",
+        "pseudonym": "case__pseudonym",
+        "agency": "owner_agency__name",
+        "status": "status",
+    },
+}
+
+STATUS_LABELS = {
+    "learning_point": dict(LearningPoint.Kind.choices),
+    "recommendation": dict(Recommendation.Status.choices),
+    "agency_action": dict(AgencyAction.Status.choices),
+}
+
+
+def _rows(kind, queryset, filters):
+    """The matching rows of one kind as dicts, best first (at most CANDIDATES_PER_KIND)."""
+    names = VALUES[kind]
+    if filters.query:
+        queryset = search.matching(queryset, kind, filters.query)
+    else:
+        from django.db.models import FloatField, Value
+
+        queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    columns = {"pk": "pk", "rank": "rank", **names}
+    rows = queryset.values(*columns.values())
+    if filters.query and search.is_postgres():
+        rows = rows.order_by("-rank", f"-{names['period_end']}", "pk")
+    else:
+        rows = rows.order_by(f"-{names['period_end']}", "pk")
+    limit = CANDIDATES_PER_KIND if (search.is_postgres() or not filters.query) else CANDIDATES_PER_KIND * 5
+    out = []
+    for row in rows[:limit]:
+        item = {key: row[column] for key, column in columns.items()}
+        if filters.query and not search.is_postgres():
+            item["rank"] = search.score(
+                " ".join(str(item.get(k) or "") for k in ("text", "response_text")), filters.query
+            )
+        out.append(item)
+    if filters.query and not search.is_postgres():
+        out.sort(key=lambda r: (-r["rank"], -r["period_end"].toordinal(), r["pk"]))
+        out = out[:CANDIDATES_PER_KIND]
+    return out
+
+
+def _kind_querysets(user):
+    return {
+        "learning_point": learning_point_list_for_user(user=user),
+        "recommendation": library_recommendation_list_for_user(user=user),
+        "response": library_response_list_for_user(user=user),
+        "agency_action": library_action_list_for_user(user=user),
+    }
+
+
+def _themes_by_object(kind, pks):
+    if not pks or kind == "response":
+        return {}
+    relation = {"learning_point": "learning_points", "recommendation": "recommendations"}.get(
+        kind, "agency_actions"
+    )
+    through = getattr(Theme, relation).through
+    column = {
+        "learning_points": "learningpoint_id",
+        "recommendations": "recommendation_id",
+        "agency_actions": "agencyaction_id",
+    }[relation]
+    out = {}
+    for object_id, name in through.objects.filter(**{f"{column}__in": pks}).values_list(
+        column, "theme__name"
+    ):
+        out.setdefault(object_id, []).append(name)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def library_search(*, request, filters, page=1):
+    """The library's results for the user, filtered and ranked, one page of them, and the access
+    log written for what was shown. Nothing is searched (and nothing logged) without a filter."""
+    from recommendations.models import letter_for
+
+    user = request.user
+    if filters.is_empty:
+        return LibraryPage(results=[], total=0, page=1, pages=0, counts={})
+    querysets = _kind_querysets(user)
+    kinds = [filters.kind] if filters.kind in KINDS else list(KINDS)
+    merged, counts = [], {}
+    for kind in kinds:
+        rows = _rows(kind, _filtered(querysets[kind], kind, filters), filters)
+        counts[kind] = len(rows)
+        merged.extend((kind, row) for row in rows)
+    if filters.query:
+        # Each kind's ranks are on the same scale (ts_rank, or the same score), so they merge.
+        merged.sort(key=lambda kr: (-kr[1]["rank"], -kr[1]["period_end"].toordinal(), kr[0], kr[1]["pk"]))
+    else:
+        merged.sort(key=lambda kr: (-kr[1]["period_end"].toordinal(), kr[0], kr[1]["pk"]))
+    total = len(merged)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    shown = merged[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+
+    readable_audits = set(
+        audit_list_for_user(user=user)
+        .filter(pk__in={row["audit_pk"] for _k, row in shown})
+        .values_list("pk", flat=True)
+    )
+    latest_versions = {}
+    for audit_id, version_id in (
+        ReportVersion.objects.filter(audit_id__in={row["audit_pk"] for _k, row in shown})
+        .order_by("audit_id", "-number")
+        .values_list("audit_id", "pk")
+    ):
+        latest_versions.setdefault(audit_id, version_id)
+    detail_recs = set()
+    rec_pks = {
+        row.get("recommendation_pk") or row["pk"] for k, row in shown if k in ("recommendation", "response")
+    }
+    if rec_pks:
+        detail_recs = set(
+            recommendation_detail_list_for_user(user=user).filter(pk__in=rec_pks).values_list("pk", flat=True)
+        )
+    themes = {}
+    for kind in kinds:
+        themes[kind] = _themes_by_object(kind, [row["pk"] for k, row in shown if k == kind])
+
+    results = []
+    for kind, row in shown:
+        audit_pk = row["audit_pk"]
+        readable = audit_pk in readable_audits
+        report_url = (
+            reverse("reports:version_download", kwargs={"version_pk": latest_versions[audit_pk]})
+            if audit_pk in latest_versions
+            else ""
+        )
+        result = LibraryResult(
+            kind=kind,
+            pk=row["pk"],
+            text=_snippet(row["text"]),
+            rank=row["rank"],
+            audit_pk=audit_pk,
+            audit_title=row["audit_title"],
+            year=row["period_end"].year,
+            case_pk=row.get("case_pk") if readable or kind == "agency_action" else None,
+            pseudonym=row.get("pseudonym", ""),
+            agency=row.get("agency", "") or "",
+            status=STATUS_LABELS.get(kind, {}).get(row.get("status"), ""),
+            audit_url=reverse("cases:audit_detail", kwargs={"audit_pk": audit_pk})
+            if readable
+            else report_url,
+            themes=themes.get(kind, {}).get(row["pk"], []),
+        )
+        if readable and result.case_pk:
+            result.case_url = reverse("cases:case_detail", kwargs={"case_pk": result.case_pk})
+        if kind == "learning_point":
+            result.url = (
+                reverse("reviews:findings", kwargs={"case_pk": row["case_pk"]}) + f"#point-{row['pk']}"
+                if readable
+                else report_url
+            )
+        elif kind in ("recommendation", "response"):
+            rec_pk = row.get("recommendation_pk") or row["pk"]
+            result.pseudonym = f"Recommendation ({letter_for(max(row['position'], 1) - 1)})"
+            if rec_pk in detail_recs:
+                result.url = reverse(
+                    "recommendations:recommendation_detail", kwargs={"recommendation_pk": rec_pk}
+                )
+            elif user.role == Role.BOARD_MEMBER:
+                result.url = reverse("recommendations:tracker") + f"?audit={audit_pk}"
+            else:
+                result.url = report_url
+        else:
+            if row.get("response_text"):
+                result.text = _snippet(f"{row['text']} — Response: {row['response_text']}")
+            result.url = (
+                reverse("reviews:findings", kwargs={"case_pk": row["case_pk"]}) + "#actions"
+                if readable
+                else reverse("reviews:action_respond", kwargs={"action_pk": row["pk"]})
+            )
+        results.append(result)
+    _log_search(request, results)
+    return LibraryPage(results=results, total=total, page=page, pages=pages, counts=counts)
+
+
+def _log_search(request, results):
+    """One entry for the search, one per case (and per audit without a case) whose material it showed."""
+    user = request.user
+    base = {
+        "user": user,
+        "action": AccessLogEntry.Action.VIEW,
+        "path": path_without_secrets(request.get_full_path())[:500],
+        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+    }
+    entries = [AccessLogEntry(what="library_search", **base)]
+    seen = set()
+    for r in results:
+        key = (r.audit_pk, r.case_pk if r.kind in ("learning_point", "agency_action") else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append(AccessLogEntry(what="library_result", audit_id=key[0], case_id=key[1], **base))
+    AccessLogEntry.objects.bulk_create(entries)
+
+
+def library_filter_choices(*, user):
+    """The themes, years and agencies the filters offer."""
+    years = sorted(
+        {d.year for d in Audit.objects.dates("period_end", "year")},
+        reverse=True,
+    )
+    return {
+        "themes": Theme.objects.filter(is_active=True).order_by("name"),
+        "years": years,
+        "agencies": Agency.objects.order_by("name"),
+        "methods": Case.Method.choices,
+        "kinds": list(KINDS.items()),
+    }
+
+
+# --- Themes -----------------------------------------------------------------------------------
+
+
+def theme_list_with_counts():
+    return Theme.objects.annotate(
+        point_count=Count("learning_points", distinct=True),
+        recommendation_count=Count("recommendations", distinct=True),
+        action_count=Count("agency_actions", distinct=True),
+        audit_count=Count("audits", distinct=True),
+    ).select_related("merged_into")
+
+
+def theme_get(*, pk):
+    return Theme.objects.filter(pk=pk).first()
+
+
+def active_themes():
+    return Theme.objects.filter(is_active=True).order_by("name")
+
+
+def case_tags(*, case):
+    """{"points": {point pk: {theme pks}}, "actions": {action pk: {theme pks}}} for a case's findings."""
+    points = {}
+    for point_id, theme_id in Theme.learning_points.through.objects.filter(
+        learningpoint__case=case
+    ).values_list("learningpoint_id", "theme_id"):
+        points.setdefault(point_id, set()).add(theme_id)
+    actions = {}
+    for action_id, theme_id in Theme.agency_actions.through.objects.filter(
+        agencyaction__case=case
+    ).values_list("agencyaction_id", "theme_id"):
+        actions.setdefault(action_id, set()).add(theme_id)
+    return {"points": points, "actions": actions}
+
+
+# --- Have we been here before? ------------------------------------------------------------------
+
+SIMILARITY_THRESHOLD = 0.3
+SIMILAR_LIMIT = 5
+
+
+@dataclass
+class SimilarRecommendation:
+    recommendation: Recommendation
+    similarity: float
+    rag: str
+    assured_on: datetime.date | None
+    days_taken: int | None
+
+    @property
+    def rag_label(self):
+        return RagState(self.rag).label
+
+    @property
+    def percent(self):
+        return round(100 * self.similarity)
+
+
+def similar_recommendations(*, user, text, exclude_pk=None, exclude_audit_pk=None, today=None):
+    """Past recommendations most like `text` among those the user may see, with what became of them:
+    their tracker state, when they were assured and how long that took from drafting. Other audits'
+    only: the draft's own audit is excluded when given."""
+    text = " ".join((text or "").split())[:2000]
+    if len(search.words(text)) < 3:
+        return []
+    candidates = recommendation_list_for_user(user=user)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    if exclude_audit_pk:
+        candidates = candidates.exclude(audit_id=exclude_audit_pk)
+    ranked = search.similar(candidates, text, threshold=SIMILARITY_THRESHOLD, limit=SIMILAR_LIMIT)
+    if not ranked:
+        return []
+    by_pk = {
+        r.pk: r
+        for r in with_rag_state(
+            Recommendation.objects.filter(pk__in=[pk for pk, _ in ranked]).select_related(
+                "audit", "deadline_meeting"
+            ),
+            today=today,
+        )
+    }
+    assured = {}
+    for rec_id, at in (
+        RecommendationEvent.objects.filter(recommendation_id__in=by_pk, kind=RecommendationEvent.Kind.ASSURED)
+        .order_by("at")
+        .values_list("recommendation_id", "at")
+    ):
+        assured.setdefault(rec_id, at)
+    out = []
+    for pk, value in ranked:
+        rec = by_pk[pk]
+        at = (
+            assured.get(pk)
+            if rec.status in (Recommendation.Status.ASSURED, Recommendation.Status.CLOSED)
+            else None
+        )
+        assured_on = timezone.localtime(at).date() if at else None
+        days = (assured_on - timezone.localtime(rec.created_at).date()).days if assured_on else None
+        out.append(SimilarRecommendation(rec, value, rec.rag, assured_on, days))
+    return out
+
+
+# --- Recurring themes ----------------------------------------------------------------------------
+
+
+@dataclass
+class ThemeYears:
+    theme: Theme
+    years: dict  # year -> {"audits": n, "points": n}
+
+    @property
+    def total_points(self):
+        return sum(v["points"] for v in self.years.values())
+
+    @property
+    def total_audits(self):
+        return sum(v["audits"] for v in self.years.values())
+
+
+def recurring_themes():
+    """Audits and learning points per theme per audit year (the year the audit's period ended), counted
+    over every audit: counts only, so every reader may see them. Three queries whatever the size."""
+    from django.db.models.functions import ExtractYear
+
+    point_tags = Theme.learning_points.through.objects
+    audit_pairs = set(
+        point_tags.annotate(year=ExtractYear("learningpoint__case__audit__period_end"))
+        .values_list("theme_id", "learningpoint__case__audit_id", "year")
+        .distinct()
+    )
+    audit_pairs |= set(
+        Theme.audits.through.objects.annotate(year=ExtractYear("audit__period_end")).values_list(
+            "theme_id", "audit_id", "year"
+        )
+    )
+    points = (
+        point_tags.annotate(year=ExtractYear("learningpoint__case__audit__period_end"))
+        .values("theme_id", "year")
+        .annotate(n=Count("learningpoint_id"))
+        .order_by()
+    )
+    table = {}
+    for theme_id, _audit_id, year in audit_pairs:
+        cell = table.setdefault(theme_id, {}).setdefault(year, {"audits": 0, "points": 0})
+        cell["audits"] += 1
+    for row in points:
+        cell = table.setdefault(row["theme_id"], {}).setdefault(row["year"], {"audits": 0, "points": 0})
+        cell["points"] = row["n"]
+    themes = Theme.objects.filter(pk__in=table).order_by("name")
+    years = sorted({y for cells in table.values() for y in cells})
+    rows = [ThemeYears(theme=t, years=dict(sorted(table[t.pk].items()))) for t in themes]
+    rows.sort(key=lambda r: (-r.total_audits, -r.total_points, r.theme.name))
+    return {"rows": rows, "years": years}
+
+
+def themes_most_overdue(*, today=None, limit=10):
+    """Themes whose recommendations are most often overdue: overdue / all tagged recommendations, in
+    one grouped query (the tracker's rule decides what is overdue)."""
+    rows = (
+        with_rag_state(Recommendation.objects.filter(themes__isnull=False), today=today)
+        .values("themes__id", "themes__name", "rag")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    by_theme = {}
+    for row in rows:
+        entry = by_theme.setdefault(
+            row["themes__id"],
+            {"theme_pk": row["themes__id"], "name": row["themes__name"], "total": 0, "overdue": 0},
+        )
+        entry["total"] += row["n"]
+        if row["rag"] == RagState.OVERDUE:
+            entry["overdue"] += row["n"]
+    out = [dict(e, rate=round(100 * e["overdue"] / e["total"])) for e in by_theme.values() if e["overdue"]]
+    out.sort(key=lambda e: (-e["rate"], -e["overdue"], e["name"]))
+    return out[:limit]
+
+
+def theme_year_audits(*, user, theme, year):
+    """The audits of `year` carrying `theme` (on the audit or on one of its learning points) that the
+    user may open, or whose published report they may read, with the tagged learning points counted."""
+    tagged = Q(themes=theme) | Q(cases__learning_points__themes=theme)
+    readable = set(audit_list_for_user(user=user).values_list("pk", flat=True))
+    visible = Q(pk__in=audit_list_for_user(user=user).values("pk")) | Q(
+        pk__in=library_published_audits_for_user(user=user).values("pk")
+    )
+    audits = list(
+        Audit.objects.filter(tagged, period_end__year=year)
+        .filter(visible)
+        .annotate(
+            points=Count(
+                "cases__learning_points", filter=Q(cases__learning_points__themes=theme), distinct=True
+            )
+        )
+        .distinct()
+        .order_by("period_end", "title")
+    )
+    versions = {}
+    for audit_id, version_id in (
+        ReportVersion.objects.filter(audit__in=audits)
+        .order_by("audit_id", "-number")
+        .values_list("audit_id", "pk")
+    ):
+        versions.setdefault(audit_id, version_id)
+    for audit in audits:
+        if audit.pk in readable:
+            audit.url = reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk})
+        elif audit.pk in versions:
+            audit.url = reverse("reports:version_download", kwargs={"version_pk": versions[audit.pk]})
+        else:
+            audit.url = ""
+    return audits

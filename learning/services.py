@@ -1,0 +1,169 @@
+"""Changes to the themes and their tags. Each service checks its rule, writes in one transaction and
+records who acted."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import Role
+
+from .models import Theme, ThemeEvent
+
+NAME_MAX = 100
+
+
+def _require_business_manager(actor):
+    if actor.role != Role.BUSINESS_MANAGER:
+        raise PermissionDenied("Only the Business Manager keeps the list of themes.")
+
+
+def _require_reviewer(actor, case):
+    """The Business Manager or a member of the case's audit panel."""
+    if actor.role == Role.BUSINESS_MANAGER:
+        return
+    if actor.role == Role.PANEL_MEMBER and case.audit.panel_memberships.filter(user=actor).exists():
+        return
+    raise PermissionDenied("Only the Business Manager and the audit's panel tag its findings.")
+
+
+def _clean_name(name, *, exclude_pk=None):
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give the theme a name."})
+    if len(name) > NAME_MAX:
+        raise ValidationError({"name": f"Keep the name to {NAME_MAX} characters."})
+    clash = Theme.objects.filter(name__iexact=name).exclude(pk=exclude_pk).first()
+    if clash:
+        raise ValidationError({"name": f"There is already a theme called “{clash.name}”."})
+    return name
+
+
+@transaction.atomic
+def theme_create(*, actor, name, description=""):
+    """A new theme on the controlled list; names are unique whatever their case."""
+    _require_business_manager(actor)
+    theme = Theme.objects.create(
+        name=_clean_name(name), description=(description or "").strip()[:300], created_by=actor
+    )
+    ThemeEvent.objects.create(theme=theme, kind=ThemeEvent.Kind.CREATED, detail=theme.name, actor=actor)
+    return theme
+
+
+@transaction.atomic
+def theme_rename(*, theme, actor, name, description=None):
+    """Rename a theme (and change its description). Its tags stay: they point at the theme, not its name."""
+    _require_business_manager(actor)
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    if theme.merged_into_id:
+        raise ValidationError("This theme was merged into another; rename that one.")
+    name = _clean_name(name, exclude_pk=theme.pk)
+    old = theme.name
+    theme.name = name
+    if description is not None:
+        theme.description = description.strip()[:300]
+    theme.save(update_fields=["name", "description", "updated_at"])
+    if old != name:
+        ThemeEvent.objects.create(
+            theme=theme, kind=ThemeEvent.Kind.RENAMED, detail=f"{old} → {name}", actor=actor
+        )
+    return theme
+
+
+@transaction.atomic
+def theme_merge(*, source, target, actor):
+    """Merge `source` into `target`: everything tagged with the source is tagged with the target (once),
+    the source loses its tags, is retired and remembers where it went. Nothing loses a theme."""
+    _require_business_manager(actor)
+    if source.pk == target.pk:
+        raise ValidationError({"target": "Choose a different theme to merge into."})
+    source, target = (
+        Theme.objects.select_for_update().get(pk=source.pk),
+        Theme.objects.select_for_update().get(pk=target.pk),
+    )
+    if source.merged_into_id:
+        raise ValidationError("This theme has already been merged.")
+    if target.merged_into_id or not target.is_active:
+        raise ValidationError({"target": "Merge into a theme that is still offered."})
+    moved = 0
+    for relation in ("learning_points", "recommendations", "agency_actions", "audits"):
+        ids = list(getattr(source, relation).values_list("pk", flat=True))
+        getattr(target, relation).add(*ids)
+        getattr(source, relation).clear()
+        moved += len(ids)
+    source.merged_into = target
+    source.is_active = False
+    source.save(update_fields=["merged_into", "is_active", "updated_at"])
+    ThemeEvent.objects.create(
+        theme=source,
+        kind=ThemeEvent.Kind.MERGED,
+        detail=f"into {target.name} ({moved} tags moved)",
+        actor=actor,
+    )
+    ThemeEvent.objects.create(
+        theme=target,
+        kind=ThemeEvent.Kind.MERGED,
+        detail=f"{source.name} merged in ({moved} tags)",
+        actor=actor,
+    )
+    return target
+
+
+@transaction.atomic
+def theme_set_active(*, theme, actor, active):
+    """Retire a theme (no longer offered for new tags; its tags stay) or offer it again."""
+    _require_business_manager(actor)
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    if theme.merged_into_id and active:
+        raise ValidationError("A merged theme cannot be offered again.")
+    if theme.is_active != active:
+        theme.is_active = active
+        theme.save(update_fields=["is_active", "updated_at"])
+        kind = ThemeEvent.Kind.RESTORED if active else ThemeEvent.Kind.RETIRED
+        ThemeEvent.objects.create(theme=theme, kind=kind, actor=actor)
+    return theme
+
+
+def _set_tags(relation, obj, themes):
+    """Set the active themes of `obj`; tags of retired themes it already has are kept."""
+    wanted = {t.pk for t in themes}
+    inactive = set(Theme.objects.filter(is_active=False).values_list("pk", flat=True))
+    if wanted & inactive:
+        raise ValidationError("Choose themes that are still offered.")
+    current = set(obj.themes.values_list("pk", flat=True))
+    to_add = wanted - current
+    to_remove = (current - wanted) - inactive
+    if to_add:
+        obj.themes.add(*to_add)
+    if to_remove:
+        obj.themes.remove(*to_remove)
+    return len(to_add) + len(to_remove)
+
+
+@transaction.atomic
+def findings_tags_set(*, case, actor, points, actions):
+    """Tag a case's learning points and confidential actions with themes, all at once.
+    `points` and `actions` map each object of the case to the themes it should carry."""
+    _require_reviewer(actor, case)
+    changed = 0
+    for point, themes in points.items():
+        if point.case_id != case.pk:
+            raise ValidationError("A learning point of another case cannot be tagged here.")
+        changed += _set_tags("learning_points", point, themes)
+    for action, themes in actions.items():
+        if action.case_id != case.pk:
+            raise ValidationError("An action of another case cannot be tagged here.")
+        changed += _set_tags("agency_actions", action, themes)
+    return changed
+
+
+@transaction.atomic
+def recommendation_tags_set(*, recommendation, actor, themes):
+    """The Business Manager (who drafts recommendations) tags one with themes."""
+    _require_business_manager(actor)
+    return _set_tags("recommendations", recommendation, themes)
+
+
+@transaction.atomic
+def audit_themes_set(*, audit, actor, themes):
+    """The themes an audit set out to look at (from its programme entry, or chosen)."""
+    _require_business_manager(actor)
+    return _set_tags("audits", audit, themes)
