@@ -73,7 +73,8 @@ def spread(cast):
 def _page_rows(html):
     """(audit, letter) of each row of the tracker table, as a person reads them."""
     rows = re.findall(
-        r'<tr class="tracker-row">\s*<td>(.*?)</td>\s*<th scope="row">(?:<a [^>]*>)?\((\w+)\)', html
+        r'<tr class="govuk-table__row tracker-row">\s*<td class="govuk-table__cell">(.*?)</td>\s*<th class="govuk-table__header" scope="row">(?:<a [^>]*>)?\((\w+)\)',
+        html,
     )
     return [(audit, f"({letter})") for audit, letter in rows]
 
@@ -252,7 +253,8 @@ def test_board_home_shows_the_summary_without_case_detail(client, cast, spread):
     assert "Recommendations per tracker state (5 in all)" in html
     for label in ("On track", "Due soon", "Overdue", "Assured", "Closed"):
         assert (
-            f'?state={label.lower().replace(" ", "_")}">{label}</a></th><td class="text-end">1</td>' in html
+            f'?state={label.lower().replace(" ", "_")}">{label}</a></th><td class="govuk-table__cell app-text-right">1</td>'
+            in html
         )
     assert reverse("recommendations:tracker") in html
     # No case detail: no pseudonyms, no identifying terms, no response text.
