@@ -51,6 +51,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/deadcode.py
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case
-from pscb_audit.dates import BoundedDateField
+from core.dates import BoundedDateField
 
 DEFAULT_DAYS = 30
 # "Full Name <email>" as the user suggestions write it, and "Audit title — Case One (#12)" for cases.

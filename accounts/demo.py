@@ -76,6 +76,7 @@ USERS = [
         "Safeguarding Lead",
     ),
     ("board@pscb.example", "Imogen Pell", Role.BOARD_MEMBER, None, "Board member"),
+    ("qa@pscb.example", "Tobias Wren", Role.QUALITY_ASSURANCE, None, "Independent scrutineer"),
     ("admin@pscb.example", "Felix Grange", Role.ADMINISTRATOR, None, "System administrator"),
     (
         "panel.csc@pscb.example",

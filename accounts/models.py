@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Panel member"
     AGENCY_CONTRIBUTOR = "agency_contributor", "Agency contributor"
     BOARD_MEMBER = "board_member", "Board member"
+    # Read-only: the programme, aggregates, published learning and published reports; no case detail.
+    QUALITY_ASSURANCE = "quality_assurance", "Quality assurance (read-only)"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
@@ -105,10 +107,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_board_member(self):
         return self.role == Role.BOARD_MEMBER
-
-    @property
-    def is_administrator(self):
-        return self.role == Role.ADMINISTRATOR
 
 
 class RoleGrant(models.Model):

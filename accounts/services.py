@@ -2,11 +2,11 @@
 administration site, and every grant is recorded and announced to all Business Managers."""
 
 import secrets
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from core.links import site_parts
 
 from .forms import PasswordResetForm
 from .models import Role, RoleGrant, User
@@ -96,7 +96,7 @@ def business_manager_create_first(*, email, full_name, job_title=""):
         reason="First Business Manager, created on the server with manage.py create_business_manager.",
     )
     _announce(grant)
-    site = urlsplit(settings.SITE_URL)
+    site = site_parts()
     form = PasswordResetForm({"email": user.email})
     form.is_valid()
     form.save(domain_override=site.netloc, use_https=site.scheme == "https")

@@ -22,6 +22,8 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.links import absolute_url
+
 from .models import EnrolmentLink, Role
 
 # Everyone who can see case data, and the administrator (who holds the keys to user accounts).
@@ -169,7 +171,7 @@ def enrolment_link_send(*, user):
         subject="Set up two-factor authentication for PSCB Audit",
         template="accounts/email/enrolment_link",
         context={
-            "path": reverse("otp_enrol", kwargs={"token": token}),
+            "link": absolute_url("otp_enrol", token=token),
             "minutes": settings.ENROLMENT_LINK_MINUTES,
         },
         recipient=user,

@@ -26,6 +26,7 @@ HOME_FOR_ROLE = {
     Role.PANEL_MEMBER: "worklist:attention",
     Role.AGENCY_CONTRIBUTOR: "worklist:attention",
     Role.BOARD_MEMBER: "recommendations:board_home",
+    Role.QUALITY_ASSURANCE: "learning:programme",
     Role.ADMINISTRATOR: "admin:index",
 }
 BACKUP_CODES_SESSION_KEY = "new_backup_codes"

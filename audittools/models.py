@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from cases.models import AgencyReturn, Audit, Case, TimeStamped
+from cases.models import AgencyReturn, Audit, Case
+from core.models import TimeStamped
 
 
 class Grade(models.TextChoices):
@@ -46,6 +47,10 @@ class Tool(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Tools are not in the change history: who last changed the tool, its sections or its questions.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-is_library", "name"]
@@ -70,6 +75,9 @@ class ToolVersion(TimeStamped):
     tool = models.ForeignKey(Tool, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(default=1)
     frozen_at = models.DateTimeField(null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["tool", "-number"]

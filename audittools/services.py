@@ -75,12 +75,14 @@ def tool_copy(*, tool, actor, name=""):
     return copy
 
 
-def tool_version_for_edit(*, tool):
+def tool_version_for_edit(*, tool, actor):
     """The version an edit goes into: the latest, unless it is frozen, in which case its copy as the
-    next version (audits on the frozen one keep it). Library tools are never edited."""
+    next version (audits on the frozen one keep it). Library tools are never edited. The tool
+    records `actor` as the last to change it (tools are not in the change history)."""
     if tool.is_library:
         raise ValidationError("Library tools cannot be changed: copy the tool and edit the copy.")
     Tool.objects.select_for_update().get(pk=tool.pk)
+    Tool.objects.filter(pk=tool.pk).update(updated_by=actor, updated_at=timezone.now())
     latest = tool.versions.order_by("-number").first()
     if latest.is_frozen:
         latest = _copy_version(latest, tool=tool, number=latest.number + 1)
@@ -107,6 +109,7 @@ def tool_update(*, tool, actor, name, description=""):
         raise ValidationError("Library tools cannot be changed: copy the tool and edit the copy.")
     tool.name = clean_text(name)
     tool.description = clean_text(description)
+    tool.updated_by = actor
     tool.full_clean()
     tool.save()
     return tool
@@ -114,7 +117,7 @@ def tool_update(*, tool, actor, name, description=""):
 
 @transaction.atomic
 def section_add(*, tool, actor, title, guidance="", practice_boxes=False):
-    version = tool_version_for_edit(tool=tool)
+    version = tool_version_for_edit(tool=tool, actor=actor)
     position = (version.sections.aggregate(n=Max("position"))["n"] or 0) + 1
     section = ToolSection(
         version=version,
@@ -129,20 +132,8 @@ def section_add(*, tool, actor, title, guidance="", practice_boxes=False):
 
 
 @transaction.atomic
-def section_update(*, section, actor, title, guidance="", practice_boxes=False):
-    version = tool_version_for_edit(tool=section.version.tool)
-    section = _section_in(version, section)
-    section.title = clean_text(title)
-    section.guidance = clean_text(guidance)
-    section.practice_boxes = practice_boxes
-    section.full_clean()
-    section.save()
-    return section
-
-
-@transaction.atomic
 def section_delete(*, section, actor):
-    version = tool_version_for_edit(tool=section.version.tool)
+    version = tool_version_for_edit(tool=section.version.tool, actor=actor)
     _section_in(version, section).delete()
 
 
@@ -167,7 +158,7 @@ def question_add(
     *, section, actor, text, answer_type, required=False, help_text="", max_length=None, choices=()
 ):
     """Add a question at the end of a section (in a new version if the current one is frozen)."""
-    version = tool_version_for_edit(tool=section.version.tool)
+    version = tool_version_for_edit(tool=section.version.tool, actor=actor)
     section = _section_in(version, section)
     position = (section.questions.aggregate(n=Max("position"))["n"] or 0) + 1
     question = ToolQuestion(
@@ -189,7 +180,7 @@ def question_add(
 def question_update(
     *, question, actor, text, answer_type, required=False, help_text="", max_length=None, choices=()
 ):
-    version = tool_version_for_edit(tool=question.section.version.tool)
+    version = tool_version_for_edit(tool=question.section.version.tool, actor=actor)
     question = _question_in(version, question)
     question.text = clean_text(text)
     question.help_text = clean_text(help_text)
@@ -204,7 +195,7 @@ def question_update(
 
 @transaction.atomic
 def question_delete(*, question, actor):
-    version = tool_version_for_edit(tool=question.section.version.tool)
+    version = tool_version_for_edit(tool=question.section.version.tool, actor=actor)
     _question_in(version, question).delete()
 
 
@@ -234,17 +225,17 @@ def audit_tool_choose(*, audit, tool, actor, grades_annex=False):
     current.save()
     if AgencyReturn.objects.filter(case__audit=audit).exists():
         # Returns were asked for before a tool was chosen: the version is fixed from now on.
-        audit_tool_freeze(case=audit.cases.first())
+        audit_tool_freeze(case=audit.cases.first(), actor=actor)
     return current
 
 
-def audit_tool_freeze(*, case, actor=None):
-    """Freeze the audit's tool version (called when a return is requested): from now on edits to the
-    tool make a new version, and this audit keeps the one it has."""
+def audit_tool_freeze(*, case, actor):
+    """Freeze the audit's tool version (called when a return is requested, by whoever requested it):
+    from now on edits to the tool make a new version, and this audit keeps the one it has."""
     audit_tool = AuditTool.objects.filter(audit_id=case.audit_id).select_related("version").first()
     if audit_tool and not audit_tool.version.is_frozen:
         ToolVersion.objects.filter(pk=audit_tool.version_id, frozen_at__isnull=True).update(
-            frozen_at=timezone.now(), updated_at=timezone.now()
+            frozen_at=timezone.now(), frozen_by=actor, updated_at=timezone.now()
         )
 
 

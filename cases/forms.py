@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Role, User
-from pscb_audit.dates import BoundedDateField, bounded_formfield, validate_sensible_date
+from core.dates import BoundedDateField, bounded_formfield, validate_sensible_date
 from pscb_audit.forms import CleanTextMixin
 
 from .limits import CHRONOLOGY_MAX_ROWS, CHRONOLOGY_OVER_LIMIT_MARGIN

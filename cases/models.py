@@ -1,17 +1,9 @@
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
+from core.models import TimeStamped
 
 
 class Agency(TimeStamped):
@@ -182,14 +174,6 @@ class Case(TimeStamped):
     def __str__(self):
         return self.pseudonym
 
-    @property
-    def suggested_method(self):
-        """The seed's rule: a concluded process suits a paper audit; a child looked after or on a plan,
-        a reflective practice meeting."""
-        if self.child_status in (self.ChildStatus.CP_PLAN, self.ChildStatus.LOOKED_AFTER):
-            return self.Method.MEETING
-        return self.Method.PAPER
-
 
 class IdentifyingTerm(TimeStamped):
     """A name, address, school or date that identifies the child or family. Seen by the Business
@@ -280,14 +264,6 @@ class AgencyReturn(TimeStamped):
     def is_overdue(self):
         return self.status in self.OPEN_STATUSES and self.due_date < timezone.localdate()
 
-    @property
-    def display_status(self):
-        return "Overdue" if self.is_overdue else self.get_status_display()
-
-    @property
-    def is_editable_by_agency(self):
-        return self.status in self.OPEN_STATUSES
-
 
 class ChronologyEntry(TimeStamped):
     """One key event in an agency's chronology. People are described by role, never by name."""
@@ -322,10 +298,6 @@ class ChronologyEntry(TimeStamped):
             return self.date.strftime("%B %Y")
         text = f"{self.date.day} {self.date:%B %Y}"
         return f"c. {text}" if self.date_precision == self.Precision.APPROXIMATE else text
-
-    @property
-    def sort_key(self):
-        return (self.date, self.time or datetime.time.min)
 
 
 class ReturnTransition(TimeStamped):

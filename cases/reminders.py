@@ -13,7 +13,7 @@ from collections import defaultdict
 from django.conf import settings
 
 from accounts.models import Role, User
-from notifications.links import absolute
+from core.links import absolute_url
 from notifications.registry import (
     LateItem,
     LateSection,
@@ -48,7 +48,7 @@ def agency_recipients(agency, contributors, **context):
 
 def return_link(agency_return):
     # The return page serves both: the agency completes it there, the Business Manager reviews it.
-    return absolute("cases:return_detail", return_pk=agency_return.pk)
+    return absolute_url("cases:return_detail", return_pk=agency_return.pk)
 
 
 def _open_returns():

@@ -34,13 +34,6 @@ def case_list_for_user(*, user):
     return cases.none()
 
 
-def identifying_term_list_for_user(*, user, case):
-    """The register is seen by the Business Manager and the audit's panel only."""
-    if not case_list_for_user(user=user).filter(pk=case.pk).exists():
-        return IdentifyingTerm.objects.none()
-    return case.identifying_terms.all()
-
-
 def return_list_for_user(*, user):
     """Business Manager: all returns. Contributor: their own agency's. Panel: those of their audits."""
     returns = AgencyReturn.objects.select_related("case__audit", "agency")

@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
+
+from core.actors import records_actor
+from core.links import absolute_url
 
 from .limits import CHRONOLOGY_MAX_ROWS
 from .models import (
@@ -47,6 +48,7 @@ def audit_create(*, actor, title, theme, purpose, period_start, period_end, stat
     return audit
 
 
+@records_actor
 @transaction.atomic
 def audit_update(*, audit, actor, **fields):
     """Change an audit's details. Closing stamps closed_at (the retention clock starts there). Another
@@ -68,6 +70,7 @@ def audit_update(*, audit, actor, **fields):
     return audit
 
 
+@records_actor
 @transaction.atomic
 def panel_member_add(*, audit, user, panel_role, is_chair=False, actor):
     """Seat a panel member on an audit's panel, in a named panel role."""
@@ -77,11 +80,13 @@ def panel_member_add(*, audit, user, panel_role, is_chair=False, actor):
     return membership
 
 
+@records_actor
 @transaction.atomic
 def panel_member_remove(*, membership, actor):
     membership.delete()
 
 
+@records_actor
 @transaction.atomic
 def case_create(*, audit, actor, selection_basis, child_status, method, summary="", agencies=()):
     """Add a case to an audit. Cases are numbered in order and named by number ("Case One"); the audit
@@ -103,6 +108,7 @@ def case_create(*, audit, actor, selection_basis, child_status, method, summary=
     return case
 
 
+@records_actor
 @transaction.atomic
 def case_update(*, case, actor, agencies=None, **fields):
     for name, value in fields.items():
@@ -129,11 +135,13 @@ def identifying_term_add(*, case, actor, kind, value, share=None):
     return term
 
 
+@records_actor
 @transaction.atomic
 def identifying_term_remove(*, term, actor):
     term.delete()
 
 
+@records_actor
 @transaction.atomic
 def identifying_term_set_share(*, term, actor, share):
     """Share a register entry with the contributing agencies, or stop sharing it (history records who)."""
@@ -227,8 +235,7 @@ def _notify_contributors(agency_return, *, event, subject, key_suffix=""):
     from accounts.models import Role, User
     from notifications.services import notification_queue
 
-    path = reverse("cases:return_edit", kwargs={"return_pk": agency_return.pk})
-    link = settings.SITE_URL.rstrip("/") + path
+    link = absolute_url("cases:return_edit", return_pk=agency_return.pk)
     contributors = User.objects.filter(
         role=Role.AGENCY_CONTRIBUTOR, agency_id=agency_return.agency_id, is_active=True
     ).order_by("pk")
@@ -439,8 +446,7 @@ def _notify_business_managers_submitted(agency_return, *, transition):
     from accounts.models import Role, User
     from notifications.services import notification_queue
 
-    path = reverse("cases:return_detail", kwargs={"return_pk": agency_return.pk})
-    link = settings.SITE_URL.rstrip("/") + path
+    link = absolute_url("cases:return_detail", return_pk=agency_return.pk)
     for user in User.objects.filter(role=Role.BUSINESS_MANAGER, is_active=True).order_by("pk"):
         notification_queue(
             key=f"return:{agency_return.pk}:submitted:{transition.pk}:{user.pk}",

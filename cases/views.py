@@ -159,10 +159,6 @@ def case_create(request, audit_pk):
     return render(request, "cases/case_form.html", {"form": form, "audit": audit, "title": "Add a case"})
 
 
-def _case_for_reader(request, case_pk):
-    return get_object_or_404(selectors.case_list_for_user(user=request.user), pk=case_pk)
-
-
 @case_reader_required
 @require_safe
 def case_detail(request, case_pk):

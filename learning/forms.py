@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from cases.models import Case
 
@@ -53,3 +54,131 @@ class SimilarForm(forms.Form):
     )
     audit = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     exclude = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class ProgrammeEntryForm(forms.ModelForm):
+    class Meta:
+        from .models import ProgrammeEntry
+
+        model = ProgrammeEntry
+        fields = ["year", "title", "theme", "reason", "reason_detail", "quarter", "lead", "status"]
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Role
+
+        super().__init__(*args, **kwargs)
+        current = self.instance.theme_id if self.instance.pk else None
+        self.fields["theme"].queryset = Theme.objects.filter(Q(is_active=True) | Q(pk=current)).order_by(
+            "name"
+        )
+        self.fields["lead"].queryset = self.fields["lead"].queryset.filter(
+            role__in=[Role.BUSINESS_MANAGER, Role.PANEL_MEMBER], is_active=True
+        )
+        self.fields["lead"].required = False
+        self.fields["year"].min_value = 2000
+        self.fields["year"].max_value = 2100
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise forms.ValidationError("Give a year between 2000 and 2100.")
+        return year
+
+
+class SamplingForm(forms.Form):
+    cohort = forms.CharField(label="Cohort the case was drawn from", max_length=250)
+    threshold = forms.ChoiceField(label="Threshold level")
+
+    def __init__(self, *args, **kwargs):
+        from .models import CaseSampling
+
+        super().__init__(*args, **kwargs)
+        self.fields["threshold"].choices = CaseSampling.Threshold.choices
+
+
+class ReAuditForm(forms.Form):
+    earlier = forms.ModelChoiceField(
+        label="Earlier audit", queryset=None, empty_label="Choose the earlier audit"
+    )
+    recommendations = forms.ModelMultipleChoiceField(
+        label="Recommendations it re-tests",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, audit, **kwargs):
+        from cases.models import Audit
+        from recommendations.models import Recommendation
+
+        super().__init__(*args, **kwargs)
+        self.fields["earlier"].queryset = (
+            Audit.objects.exclude(pk=audit.pk)
+            .filter(period_end__lte=audit.period_end)
+            .order_by("-period_end")
+        )
+        self.fields["recommendations"].queryset = Recommendation.objects.filter(
+            audit__in=self.fields["earlier"].queryset
+        ).select_related("audit")
+        self.fields["recommendations"].label_from_instance = lambda r: f"{r.audit.title} ({r.letter})"
+
+
+class FollowUpForm(forms.Form):
+    reaudit_by = forms.DateField(label="Re-audit by", required=False, help_text="For example, 31/3/2028")
+    audit = forms.ModelChoiceField(
+        label="Follow-up audit", queryset=None, required=False, empty_label="None yet"
+    )
+
+    def __init__(self, *args, recommendation, **kwargs):
+        from cases.models import Audit
+
+        super().__init__(*args, **kwargs)
+        self.fields["audit"].queryset = Audit.objects.exclude(pk=recommendation.audit_id).order_by(
+            "-period_end"
+        )
+
+    def clean_reaudit_by(self):
+        import datetime
+
+        value = self.cleaned_data["reaudit_by"]
+        if value and not datetime.date(2000, 1, 1) <= value <= datetime.date(2100, 12, 31):
+            raise forms.ValidationError("Give a date between 2000 and 2100.")
+        return value
+
+
+class BriefingForm(forms.Form):
+    why_it_matters = forms.CharField(
+        label="Why it matters",
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+        help_text="Leave empty to use the audit's purpose.",
+    )
+    questions = forms.CharField(
+        label="Questions to ask yourself",
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+        help_text="One question per line.",
+    )
+    find_out_more = forms.CharField(
+        label="Find out more", widget=forms.Textarea, max_length=1000, required=False
+    )
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="From", help_text="For example, 1/4/2026")
+    end = forms.DateField(label="To", help_text="For example, 31/3/2027")
+
+    def clean(self):
+        import datetime
+
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        for name in ("start", "end"):
+            value = data.get(name)
+            if value and not datetime.date(2000, 1, 1) <= value <= datetime.date(2100, 12, 31):
+                self.add_error(name, "Give a date between 2000 and 2100.")
+        if start and end and (end < start or (end - start).days > 400):
+            self.add_error("end", "The period ends after it starts and lasts at most a year.")
+        return data

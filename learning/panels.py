@@ -58,6 +58,49 @@ def recommendation_similar(*, request, audit, recommendation=None, text="", **_)
     )
 
 
+def recommendation_follow_up(*, request, recommendation, **_):
+    """On a recommendation's page: did it stick? Its follow-up chain, and the form to name a re-audit date
+    or follow-up audit (the Business Manager)."""
+    from .forms import FollowUpForm
+
+    if request.user.role == Role.BOARD_MEMBER:
+        return ""
+    may_edit = request.user.role == Role.BUSINESS_MANAGER
+    follow_up = getattr(recommendation, "follow_up", None)
+    form = (
+        FollowUpForm(
+            recommendation=recommendation,
+            initial={
+                "reaudit_by": getattr(follow_up, "reaudit_by", None),
+                "audit": getattr(follow_up, "audit_id", None),
+            },
+        )
+        if may_edit
+        else None
+    )
+    context = {
+        "recommendation": recommendation,
+        "chain": selectors.follow_up_chain(recommendation=recommendation),
+        "form": form,
+        "may_edit": may_edit,
+    }
+    return render_to_string("learning/_recommendation_follow_up.html", context, request=request)
+
+
+def audit_panel(*, request, audit, **_):
+    """On the audit page: its place in the programme, whether it re-audits or follows up another."""
+    context = {
+        "audit": audit,
+        "entry": getattr(audit, "programme_entry", None),
+        "reaudit": getattr(audit, "reaudit", None),
+        "follows_up": audit.follows_up.select_related("recommendation__audit"),
+        "themes": list(audit.themes.values_list("name", flat=True)),
+    }
+    return render_to_string("learning/_audit_panel.html", context, request=request)
+
+
 slots.fill("reviews.findings", findings_themes)
+slots.fill("recommendations.detail", recommendation_follow_up)
+slots.fill("cases.audit", audit_panel)
 slots.fill("recommendations.detail", recommendation_themes)
 slots.fill("recommendations.form", recommendation_similar)

@@ -28,7 +28,7 @@ from accesslog.models import AccessLogEntry, path_without_secrets
 from accounts.models import Role
 from cases.models import Agency, Audit, Case
 from cases.selectors import audit_list_for_user
-from recommendations.models import Recommendation, RecommendationEvent, RecommendationResponse
+from recommendations.models import Recommendation, RecommendationActivity, RecommendationResponse
 from recommendations.selectors import recommendation_detail_list_for_user, recommendation_list_for_user
 from recommendations.tracker import RagState, with_rag_state
 from reports.models import ReportVersion
@@ -526,7 +526,9 @@ def similar_recommendations(*, user, text, exclude_pk=None, exclude_audit_pk=Non
     }
     assured = {}
     for rec_id, at in (
-        RecommendationEvent.objects.filter(recommendation_id__in=by_pk, kind=RecommendationEvent.Kind.ASSURED)
+        RecommendationActivity.objects.filter(
+            recommendation_id__in=by_pk, kind=RecommendationActivity.Kind.ASSURED
+        )
         .order_by("at")
         .values_list("recommendation_id", "at")
     ):
@@ -655,3 +657,90 @@ def theme_year_audits(*, user, theme, year):
         else:
             audit.url = ""
     return audits
+
+
+# --- Programme, re-audits, follow-ups --------------------------------------------------------------
+
+
+def programme_for_year(*, year):
+    """The programme's entries for a year (no case detail: every learning reader may see it)."""
+    from .models import ProgrammeEntry
+
+    return (
+        ProgrammeEntry.objects.filter(year=year)
+        .select_related("theme", "lead", "audit")
+        .order_by("quarter", "title")
+    )
+
+
+def programme_years():
+    from .models import ProgrammeEntry
+
+    years = set(ProgrammeEntry.objects.values_list("year", flat=True).distinct())
+    years.add(timezone.localdate().year)
+    return sorted(years)
+
+
+def programme_summary(entries):
+    from .models import ProgrammeEntry
+
+    counts = dict.fromkeys(ProgrammeEntry.Status.values, 0)
+    for e in entries:
+        counts[e.status] += 1
+    return [(ProgrammeEntry.Status(s).label, n) for s, n in counts.items()]
+
+
+def grade_comparison(*, user, audit):
+    """The re-audit's grade distributions beside the earlier audit's, domain by domain (matched by the
+    section's title, which a shared tool version keeps), with the recommendations it re-tested. None
+    when the audit re-audits nothing or the user may not read both audits."""
+    from audittools.selectors import audit_grade_summary
+
+    link = getattr(audit, "reaudit", None)
+    if link is None:
+        return None
+    earlier_summary = audit_grade_summary(user=user, audit=link.earlier)
+    this_summary = audit_grade_summary(user=user, audit=audit)
+    if earlier_summary is None or this_summary is None:
+        return None
+    before = {d.label: d for d in earlier_summary.get("domains", [])}
+    after = {d.label: d for d in this_summary.get("domains", [])}
+    order = list(before) + [t for t in after if t not in before]
+    rows = [{"domain": t, "before": before.get(t), "after": after.get(t)} for t in order]
+    return {
+        "link": link,
+        "earlier": link.earlier,
+        "rows": rows,
+        "recommendations": list(link.recommendations.order_by("position")),
+        "same_tool": bool(
+            earlier_summary.get("audit_tool")
+            and this_summary.get("audit_tool")
+            and earlier_summary["audit_tool"].version_id == this_summary["audit_tool"].version_id
+        ),
+    }
+
+
+def follow_up_chain(*, recommendation, depth=5):
+    """Did it stick? The recommendation's follow-up (re-audit date, follow-up audit), the re-audits that
+    re-tested it, and, from the follow-up audit, its own recommendations that were followed up in turn."""
+    from .models import RecommendationFollowUp
+
+    chain = []
+    current = recommendation
+    seen = set()
+    while current is not None and current.pk not in seen and len(chain) < depth:
+        seen.add(current.pk)
+        follow_up = (
+            RecommendationFollowUp.objects.filter(recommendation=current).select_related("audit").first()
+        )
+        retested = list(current.retested_by.select_related("audit"))
+        chain.append({"recommendation": current, "follow_up": follow_up, "retested": retested})
+        nxt = None
+        if follow_up and follow_up.audit_id:
+            nxt = (
+                Recommendation.objects.filter(audit_id=follow_up.audit_id, follow_up__isnull=False)
+                .order_by("position")
+                .first()
+            )
+        current = nxt
+    return chain

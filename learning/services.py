@@ -167,3 +167,133 @@ def audit_themes_set(*, audit, actor, themes):
     """The themes an audit set out to look at (from its programme entry, or chosen)."""
     _require_business_manager(actor)
     return _set_tags("audits", audit, themes)
+
+
+# --- The audit programme, sampling, re-audits and follow-ups ---------------------------------------
+
+QUARTER_START = {1: (4, 1), 2: (7, 1), 3: (10, 1), 4: (1, 1)}  # the Partnership's year runs April to March
+
+
+def quarter_dates(year, quarter):
+    """The first and last day of a programme quarter (year 2027: April 2027 to March 2028)."""
+    import calendar
+    import datetime
+
+    month, _ = QUARTER_START[quarter]
+    start_year = year + 1 if quarter == 4 else year
+    start = datetime.date(start_year, month, 1)
+    end_month = month + 2
+    end = datetime.date(start_year, end_month, calendar.monthrange(start_year, end_month)[1])
+    return start, end
+
+
+@transaction.atomic
+def programme_entry_save(*, actor, entry=None, **fields):
+    """Add or change a planned audit in the programme (the Business Manager)."""
+    from .models import ProgrammeEntry
+
+    _require_business_manager(actor)
+    if (
+        fields.get("theme") is not None
+        and not fields["theme"].is_active
+        and (entry is None or entry.theme_id != fields["theme"].pk)
+    ):
+        raise ValidationError({"theme": "Choose a theme that is still offered."})
+    entry = entry or ProgrammeEntry(created_by=actor)
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def programme_entry_open_audit(*, entry, actor, purpose=""):
+    """Open the audit a programme entry plans: its title and theme, the quarter as its period, the
+    entry's theme on the audit; the entry becomes 'in progress' and links to it. Once only."""
+    from cases.services import audit_create
+
+    from .models import ProgrammeEntry
+
+    _require_business_manager(actor)
+    entry = ProgrammeEntry.objects.select_for_update().select_related("theme").get(pk=entry.pk)
+    if entry.audit_id:
+        raise ValidationError("An audit has already been opened from this entry.")
+    start, end = quarter_dates(entry.year, entry.quarter)
+    audit = audit_create(
+        actor=actor,
+        title=entry.title,
+        theme=entry.theme.name,
+        purpose=purpose
+        or f"Planned in the {entry.year} audit programme ({entry.get_reason_display().lower()}).",
+        period_start=start,
+        period_end=end,
+    )
+    entry.theme.audits.add(audit)
+    entry.audit = audit
+    entry.status = ProgrammeEntry.Status.IN_PROGRESS
+    entry.save(update_fields=["audit", "status", "updated_at"])
+    return audit
+
+
+@transaction.atomic
+def case_sampling_record(*, case, actor, cohort, threshold):
+    """How a case was sampled (the Business Manager, who selects the cases)."""
+    from .models import CaseSampling
+
+    _require_business_manager(actor)
+    cohort = " ".join((cohort or "").split())
+    if not cohort:
+        raise ValidationError({"cohort": "Say which group the case was drawn from."})
+    sampling = CaseSampling.objects.select_for_update().filter(case=case).first() or CaseSampling(case=case)
+    sampling.cohort, sampling.threshold, sampling.recorded_by = cohort[:250], threshold, actor
+    sampling.full_clean()
+    sampling.save()
+    return sampling
+
+
+@transaction.atomic
+def reaudit_mark(*, audit, earlier, actor, recommendations=()):
+    """Mark `audit` as the re-audit of `earlier`: it reuses the earlier audit's tool version (when it has
+    none of its own yet) so the two audits' grades compare, and names the recommendations it re-tests
+    (the earlier audit's only)."""
+    from audittools.models import AuditTool
+
+    from .models import ReAudit
+
+    _require_business_manager(actor)
+    if audit.pk == earlier.pk:
+        raise ValidationError({"earlier": "An audit cannot re-audit itself."})
+    if earlier.period_end > audit.period_end:
+        raise ValidationError({"earlier": "Choose an audit that came before this one."})
+    if any(r.audit_id != earlier.pk for r in recommendations):
+        raise ValidationError({"recommendations": "Choose recommendations of the earlier audit."})
+    earlier_tool = AuditTool.objects.filter(audit=earlier).first()
+    own_tool = AuditTool.objects.filter(audit=audit).first()
+    if earlier_tool and own_tool is None:
+        AuditTool.objects.create(audit=audit, version=earlier_tool.version, chosen_by=actor)
+    link, _ = ReAudit.objects.update_or_create(
+        audit=audit, defaults={"earlier": earlier, "created_by": actor}
+    )
+    link.recommendations.set(recommendations)
+    return link
+
+
+@transaction.atomic
+def recommendation_follow_up_set(*, recommendation, actor, reaudit_by=None, audit=None):
+    """Did it stick? A re-audit date and/or the audit that follows the recommendation up (a later audit)."""
+    from .models import RecommendationFollowUp
+
+    _require_business_manager(actor)
+    if audit is not None and audit.pk == recommendation.audit_id:
+        raise ValidationError({"audit": "Choose a later audit, not the one that made the recommendation."})
+    if reaudit_by is not None and reaudit_by < recommendation.created_at.date():
+        raise ValidationError(
+            {"reaudit_by": "The re-audit date must come after the recommendation was made."}
+        )
+    follow_up = RecommendationFollowUp.objects.select_for_update().filter(
+        recommendation=recommendation
+    ).first() or RecommendationFollowUp(recommendation=recommendation)
+    follow_up.reaudit_by, follow_up.audit, follow_up.updated_by = reaudit_by, audit, actor
+    follow_up.save()
+    return follow_up

@@ -1,7 +1,7 @@
 """Themes, the library, similar recommendations and the recurring-themes page."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -243,3 +243,328 @@ def theme_year(request, theme_pk, year):
         raise Http404
     audits = selectors.theme_year_audits(user=request.user, theme=theme, year=year)
     return render(request, "learning/theme_year.html", {"theme": theme, "year": year, "audits": audits})
+
+
+# --- The audit programme ---------------------------------------------------------------------------
+
+
+@learning_reader_required
+@require_safe
+def programme(request):
+    from django.utils import timezone
+
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    entries = list(selectors.programme_for_year(year=year))
+    return render(
+        request,
+        "learning/programme.html",
+        {
+            "year": year,
+            "entries": entries,
+            "summary": selectors.programme_summary(entries),
+            "years": selectors.programme_years(),
+            "may_edit": request.user.is_business_manager,
+        },
+    )
+
+
+@business_manager_required
+def programme_entry_edit(request, entry_pk=None):
+    from .forms import ProgrammeEntryForm
+    from .models import ProgrammeEntry
+
+    entry = get_object_or_404(ProgrammeEntry, pk=entry_pk) if entry_pk else None
+    form = ProgrammeEntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            saved = services.programme_entry_save(actor=request.user, entry=entry, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Programme saved.")
+            return redirect(reverse("learning:programme") + f"?year={saved.year}")
+    return render(
+        request,
+        "learning/programme_form.html",
+        {"form": form, "entry": entry},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@business_manager_required
+@require_POST
+def programme_entry_open(request, entry_pk):
+    from .models import ProgrammeEntry
+
+    entry = get_object_or_404(ProgrammeEntry, pk=entry_pk)
+    try:
+        audit = services.programme_entry_open_audit(entry=entry, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("learning:programme") + f"?year={entry.year}")
+    messages.success(request, "Audit opened from the programme. Add its panel and cases.")
+    return redirect("cases:audit_detail", audit_pk=audit.pk)
+
+
+# --- One audit's learning: sampling, re-audit ------------------------------------------------------
+
+
+@case_reader_required
+def audit_learning(request, audit_pk):
+    """How the audit's cases were sampled, whether it re-audits an earlier audit (with the grades side by
+    side), and the recommendations it follows up. The Business Manager records; the panel reads."""
+    from cases.selectors import audit_list_for_user
+
+    from .forms import ReAuditForm, SamplingForm
+    from .models import CaseSampling
+
+    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    cases = list(case_list_for_user(user=request.user).filter(audit=audit).order_by("number"))
+    status = 200
+    reaudit_form = ReAuditForm(request.POST if request.POST.get("action") == "reaudit" else None, audit=audit)
+    sampling_form = SamplingForm(request.POST if request.POST.get("action") == "sampling" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "reaudit" and reaudit_form.is_valid():
+                services.reaudit_mark(
+                    audit=audit,
+                    earlier=reaudit_form.cleaned_data["earlier"],
+                    recommendations=list(reaudit_form.cleaned_data["recommendations"]),
+                    actor=request.user,
+                )
+                messages.success(request, "Marked as a re-audit.")
+                return redirect("learning:audit_learning", audit_pk=audit.pk)
+            if action == "sampling" and sampling_form.is_valid():
+                case_pk = request.POST.get("case", "")
+                case = next((c for c in cases if str(c.pk) == case_pk), None)
+                if case is None:
+                    raise Http404
+                services.case_sampling_record(case=case, actor=request.user, **sampling_form.cleaned_data)
+                messages.success(request, f"Sampling of {case.pseudonym} saved.")
+                return redirect("learning:audit_learning", audit_pk=audit.pk)
+        except ValidationError as exc:
+            add_service_errors(reaudit_form if action == "reaudit" else sampling_form, exc)
+        except PermissionDenied:
+            raise
+        status = 400
+    sampling = {s.case_id: s for s in CaseSampling.objects.filter(case__in=cases)}
+    access_record(request=request, what="audit_learning", obj=audit, audit=audit)
+    return render(
+        request,
+        "learning/audit_learning.html",
+        {
+            "audit": audit,
+            "case_rows": [(c, sampling.get(c.pk)) for c in cases],
+            "reaudit_form": reaudit_form,
+            "sampling_form": sampling_form,
+            "comparison": selectors.grade_comparison(user=request.user, audit=audit),
+            "follows_up": audit.follows_up.select_related("recommendation__audit"),
+            "entry": getattr(audit, "programme_entry", None),
+            "may_edit": request.user.is_business_manager,
+        },
+        status=status,
+    )
+
+
+@business_manager_required
+@require_POST
+def recommendation_follow_up(request, recommendation_pk):
+    from .forms import FollowUpForm
+
+    recommendation = get_object_or_404(recommendation_list_for_user(user=request.user), pk=recommendation_pk)
+    form = FollowUpForm(request.POST, recommendation=recommendation)
+    url = reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
+    if form.is_valid():
+        try:
+            services.recommendation_follow_up_set(
+                recommendation=recommendation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Follow-up saved.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(url + "#follow-up")
+
+
+# --- Briefings and the yearly report ----------------------------------------------------------------
+
+
+def _pdf_response(pdf, filename, *, inline=False):
+    from django.http import HttpResponse
+
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response
+
+
+@business_manager_required
+def briefing(request, audit_pk):
+    """The audit's 7-minute briefing: the Business Manager edits its texts, checks it with the leak
+    guard and publishes a version (refused on any hit)."""
+    from cases.selectors import audit_list_for_user
+
+    from . import publications
+    from .forms import BriefingForm
+    from .models import Briefing, Publication
+
+    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    current = Briefing.objects.filter(audit=audit).first()
+    initial = {
+        "why_it_matters": getattr(current, "why_it_matters", ""),
+        "questions": getattr(current, "questions", ""),
+        "find_out_more": getattr(current, "find_out_more", ""),
+    }
+    action = request.POST.get("action")
+    form = BriefingForm(request.POST if action == "save" else None, initial=initial)
+    hits, status = None, 200
+    if request.method == "POST":
+        if action == "save" and form.is_valid():
+            publications.briefing_save(audit=audit, actor=request.user, **form.cleaned_data)
+            messages.success(request, "Briefing saved. Check it before publishing.")
+            return redirect("learning:briefing", audit_pk=audit.pk)
+        if action == "check":
+            _pdf, found = publications.preview(
+                publications.briefing_document(audit=audit), terms=publications.register_terms(audit=audit)
+            )
+            hits = [publications.describe(h) for h in found]
+        if action == "publish":
+            try:
+                version = publications.publish(
+                    kind=Publication.Kind.BRIEFING, audit=audit, actor=request.user
+                )
+            except ValidationError as exc:
+                hits = exc.messages
+                status = 400
+            else:
+                messages.success(request, f"Briefing version {version.number} published.")
+                return redirect("learning:briefing", audit_pk=audit.pk)
+        elif action == "save":
+            status = 400
+    access_record(request=request, what="briefing", obj=audit, audit=audit)
+    return render(
+        request,
+        "learning/briefing.html",
+        {
+            "audit": audit,
+            "form": form,
+            "hits": hits,
+            "document": publications.briefing_document(audit=audit),
+            "versions": Publication.objects.filter(kind=Publication.Kind.BRIEFING, audit=audit).defer(
+                "pdf", "csv"
+            ),
+        },
+        status=status,
+    )
+
+
+@business_manager_required
+@require_safe
+def briefing_draft(request, audit_pk):
+    from cases.selectors import audit_list_for_user
+
+    from . import publications
+
+    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    access_record(request=request, what="briefing_draft", obj=audit, audit=audit)
+    return _pdf_response(
+        publications.render(publications.briefing_document(audit=audit)),
+        f"audit-{audit.pk}-briefing-draft.pdf",
+        inline=True,
+    )
+
+
+def _default_period():
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    end_year = today.year if today.month >= 4 else today.year - 1
+    return datetime.date(end_year - 1, 4, 1), datetime.date(end_year, 3, 31)
+
+
+@learning_reader_required
+def yearly(request):
+    """The yearly report section: the Business Manager chooses a period, checks and publishes; every
+    learning reader sees the published versions (counts only, anonymised by construction)."""
+    from . import publications
+    from .forms import PeriodForm
+    from .models import Publication
+
+    start, end = _default_period()
+    form = PeriodForm(request.POST or request.GET or None, initial={"start": start, "end": end})
+    document, hits, status = None, None, 200
+    if request.method == "POST":
+        if not request.user.is_business_manager:
+            raise PermissionDenied
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            if request.POST.get("action") == "publish":
+                try:
+                    version = publications.publish(
+                        kind=Publication.Kind.YEARLY, period_start=start, period_end=end, actor=request.user
+                    )
+                except ValidationError as exc:
+                    hits, status = exc.messages, 400
+                else:
+                    messages.success(request, f"Yearly report section version {version.number} published.")
+                    return redirect("learning:yearly")
+            else:
+                document = publications.yearly_report(period_start=start, period_end=end)
+                _pdf, found = publications.preview(document, terms=publications.register_terms())
+                hits = [publications.describe(h) for h in found]
+        else:
+            status = 400
+    elif request.user.is_business_manager and form.is_bound and form.is_valid():
+        document = publications.yearly_report(
+            period_start=form.cleaned_data["start"], period_end=form.cleaned_data["end"]
+        )
+    return render(
+        request,
+        "learning/yearly.html",
+        {
+            "form": form,
+            "document": document,
+            "hits": hits,
+            "versions": publications.publication_list_for_user(user=request.user).filter(
+                kind=Publication.Kind.YEARLY
+            ),
+            "may_publish": request.user.is_business_manager,
+        },
+        status=status,
+    )
+
+
+@learning_reader_required
+@require_safe
+def publication_download(request, publication_pk, fmt):
+    from django.http import HttpResponse
+
+    from accesslog.models import AccessLogEntry
+
+    from . import publications
+
+    if fmt not in ("pdf", "csv"):
+        raise Http404
+    publication = get_object_or_404(
+        publications.publication_list_for_user(user=request.user).defer(None), pk=publication_pk
+    )
+    access_record(
+        request=request,
+        what="learning_publication",
+        obj=publication,
+        audit=publication.audit,
+        action=AccessLogEntry.Action.DOWNLOAD,
+    )
+    if fmt == "csv":
+        if not publication.csv:
+            raise Http404
+        response = HttpResponse(publication.csv, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{publication.filename[:-4]}.csv"'
+        return response
+    return _pdf_response(publication.pdf, publication.filename)

@@ -1,17 +1,12 @@
-"""Absolute links in e-mails (SITE_URL and the path): each rule links to the page on which the
-recipient can act (built by the owning app's reminders.py with `absolute`)."""
+"""Links to the notification pages, for e-mails. Every absolute link is built by core.links.absolute_url;
+each reminder rule links to the page on which its recipient can act (in the owning app's reminders.py)."""
 
-from django.conf import settings
-from django.urls import reverse
-
-
-def absolute(name, **kwargs):
-    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
+from core.links import absolute_url
 
 
 def log_link():
-    return absolute("notifications:log")
+    return absolute_url("notifications:log")
 
 
 def settings_link():
-    return absolute("notifications:settings")
+    return absolute_url("notifications:settings")

@@ -126,13 +126,6 @@ def _digest(run, *, period=None):
     )
 
 
-def run_weekly_digest(*, today=None):
-    """Send the Business Manager(s) the digest of everything late (once per day it is run for)."""
-    run = Run(today or timezone.localdate())
-    _digest(run)
-    return dict(run.queued)
-
-
 def run_daily(*, today=None):
     """Queue every reminder owed on `today` (default: today in Europe/London), and the weekly digest
     on the first run on or after REMINDER_DIGEST_WEEKDAY each week (a job that misses the weekday

@@ -216,7 +216,6 @@ def notification_queue(
     context = {
         **context,
         "recipient": recipient,
-        "site_url": settings.SITE_URL.rstrip("/"),
         "board_name": settings.BOARD_NAME,
     }
     subject = " ".join(subject.split())

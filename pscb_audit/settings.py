@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",
     "pghistory",
+    "core",
     "accounts",
     "cases",
     "reviews",
@@ -100,6 +101,8 @@ TEMPLATES = [
                 "reports.context_processors.leak_fix",
                 "core.confirmation.confirmation_panel",
             ],
+            # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.
+            "builtins": ["core.templatetags.core_tags"],
             "libraries": {"slots": "core.slot_tags"},
         },
     },

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pscb_audit.dates import admin_formfield_overrides
+from core.dates import admin_formfield_overrides
 
 from .models import BoardMeeting
 

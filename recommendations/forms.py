@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from cases.forms import CrispyFormMixin, DateInput
 from cases.models import Agency
-from pscb_audit.dates import BoundedDateField, bounded_formfield
+from core.dates import BoundedDateField, bounded_formfield
 from reports.writing import RegisterGuardMixin
 
 from .evidence import ALLOWED_DESCRIPTION, evidence_check

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cases.models import Agency, Audit, TimeStamped
+from cases.models import Agency, Audit
+from core.models import TimeStamped
 
 
 class BoardMeeting(TimeStamped):
@@ -12,6 +13,9 @@ class BoardMeeting(TimeStamped):
 
     date = models.DateField(unique=True)
     title = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["date"]
@@ -147,8 +151,9 @@ class EvidenceFile(TimeStamped):
         return f"Evidence {self.pk} for response {self.response_id}"
 
 
-class RecommendationEvent(models.Model):
-    """One change to a recommendation, with who made it and when. Append-only."""
+class RecommendationActivity(models.Model):
+    """One change to a recommendation, with who made it and when (its activity, shown on its page).
+    Append-only. Not to be confused with history.RecommendationEvent, the trigger-written change history."""
 
     class Kind(models.TextChoices):
         CREATED = "created", "Drafted"

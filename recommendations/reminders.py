@@ -14,7 +14,7 @@ from django.db.models import Q
 from cases.models import Audit
 from cases.registers import terms_by_audit
 from cases.reminders import agency_recipients, contributors_by_agency
-from notifications.links import absolute
+from core.links import absolute_url
 from notifications.registry import LateItem, LateSection, Reminder, ReminderRule, format_date, stages
 
 from .models import Recommendation
@@ -23,7 +23,7 @@ OPEN_RECOMMENDATION = (Recommendation.Status.OPEN, Recommendation.Status.IN_PROG
 
 
 def recommendation_link(recommendation):
-    return absolute("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
+    return absolute_url("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
 
 
 def _open_due_by(deadline_lookup, limit):

@@ -11,7 +11,7 @@ Who sees what:
   responses, evidence or comments: those may hold case detail, and the Board sees none.
 """
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from accounts.models import Role
 from cases.models import Agency, Audit
@@ -112,14 +112,6 @@ def tracker_filter_choices_for_user(*, user):
     return audits, agencies
 
 
-def rag_counts(rows):
-    """Counts per state, in the tracker's order, for a list of annotated rows."""
-    counts = dict.fromkeys(RagState.values, 0)
-    for row in rows:
-        counts[row.rag] += 1
-    return [(RagState(value), counts[value]) for value in RagState.values]
-
-
 def rag_counts_for_user(*, user, today=None):
     """Counts per state over every recommendation the user may see, in one query."""
     totals = dict.fromkeys(RagState.values, 0)
@@ -136,3 +128,49 @@ def rag_counts_for_user(*, user, today=None):
 
 def board_meeting_list():
     return BoardMeeting.objects.annotate(recommendation_count=Count("recommendations_due")).order_by("-date")
+
+
+# --- The Board home --------------------------------------------------------------------------
+
+STILL_OPEN = (
+    Recommendation.Status.OPEN,
+    Recommendation.Status.IN_PROGRESS,
+    Recommendation.Status.RESPONSE_RECEIVED,
+)
+
+
+def board_meetings_around(*, today):
+    """(the last Board meeting before today, the next one from today), either may be None."""
+    last = BoardMeeting.objects.filter(date__lt=today).order_by("-date").first()
+    upcoming = BoardMeeting.objects.filter(date__gte=today).order_by("date").first()
+    return last, upcoming
+
+
+def due_at_next_board_for_user(*, user, next_meeting, today):
+    """Recommendations not yet assured or closed that fall due by the next Board meeting (at it, or on
+    a date before it), with their tracker state: what the Board will ask about."""
+    if next_meeting is None:
+        return []
+    return list(
+        tracker_queryset_for_user(user=user, today=today)
+        .filter(status__in=STILL_OPEN, deadline_on__lte=next_meeting.date, deadline_on__gte=today)
+        .select_related("audit", "deadline_meeting")
+    )
+
+
+def changes_since_for_user(*, user, since, today):
+    """Recommendations assured since `since` (a date) and those that fell overdue since then."""
+    if since is None:
+        return {"assured": [], "overdue": []}
+    rows = list(
+        tracker_queryset_for_user(user=user, today=today)
+        .select_related("audit", "deadline_meeting")
+        .filter(
+            Q(status=Recommendation.Status.ASSURED, updated_at__date__gte=since)
+            | Q(rag="overdue", deadline_on__gte=since, deadline_on__lt=today)
+        )
+    )
+    return {
+        "assured": [r for r in rows if r.status == Recommendation.Status.ASSURED],
+        "overdue": [r for r in rows if r.rag == "overdue"],
+    }

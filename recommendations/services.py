@@ -1,6 +1,6 @@
 """State changes for Board meetings, recommendations, responses and evidence.
 
-Every change to a recommendation leaves a RecommendationEvent (who, when, what, why).
+Every change to a recommendation leaves a RecommendationActivity (who, when, what, why).
 """
 
 from django.core.exceptions import ValidationError
@@ -15,17 +15,17 @@ from .models import (
     BoardMeeting,
     EvidenceFile,
     Recommendation,
+    RecommendationActivity,
     RecommendationComment,
-    RecommendationEvent,
     RecommendationResponse,
 )
 
 Status = Recommendation.Status
-Kind = RecommendationEvent.Kind
+Kind = RecommendationActivity.Kind
 
 
 def _event(*, recommendation, actor, kind, from_status="", to_status="", detail="", reason=""):
-    return RecommendationEvent.objects.create(
+    return RecommendationActivity.objects.create(
         recommendation=recommendation,
         actor=actor,
         kind=kind,
@@ -46,7 +46,7 @@ def _date_text(value):
 @transaction.atomic
 def board_meeting_create(*, actor, date, title):
     """Add a Board meeting, so that recommendations can fall due at it."""
-    meeting = BoardMeeting(date=date, title=title.strip())
+    meeting = BoardMeeting(date=date, title=title.strip(), created_by=actor)
     meeting.full_clean()
     meeting.save()
     return meeting
@@ -61,8 +61,8 @@ def board_meeting_update(*, meeting, actor, date, title):
     meeting.full_clean()
     meeting.save()
     if old_date != date:
-        RecommendationEvent.objects.bulk_create(
-            RecommendationEvent(
+        RecommendationActivity.objects.bulk_create(
+            RecommendationActivity(
                 recommendation=recommendation,
                 actor=actor,
                 kind=Kind.DEADLINE_CHANGED,

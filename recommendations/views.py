@@ -19,7 +19,7 @@ from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
-from .models import BoardMeeting, Recommendation, RecommendationEvent
+from .models import BoardMeeting, Recommendation, RecommendationActivity
 from .permissions import recommendation_commenter_required, recommendation_reader_required
 from .tracker import rag_state
 
@@ -43,12 +43,36 @@ class KnownCountPaginator(Paginator):
 @board_reader_required
 @require_safe
 def board_home(request):
-    """The Board's home: published reports and the recommendation tracker summary, no case detail."""
+    """The Board's home: what is due at the next Board meeting, what changed since the last one, the
+    published reports (the current version of each marked) and the tracker summary; no case detail."""
+    today = timezone.localdate()
     counts = selectors.rag_counts_for_user(user=request.user)
+    last_meeting, next_meeting = selectors.board_meetings_around(today=today)
+    due = selectors.due_at_next_board_for_user(user=request.user, next_meeting=next_meeting, today=today)
+    changes = selectors.changes_since_for_user(
+        user=request.user, since=last_meeting.date if last_meeting else None, today=today
+    )
+    # One leak check over every row the page shows (a row that would carry a register term is left out).
+    kept = {
+        rec.pk
+        for rec in tracker_rows_checked(
+            list({r.pk: r for r in [*due, *changes["assured"], *changes["overdue"]]}.values()),
+            channel="Board home",
+        )
+    }
     return render(
         request,
         "recommendations/board_home.html",
-        {"counts": counts, "total": sum(n for _, n in counts), "chart": _chart(counts)},
+        {
+            "counts": counts,
+            "total": sum(n for _, n in counts),
+            "chart": _chart(counts),
+            "last_meeting": last_meeting,
+            "next_meeting": next_meeting,
+            "due_next": [r for r in due if r.pk in kept],
+            "assured_since": [r for r in changes["assured"] if r.pk in kept],
+            "overdue_since": [r for r in changes["overdue"] if r.pk in kept],
+        },
     )
 
 
@@ -272,9 +296,9 @@ def _detail_context(request, recommendation, **forms):
             for e in events
             if e.kind
             not in (
-                RecommendationEvent.Kind.COMMENTED,
-                RecommendationEvent.Kind.PROGRESS_UPDATE,
-                RecommendationEvent.Kind.FINAL_RESPONSE,
+                RecommendationActivity.Kind.COMMENTED,
+                RecommendationActivity.Kind.PROGRESS_UPDATE,
+                RecommendationActivity.Kind.FINAL_RESPONSE,
             )
             or (e.actor and e.actor.agency_id == user.agency_id)
         ]

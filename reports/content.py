@@ -15,6 +15,7 @@ from django.utils.dateformat import format as date_format
 
 from audittools.selectors import grades_annex
 from cases.models import Agency, AgencyReturn, Audit, Case, number_in_words
+from core.numerals import roman
 from recommendations.models import Recommendation
 from recommendations.tracker import rag_state
 from reviews.models import CaseAssurance, LearningPoint, SafeguardingConcern
@@ -49,18 +50,6 @@ CONTRIBUTED_STATUSES = (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEP
 
 def uk_date(value):
     return date_format(value, "j F Y") if value else ""
-
-
-def roman(n):
-    """1 -> 'i', 4 -> 'iv', 12 -> 'xii' (the seed numbers learning points this way)."""
-    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc")]
-    numerals += [(50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-    out = ""
-    for value, letters in numerals:
-        while n >= value:
-            out += letters
-            n -= value
-    return out
 
 
 def count_in_words(n):

@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Audit, Case, IdentifyingTerm, TimeStamped
+from cases.models import Audit, Case, IdentifyingTerm
+from core.models import TimeStamped
 
 from . import leakguard
 

@@ -36,10 +36,6 @@ def _word_list():
     return common, proper
 
 
-def dictionary_words():
-    return _word_list()[0]
-
-
 def _in(word, words):
     word = folded(word).strip("'")
     if word.endswith("'s"):

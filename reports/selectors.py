@@ -33,6 +33,9 @@ def published_audit_list_for_user(*, user):
         return Audit.objects.none()
     if user.role in (Role.BOARD_MEMBER, Role.BUSINESS_MANAGER):
         return Audit.objects.all()
+    if user.role == Role.QUALITY_ASSURANCE:
+        # Read-only quality assurance: published reports only (no drafts, no case detail).
+        return Audit.objects.filter(report_versions__isnull=False).distinct()
     if user.role == Role.PANEL_MEMBER:
         return Audit.objects.filter(panel_memberships__user=user)
     if user.role == Role.AGENCY_CONTRIBUTOR and user.agency_id:

@@ -13,12 +13,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.models import IdentifyingTerm
+from core.pdf import render_pdf
 from operations.enqueue import enqueue_now, enqueue_on_commit
 
 from . import leakguard
 from .content import report_content
 from .models import AuditReport, LeakHit, ReportBuild, ReportVersion
-from .pdf import render_pdf
 
 PDF_VARIANT = "pdf/ua-1"
 # A running build is declared dead this long after its hard time limit has passed.
@@ -394,7 +394,7 @@ def report_publish(*, build, actor):
             f"PDF's own text{' (page ' + ', '.join(map(str, pages)) + ')' if pages else ''}: build again."
         )
     number = (ReportVersion.objects.filter(audit=build.audit).aggregate(n=Max("number"))["n"] or 0) + 1
-    return ReportVersion.objects.create(
+    version = ReportVersion.objects.create(
         audit=build.audit,
         number=number,
         build=build,
@@ -404,3 +404,31 @@ def report_publish(*, build, actor):
         build_date=build.build_date,
         published_by=actor,
     )
+    board_tell_published(version=version)
+    return version
+
+
+def board_tell_published(*, version):
+    """E-mail every active Board member that a new version is published: the audit's title, the
+    version and a link to the Board home, never any of the report. Through the one outbound path, so
+    a title that would carry a register term is withheld (and the Business Manager told); once per
+    version and member."""
+    from django.urls import reverse
+
+    from accounts.models import Role, User
+    from notifications.services import notification_queue
+
+    link = settings.SITE_URL.rstrip("/") + reverse("recommendations:board_home")
+    terms = register_terms(audit=version.audit)
+    for member in User.objects.filter(role=Role.BOARD_MEMBER, is_active=True).order_by("pk"):
+        notification_queue(
+            key=f"report_version:{version.pk}:published:{member.email.lower()}",
+            kind="report_published",
+            to=member.email,
+            recipient=member,
+            subject=f"Audit report published: {version.audit.title} (version {version.number})",
+            template="reports/email/report_published",
+            context={"audit": version.audit, "version": version, "link": link},
+            about=version,
+            withhold=terms,
+        )

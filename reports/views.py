@@ -13,7 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.models import Role, User
-from accounts.permissions import board_reader_required, business_manager_required, case_reader_required
+from accounts.permissions import (
+    BoardReaderRequired,
+    board_reader_required,
+    business_manager_required,
+    case_reader_required,
+    role_required,
+)
 from cases.models import Audit
 from core.confirmation import Row, announce, confirmation_page
 
@@ -285,7 +291,7 @@ def hit_override(request, hit_pk):
     return render(request, "reports/hit_override.html", {"form": form, "hit": hit, "audit": hit.build.audit})
 
 
-@board_reader_required
+@role_required(*BoardReaderRequired.allowed_roles, Role.QUALITY_ASSURANCE)
 @require_safe
 def version_download(request, version_pk):
     """A published version, exactly as published (its checksum is verified before it is sent)."""

@@ -10,12 +10,12 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
 from audittools.services import clean_text
 from cases.models import Agency, AgencyReturn, Audit, PanelMembership
+from core.links import absolute_url
 from notifications.services import notification_queue
 
 from .models import SafeguardingConcern
@@ -25,9 +25,7 @@ BEYOND_PANEL_REVIEW = (Audit.Status.REPORTING, Audit.Status.MONITORING, Audit.St
 
 
 def _link(concern):
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "reviews:concern_detail", kwargs={"concern_pk": concern.pk}
-    )
+    return absolute_url("reviews:concern_detail", concern_pk=concern.pk)
 
 
 def _terms(case):

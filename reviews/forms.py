@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.forms import CrispyFormMixin, DateInput
-from pscb_audit.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
+from core.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
 from reports.writing import RegisterGuardMixin
 
 from .models import (

@@ -8,13 +8,15 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from cases.registers import case_terms
+from core.calendar import CalendarEvent, Person, calendar_file, event_uid
+from core.links import absolute_url
 from notifications.services import notification_queue
 
 TOKEN_SALT = "reviews.invitation.respond"
+# A meeting saved without an end time is shown in calendars as two hours long.
+DEFAULT_MEETING_LENGTH = datetime.timedelta(hours=2)
 
 
 class TokenExpired(Exception):
@@ -49,42 +51,47 @@ def invitation_ref_from_token(token):
     return data["invitation"], version
 
 
-def invitation_pk_from_token(token):
-    return invitation_ref_from_token(token)[0]
-
-
 def respond_url(invitation):
-    path = reverse("reviews:invitation_respond", kwargs={"token": invitation_token(invitation)})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url("reviews:invitation_respond", token=invitation_token(invitation))
 
 
-def meeting_ics(*, meeting, invitation):
-    """An iCalendar REQUEST for the meeting, organised by the invitee's agency's senior manager."""
+def meeting_ics(meeting, *, attendees, organiser):
+    """The meeting as a calendar file for its attendees (core.calendar.Person). The same event
+    (UID meeting-<pk>, the meeting's sequence) whichever e-mail carries it: the invitation, a
+    reminder to a practitioner or the reminder to the panel members attending."""
+    ends_at = meeting.ends_at or meeting.starts_at + DEFAULT_MEETING_LENGTH
+    event = CalendarEvent(
+        uid=event_uid("meeting", meeting.pk),
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        ends_at=ends_at,
+        summary=f"Reflective practice meeting: {meeting.case.pseudonym}",
+        location=meeting.venue,
+        description=f"Terms of reference:\n\n{meeting.terms_of_reference}",
+        organiser=organiser,
+        attendees=tuple(attendees),
+    )
+    return calendar_file(event)
+
+
+def invitation_ics(invitation, *, meeting):
+    """For a practitioner: organised by their agency's senior manager, in whose name they were asked."""
     agency = invitation.agency
-    calendar = Calendar()
-    calendar.add("prodid", "-//PSCB Audit//Reflective practice meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
-    event = Event()
-    event.add("uid", f"meeting-{meeting.pk}-invitation-{invitation.pk}@pscb-audit")
-    event.add("sequence", meeting.sequence)
-    event.add("dtstamp", datetime.datetime.now(datetime.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
-    ends_at = meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2)
-    event.add("dtend", ends_at.astimezone(datetime.UTC))
-    event.add("summary", f"Reflective practice meeting: {meeting.case.pseudonym}")
-    event.add("location", vText(meeting.venue))
-    event.add("description", f"Terms of reference:\n\n{meeting.terms_of_reference}")
-    organizer = vCalAddress(f"mailto:{agency.senior_manager_email}")
-    organizer.params["cn"] = vText(agency.senior_manager_name)
-    event["organizer"] = organizer
-    attendee = vCalAddress(f"mailto:{invitation.email}")
-    attendee.params["cn"] = vText(invitation.name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["rsvp"] = vText("TRUE")
-    event.add("attendee", attendee, encode=0)
-    calendar.add_component(event)
-    return calendar.to_ical().decode()
+    return meeting_ics(
+        meeting,
+        attendees=[Person(invitation.email, invitation.name)],
+        organiser=Person(agency.senior_manager_email, agency.senior_manager_name),
+    )
+
+
+def panel_ics(meeting, users):
+    """For the panel members attending (one file for all of them): organised by the Business Manager
+    who arranged the meeting."""
+    return meeting_ics(
+        meeting,
+        attendees=[Person(user.email, user.full_name) for user in users],
+        organiser=Person(meeting.created_by.email, meeting.created_by.full_name),
+    )
 
 
 def invitation_key(invitation, meeting):
@@ -125,7 +132,7 @@ def queue_invitation(*, invitation, meeting, rescheduled=False):
         attachments=[
             {
                 "filename": "reflective-practice-meeting.ics",
-                "content": meeting_ics(meeting=meeting, invitation=invitation),
+                "content": invitation_ics(invitation, meeting=meeting),
                 "mimetype": "text/calendar",
             }
         ],

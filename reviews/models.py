@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
 
-from cases.models import Agency, Case, TimeStamped
+from cases.models import Agency, Case
+from core.models import TimeStamped
 
 
 class CaseNote(TimeStamped):
@@ -51,6 +52,10 @@ class ReflectivePracticeMeeting(TimeStamped):
     sequence = models.PositiveIntegerField(default=0)
     panel_attending = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Meetings are not in the change history: who last changed the details is kept here.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -86,6 +91,19 @@ class Invitation(TimeStamped):
     responded_at = models.DateTimeField(null=True, blank=True)
     attendance = models.CharField(max_length=16, choices=Attendance.choices, default=Attendance.UNKNOWN)
     attendance_reason = models.TextField(blank=True)
+    # Invitations are not in the change history: who added, last corrected, sent and took attendance.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attendance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Part of the personal link: raised when the invitation is re-sent or its address corrected, so
     # every earlier link stops working (it answers "replaced") and only the newest e-mail's link works.
     link_version = models.PositiveIntegerField(default=1)
@@ -167,10 +185,6 @@ class SafeguardingConcern(TimeStamped):
 
     def __str__(self):
         return f"Safeguarding concern {self.pk} (case {self.case_id})"
-
-    @property
-    def is_unresolved(self):
-        return self.status in self.UNRESOLVED
 
 
 class CaseAssurance(TimeStamped):

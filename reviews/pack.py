@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.timeline import case_timeline
+from core.pdf import render_pdf
 from operations.enqueue import enqueue_now
-from reports.pdf import render_pdf
 
 from .models import CasePackBuild
 from .selectors import pending_returns, review_returns

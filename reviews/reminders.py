@@ -20,7 +20,7 @@ from accounts.models import Role
 from cases.models import Audit
 from cases.registers import terms_by_case
 from cases.reminders import agency_recipients, contributors_by_agency
-from notifications.links import absolute
+from core.links import absolute_url
 from notifications.registry import (
     LateItem,
     LateSection,
@@ -31,6 +31,7 @@ from notifications.registry import (
     stages,
 )
 
+from .invitations import invitation_ics, panel_ics
 from .models import AgencyAction, Invitation, ReflectivePracticeMeeting
 
 OPEN_ACTION = (AgencyAction.Status.OPEN, AgencyAction.Status.IN_PROGRESS)
@@ -43,48 +44,20 @@ def _days(n):
 def meeting_link(meeting):
     # Practitioners have no login: their invitation carries its own answer link. The meeting page is
     # for panel members and the Business Manager.
-    return absolute("reviews:meeting_detail", meeting_pk=meeting.pk)
+    return absolute_url("reviews:meeting_detail", meeting_pk=meeting.pk)
 
 
 def action_link(action, *, for_manager=False):
     if for_manager:
-        return absolute("reviews:findings", case_pk=action.case_id)
-    return absolute("reviews:action_respond", action_pk=action.pk)
+        return absolute_url("reviews:findings", case_pk=action.case_id)
+    return absolute_url("reviews:action_respond", action_pk=action.pk)
 
 
 # --- Reflective practice meetings ----------------------------------------------------------------
 
 
-def _ics_text(value):
-    return str(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def meeting_ics(meeting):
-    """A calendar file for the meeting (pseudonym only)."""
-    fmt = "%Y%m%dT%H%M%SZ"
-    utc = datetime.UTC
-    ends_at = meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=2)
-    host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "pscb-audit"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//PSCB Audit//Reminders//EN",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.pk}@{host}",
-        f"DTSTAMP:{timezone.now().astimezone(utc).strftime(fmt)}",
-        f"DTSTART:{meeting.starts_at.astimezone(utc).strftime(fmt)}",
-        f"DTEND:{ends_at.astimezone(utc).strftime(fmt)}",
-        f"SUMMARY:{_ics_text(f'Reflective practice meeting ({meeting.case.pseudonym})')}",
-        f"LOCATION:{_ics_text(meeting.venue)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
-
-
-def _ics_attachment(meeting):
-    return ({"filename": "meeting.ics", "content": meeting_ics(meeting), "mimetype": "text/calendar"},)
+def _ics_attachment(content):
+    return ({"filename": "meeting.ics", "content": content, "mimetype": "text/calendar"},)
 
 
 def _meeting_context(meeting):
@@ -146,7 +119,7 @@ class MeetingReminders(ReminderRule):
                 starts_at__date__lte=today + _days(days_before),
             )
             .exclude(case__audit__status=Audit.Status.CLOSED)
-            .select_related("case__audit")
+            .select_related("case__audit", "created_by")
             .prefetch_related("panel_attending")
         )
         if not invitations and not meetings:
@@ -165,7 +138,8 @@ class MeetingReminders(ReminderRule):
                 kind, stage, attachments = "invitation_unanswered", "unanswered", ()
                 subject = f"Please reply: reflective practice meeting ({meeting.case.pseudonym}) on {context['meeting_date']}"
             else:
-                kind, stage, attachments = "meeting_soon", "meeting_soon", _ics_attachment(meeting)
+                kind, stage = "meeting_soon", "meeting_soon"
+                attachments = _ics_attachment(invitation_ics(invitation, meeting=meeting))
                 subject = f"Reminder: reflective practice meeting ({meeting.case.pseudonym}) on {context['meeting_date']}"
             yield Reminder(
                 key=f"invitation:{invitation.pk}:{stage}:{day}",
@@ -181,16 +155,17 @@ class MeetingReminders(ReminderRule):
             )
         for meeting in meetings:
             context = {**_meeting_context(meeting), "link": meeting_link(meeting), "for_panel": True}
+            attending = [u for u in meeting.panel_attending.all() if u.is_active]
             yield Reminder(
                 key=f"meeting:{meeting.pk}:meeting_soon:{timezone.localdate(meeting.starts_at).isoformat()}",
                 kind="meeting_soon",
                 subject=f"Reminder: reflective practice meeting ({meeting.case.pseudonym}) on {context['meeting_date']}",
                 template="reviews/email/meeting_reminder",
                 context=context,
-                recipients=[Recipient(u.email, u) for u in meeting.panel_attending.all() if u.is_active],
+                recipients=[Recipient(u.email, u) for u in attending],
                 about=meeting,
                 withhold=terms[meeting.case_id],
-                attachments=_ics_attachment(meeting),
+                attachments=_ics_attachment(panel_ics(meeting, attending)),
             )
 
     def late(self, *, today):

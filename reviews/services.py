@@ -2,14 +2,14 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from core.actors import records_actor
+from core.links import absolute_url
 from notifications.services import notification_queue
 
 from . import invitations as invitation_mail
@@ -55,6 +55,7 @@ def case_note_edit(*, note, actor, body):
 # --- Case pack ------------------------------------------------------------------------------
 
 
+@records_actor
 @transaction.atomic
 def case_pack_circulate(*, case, actor, circulated_at=None):
     """Mark the case pack circulated and tell each panel member of the audit by e-mail, once per case
@@ -63,7 +64,7 @@ def case_pack_circulate(*, case, actor, circulated_at=None):
     circulated_at = circulated_at or timezone.now()
     case.pack_circulated_at = circulated_at
     case.save(update_fields=["pack_circulated_at", "updated_at"])
-    link = settings.SITE_URL.rstrip("/") + reverse("reviews:case_review", kwargs={"case_pk": case.pk})
+    link = absolute_url("reviews:case_review", case_pk=case.pk)
     day = timezone.localdate(circulated_at).isoformat()
     sent = 0
     for membership in case.audit.panel_memberships.select_related("user").filter(user__is_active=True):
@@ -153,6 +154,7 @@ def meeting_update(*, meeting, actor, panel_attending=None, **fields):
     before = ReflectivePracticeMeeting.objects.select_for_update().get(pk=meeting.pk)
     for name, value in fields.items():
         setattr(meeting, name, value)
+    meeting.updated_by = actor
     _validate_times(meeting)
     moved = [name for name in RESCHEDULE_FIELDS if _changed(getattr(before, name), getattr(meeting, name))]
     if moved:
@@ -172,7 +174,7 @@ def meeting_update(*, meeting, actor, panel_attending=None, **fields):
                 invitation.response_reason = ""
                 invitation.responded_at = None
                 invitation.save(update_fields=["response", "response_reason", "responded_at", "updated_at"])
-            if _send_one(invitation, meeting=meeting, now=now, rescheduled=True):
+            if _send_one(invitation, meeting=meeting, now=now, actor=actor, rescheduled=True):
                 meeting.resent.append(invitation)
     return meeting
 
@@ -195,13 +197,15 @@ def invitation_add(*, meeting, actor, agency, name, role, email):
     email = email.strip().lower()
     if meeting.invitations.filter(email=email).exists():
         raise ValidationError({"email": "This person is already invited to the meeting."})
-    invitation = Invitation(meeting=meeting, agency=agency, name=name.strip(), role=role.strip(), email=email)
+    invitation = Invitation(
+        meeting=meeting, agency=agency, name=name.strip(), role=role.strip(), email=email, added_by=actor
+    )
     invitation.full_clean()
     invitation.save()
     return invitation
 
 
-def _send_one(invitation, *, meeting, now, rescheduled=False):
+def _send_one(invitation, *, meeting, now, actor, rescheduled=False):
     """Queue one invitation (or its update after a reschedule); mark it sent unless the leak guard
     withheld it (then it stays unsent, to go once the text is fixed). True when it went."""
     notification, _ = invitation_mail.queue_invitation(
@@ -212,8 +216,8 @@ def _send_one(invitation, *, meeting, now, rescheduled=False):
             invitation.sent_at = None
             invitation.save(update_fields=["sent_at", "updated_at"])
         return False
-    invitation.sent_at = now
-    invitation.save(update_fields=["sent_at", "updated_at"])
+    invitation.sent_at, invitation.sent_by = now, actor
+    invitation.save(update_fields=["sent_at", "sent_by", "updated_at"])
     return True
 
 
@@ -238,7 +242,7 @@ def invitations_send(*, meeting, actor):
     if meeting.starts_at <= now:
         raise ValidationError("The meeting has already started; invitations can no longer be sent.")
     pending = list(meeting.invitations.filter(sent_at__isnull=True).select_related("agency"))
-    return [inv for inv in pending if _send_one(inv, meeting=meeting, now=now)]
+    return [inv for inv in pending if _send_one(inv, meeting=meeting, now=now, actor=actor)]
 
 
 def _locked_invitation(invitation):
@@ -265,6 +269,7 @@ def invitation_update(*, invitation, actor, agency, name, role, email):
     invitation.name = name.strip()
     invitation.role = role.strip()
     invitation.email = email
+    invitation.updated_by = actor
     if readdressed:
         invitation.link_version += 1
         invitation.sent_at = None
@@ -283,6 +288,9 @@ def invitation_remove(*, invitation, actor):
     invitation, meeting = _locked_invitation(invitation)
     _refuse_unless_open(meeting, "Invitees can be removed")
     invitation.delete()
+    # The invitation's row is gone: the meeting keeps who last changed its list of invitees.
+    meeting.updated_by = actor
+    meeting.save(update_fields=["updated_by", "updated_at"])
 
 
 @transaction.atomic
@@ -294,7 +302,7 @@ def invitation_resend(*, invitation, actor):
     _refuse_unless_open(meeting, "Invitations can be re-sent")
     invitation.link_version += 1
     invitation.save(update_fields=["link_version", "updated_at"])
-    return _send_one(invitation, meeting=meeting, now=timezone.now())
+    return _send_one(invitation, meeting=meeting, now=timezone.now(), actor=actor)
 
 
 class InvitationClosed(Exception):
@@ -350,9 +358,13 @@ def attendance_record(*, meeting, actor, records):
         invitation.attendance_reason = (
             (reason or "").strip() if attendance != Invitation.Attendance.ATTENDED else ""
         )
-        invitation.save(update_fields=["attendance", "attendance_reason", "updated_at"])
+        invitation.attendance_recorded_by = actor
+        invitation.save(
+            update_fields=["attendance", "attendance_reason", "attendance_recorded_by", "updated_at"]
+        )
     meeting.status = ReflectivePracticeMeeting.Status.HELD
-    meeting.save(update_fields=["status", "updated_at"])
+    meeting.updated_by = actor
+    meeting.save(update_fields=["status", "updated_by", "updated_at"])
     return meeting
 
 
@@ -370,6 +382,7 @@ def learning_point_add(*, case, actor, kind, text):
     return point
 
 
+@records_actor
 @transaction.atomic
 def learning_point_update(*, point, actor, kind, text):
     point.kind = kind
@@ -379,6 +392,7 @@ def learning_point_update(*, point, actor, kind, text):
     return point
 
 
+@records_actor
 @transaction.atomic
 def learning_point_move(*, point, actor, direction):
     """Swap a learning point with its neighbour above ("up") or below ("down"); the numbering follows."""
@@ -400,6 +414,7 @@ def learning_point_move(*, point, actor, direction):
     return point
 
 
+@records_actor
 @transaction.atomic
 def learning_point_delete(*, point, actor):
     Case.objects.select_for_update().filter(pk=point.case_id).first()
@@ -456,6 +471,7 @@ def agency_action_add(*, case, actor, owner_agency, description, due_date):
     return action
 
 
+@records_actor
 @transaction.atomic
 def agency_action_update(*, action, actor, **fields):
     """The Business Manager or panel changes an action's text, owner, due date or status."""

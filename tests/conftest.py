@@ -147,6 +147,7 @@ def cast(db):
         agency=other_agency,
     )
     board = UserFactory(email="board@test.example", full_name="Bo Board", role=Role.BOARD_MEMBER)
+    qa = UserFactory(email="qa@test.example", full_name="Quinn Assurance", role=Role.QUALITY_ASSURANCE)
     admin = UserFactory(
         email="admin@test.example", full_name="Ada Admin", role=Role.ADMINISTRATOR, is_staff=True
     )
@@ -170,6 +171,7 @@ def cast(db):
         contributor=contributor,
         contributor_other=contributor_other,
         board=board,
+        qa=qa,
         admin=admin,
         audit=audit,
         other_audit=other_audit,
@@ -181,4 +183,4 @@ def cast(db):
     )
 
 
-PERSONAS = ("anon", "bm", "panel", "panel_other", "contributor", "contributor_other", "board", "admin")
+PERSONAS = ("anon", "bm", "panel", "panel_other", "contributor", "contributor_other", "board", "qa", "admin")

@@ -33,7 +33,12 @@ from django.utils import timezone
 from accounts.models import Role
 from cases.models import AgencyReturn, Audit, Case, IdentifyingTerm, PanelMembership
 from notifications.models import Notification
-from recommendations.models import BoardMeeting, Recommendation, RecommendationEvent, RecommendationResponse
+from recommendations.models import (
+    BoardMeeting,
+    Recommendation,
+    RecommendationActivity,
+    RecommendationResponse,
+)
 from reports.models import AuditReport, LeakHit, ReportBuild
 from reviews.models import (
     AgencyAction,
@@ -526,8 +531,8 @@ def _contributor_actions(user, today):
 
 def _contributor_recommendations(user, today):
     last_request = (
-        RecommendationEvent.objects.filter(
-            recommendation=OuterRef("pk"), kind=RecommendationEvent.Kind.MORE_REQUESTED
+        RecommendationActivity.objects.filter(
+            recommendation=OuterRef("pk"), kind=RecommendationActivity.Kind.MORE_REQUESTED
         )
         .order_by("-at")
         .values("at")[:1]

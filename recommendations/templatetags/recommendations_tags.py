@@ -3,7 +3,6 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from ..selectors import audit_recommendations
-from ..tracker import RagState
 
 register = template.Library()
 
@@ -23,19 +22,7 @@ def recommendations_for_audit(context, audit):
     }
 
 
-# The two tags below appear on every row of the tracker and the audit page: they build their few
-# words of HTML in Python rather than render a template each (a template per row was a measurable
-# part of those pages).
-
-
-@register.simple_tag
-def rag_badge(value):
-    """A state badge with text, not colour alone."""
-    state = RagState(value)
-    return format_html('<span class="badge rag rag-{}">{}</span>', state.value, state.label)
-
-
-@register.simple_tag
+@register.simple_tag  # HTML built in Python: it appears on every row of the tracker and the audit page
 def deadline(recommendation):
     """The deadline as written: a Board meeting's date and title, or a date."""
     if recommendation.deadline_meeting_id:

@@ -10,25 +10,6 @@ from .. import selectors
 
 register = template.Library()
 
-_ROMAN = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-
-
-@register.filter
-def roman(number):
-    """1 -> 'i', 4 -> 'iv': learning points are numbered as in the seed report."""
-    try:
-        n = int(number)
-    except (TypeError, ValueError):
-        return ""
-    if not 0 < n < 40:
-        return str(n)
-    out = ""
-    for value, letters in _ROMAN:
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
 
 @register.inclusion_tag("reviews/_case_section_body.html")
 def case_review_section(case, user):

@@ -9,7 +9,7 @@ from .rule import Rule
 
 BM = {"bm"}
 READERS = {"bm", "panel"}
-ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board", "admin"}
+ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board", "qa", "admin"}
 
 RULES = {
     "home": Rule(get=ALL, get_status=302),

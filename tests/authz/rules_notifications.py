@@ -3,7 +3,7 @@ are shown to every logged-in user."""
 
 from .rule import Rule
 
-ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board", "admin"}
+ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board", "qa", "admin"}
 
 RULES = {
     "notifications:log": Rule(get={"bm"}),

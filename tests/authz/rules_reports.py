@@ -19,7 +19,7 @@ RULES = {
     "reports:build_publish": Rule(get=BM),
     "reports:hit_override": Rule(get=BM),
     # cast.agency has a return in cast.audit; contributor_other's agency does not.
-    "reports:version_download": Rule(get={"board", "bm", "panel", "contributor"}),
+    "reports:version_download": Rule(get={"board", "bm", "panel", "contributor", "qa"}),
 }
 
 PDF = b"%PDF-1.7\n% authz fixture\n%%EOF\n"

@@ -10,7 +10,7 @@ from .rule import Rule
 
 BM = {"bm"}
 READERS = {"bm", "panel"}
-ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board", "admin"}
+ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board", "qa", "admin"}
 
 RULES = {
     # Case review (BM and the audit's panel; panel_other 404 through the scoped selector)

@@ -2,7 +2,7 @@
 
 from .rule import Rule
 
-ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board", "admin"}
+ALL = {"bm", "panel", "panel_other", "contributor", "contributor_other", "board", "qa", "admin"}
 PUBLIC = ALL | {"anon"}
 
 RULES = {

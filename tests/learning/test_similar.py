@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning.selectors import similar_recommendations
-from recommendations.models import Recommendation, RecommendationEvent
+from recommendations.models import Recommendation, RecommendationActivity
 from tests.factories import AuditFactory, RecommendationFactory
 from tests.helpers import login
 
@@ -31,10 +31,13 @@ def past(cast):
         audit=earlier, text=PAST, created_by=cast.bm, deadline_date=datetime.date(2025, 3, 1)
     )
     Recommendation.objects.filter(pk=rec.pk).update(status=Recommendation.Status.ASSURED)
-    event = RecommendationEvent.objects.create(
-        recommendation=rec, actor=cast.bm, kind=RecommendationEvent.Kind.ASSURED, to_status="assured"
+    event = RecommendationActivity.objects.create(
+        recommendation=rec, actor=cast.bm, kind=RecommendationActivity.Kind.ASSURED, to_status="assured"
     )
-    Recommendation.objects.filter(pk=rec.pk).update(created_at=timezone.now() - datetime.timedelta(days=120))
+    drafted = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=120), datetime.time(12))
+    )
+    Recommendation.objects.filter(pk=rec.pk).update(created_at=drafted)
     overdue = RecommendationFactory(
         audit=earlier,
         text="Practitioners should record the child's views and wishes at each visit and show their effect on the plan.",

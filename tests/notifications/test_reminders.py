@@ -6,12 +6,14 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from icalendar import Calendar
 
 from accounts.models import Role
 from cases.models import AgencyReturn, IdentifyingTerm
 from notifications.models import Notification
 from notifications.reminders import run_daily
 from recommendations.models import Recommendation
+from reviews.invitations import invitation_ics
 from reviews.models import AgencyAction, Invitation
 from tests.factories import (
     AgencyActionFactory,
@@ -151,9 +153,22 @@ def test_attendees_are_reminded_days_before_with_a_calendar_file(meeting, quiet_
         assert "20 March 2027 at 10:00" in message.body
         (filename, content, mimetype) = message.attachments[0]
         assert filename == "meeting.ics" and mimetype == "text/calendar"
-        assert "DTSTART:20270320T100000Z" in content  # 10:00 GMT
+        assert "DTSTART;TZID=Europe/London:20270320T100000" in content  # 10:00 GMT
         assert "Case One" in content
+    # The invitation, the practitioner's reminder and the panel member's reminder carry one event:
+    # the same UID and sequence, so a calendar updates it rather than showing the meeting twice.
+    invitation = Invitation.objects.get(email="accepted@riverton.example")
+    invited = Calendar.from_ical(invitation_ics(invitation, meeting=meeting)).walk("VEVENT")[0]
+    for message in sent:
+        event = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")[0]
+        assert str(event["uid"]) == str(invited["uid"]) == f"meeting-{meeting.pk}@audit.example.org"
+        assert event["sequence"] == invited["sequence"] == 0
+        assert [str(a) for a in _list(event["attendee"])] == [f"mailto:{message.to[0]}"]
     assert run_on(datetime.date(2027, 3, 18)) == []
+
+
+def _list(value):
+    return value if isinstance(value, list) else [value]
 
 
 def test_a_cancelled_meeting_sends_nothing(meeting, quiet_cast, run_on):

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from cases.demo import TITLE as DEMO_TITLE
 from cases.models import Audit
-from recommendations.models import BoardMeeting, EvidenceFile, Recommendation, RecommendationEvent
+from recommendations.models import BoardMeeting, EvidenceFile, Recommendation, RecommendationActivity
 from recommendations.tracker import RagState, rag_state
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +40,13 @@ def test_demo_recommendations_load_once():
     counts = (
         Recommendation.objects.count(),
         BoardMeeting.objects.count(),
-        RecommendationEvent.objects.count(),
+        RecommendationActivity.objects.count(),
         EvidenceFile.objects.count(),
     )
     call_command("load_demo", force=True)
     assert (
         Recommendation.objects.count(),
         BoardMeeting.objects.count(),
-        RecommendationEvent.objects.count(),
+        RecommendationActivity.objects.count(),
         EvidenceFile.objects.count(),
     ) == counts

@@ -236,6 +236,10 @@ def _make_many(cast, n, offset):
 def test_tracker_query_count_does_not_grow_with_recommendations(client, cast, url):
     login(client, cast.board)
     _make_many(cast, 3, offset=0)
+    # The Board home's lists (due at the next Board meeting, changed since the last) each have a row
+    # from the start, so what is measured is growth, not a first row's prefetch.
+    BoardMeetingFactory(date=_days(-30))
+    RecommendationFactory(audit=cast.audit, position=99, deadline_date=_days(2), owners=[cast.agency])
     client.get(url)  # warm the session and content types
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
@@ -243,7 +247,8 @@ def test_tracker_query_count_does_not_grow_with_recommendations(client, cast, ur
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
-    assert len(few) <= 12, len(few)
+    # The Board home also reads the Board meetings, what is due and what changed: a few fixed queries more.
+    assert len(few) <= (16 if url == reverse("recommendations:board_home") else 12), len(few)
 
 
 def test_board_home_shows_the_summary_without_case_detail(client, cast, spread):
@@ -252,10 +257,8 @@ def test_board_home_shows_the_summary_without_case_detail(client, cast, spread):
     html = response.content.decode()
     assert "Recommendations per tracker state (5 in all)" in html
     for label in ("On track", "Due soon", "Overdue", "Assured", "Closed"):
-        assert (
-            f'?state={label.lower().replace(" ", "_")}">{label}</a></th><td class="govuk-table__cell app-text-right">1</td>'
-            in html
-        )
+        cell = html.split(f'?state={label.lower().replace(" ", "_")}">{label}</a></th>')[1].split("</td>")[0]
+        assert cell.endswith(">1")
     assert reverse("recommendations:tracker") in html
     # No case detail: no pseudonyms, no identifying terms, no response text.
     assert cast.case.pseudonym not in html

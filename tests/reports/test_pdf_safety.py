@@ -7,7 +7,7 @@ import threading
 import pytest
 from pypdf import PdfReader
 
-from reports.pdf import render_pdf, safe_url_fetcher_class
+from core.pdf import render_pdf, safe_url_fetcher_class
 
 
 @pytest.fixture

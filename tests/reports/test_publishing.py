@@ -114,7 +114,7 @@ def test_panel_previews_a_draft_inline_and_another_panel_cannot(build_of, cast, 
 
 def test_board_home_lists_published_versions_to_download(cast, client, v1, django_assert_max_num_queries):
     login(client, cast.board)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         page = client.get(reverse("recommendations:board_home"))
     html = page.content.decode()
     assert "Published audit reports" in html and v1.audit.title in html
@@ -130,7 +130,7 @@ def test_board_home_query_count_is_flat_as_versions_grow(
         audit = AuditFactory(title=f"Audit {i}", created_by=cast.bm)
         services.report_publish(build=build_of(audit, cast.bm), actor=cast.bm)
     login(client, cast.board)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         html = client.get(reverse("recommendations:board_home")).content.decode()
     assert html.count("Download<span") == 3
 

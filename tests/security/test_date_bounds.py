@@ -1,4 +1,4 @@
-"""Every typed date is bounded to a sensible range with a clear message (pscb_audit.dates): a date at
+"""Every typed date is bounded to a sensible range with a clear message (core.dates): a date at
 either end of Python's range used to overflow when a page added a day or a lead time (500s, and a
 meeting in year 1 whose page then failed on every visit)."""
 
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 
-from pscb_audit.dates import OUT_OF_RANGE, validate_sensible_date
+from core.dates import OUT_OF_RANGE, validate_sensible_date
 from reviews.models import ReflectivePracticeMeeting
 from tests.helpers import login
 

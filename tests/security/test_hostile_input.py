@@ -547,7 +547,7 @@ def _pdf_text(content):
 
 
 def test_hostile_text_in_the_case_pack_pdf_is_printed_as_text(client, full_cast, caplog):
-    from reports.pdf import render_pdf  # noqa: F401  (the pack is made by the one PDF renderer)
+    from core.pdf import render_pdf  # noqa: F401  (the pack is made by the one PDF renderer)
 
     c = full_cast
     AgencyReturn.objects.filter(pk=c.agency_return.pk).update(

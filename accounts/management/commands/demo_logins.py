@@ -6,6 +6,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from accounts.demo import DEMO_PASSWORD, USERS
 from accounts.models import Role, User
 from accounts.two_factor import second_factor_required
+from core.links import site_root
 
 DEMO_DEVICE_NAME = "Demo one-time codes"
 
@@ -26,8 +27,7 @@ class Command(BaseCommand):
         shown = set()
         self.stdout.write("")
         self.stdout.write(
-            f"PSCB Audit demo on {settings.SITE_URL}/ — one login per role "
-            f"(password for all: {DEMO_PASSWORD})"
+            f"PSCB Audit demo on {site_root()}/ — one login per role (password for all: {DEMO_PASSWORD})"
         )
         for email, _name, role, agency, _title in USERS:
             if role in shown:
