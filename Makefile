@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Exported so that settings.SITE_URL (links in e-mails) follows the host and port the demo runs on.
+export HOST PORT
 
 # Installs come from the lock files, every package checked against its hash. After editing
 # requirements.txt or requirements-dev.txt, run `make lock` and commit the regenerated locks.
@@ -51,6 +53,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python scripts/deadcode.py
 
 bench: $(VENV)/.dev

@@ -6,21 +6,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from cases.models import Case
 from core.dates import BoundedDateField
 
+from . import subjects
+
 DEFAULT_DAYS = 30
-# "Full Name <email>" as the user suggestions write it, and "Audit title — Case One (#12)" for cases.
+# "Full Name <email>" as the user suggestions write it ("Audit title — Case One (#12)" for cases:
+# cases.directory reads those).
 EMAIL_IN_BRACKETS = re.compile(r"<([^<>\s]+@[^<>\s]+)>\s*$")
-CASE_ID = re.compile(r"^\s*(?:.*\(#)?(\d{1,18})\)?\s*$")
 
 
 def user_label(user):
     return f"{user.full_name} <{user.email}>"
-
-
-def case_label(case):
-    return f"{case.audit.title} — {case.pseudonym} (#{case.pk})"
 
 
 def _typeahead(url_name, list_id, placeholder):
@@ -88,17 +85,7 @@ class AccessLogSearchForm(forms.Form):
         text = self.cleaned_data["case"].strip()
         if not text:
             return None
-        match = CASE_ID.match(text)
-        cases = Case.objects.select_related("audit")
-        if match:
-            found = list(cases.filter(pk=int(match.group(1))))
-        else:
-            title, _, pseudonym = text.rpartition(" — ")
-            found = (
-                list(cases.filter(audit__title__iexact=title, pseudonym__iexact=pseudonym)[:2])
-                if title
-                else []
-            )
+        found = subjects.cases().find(text)
         if len(found) != 1:
             raise forms.ValidationError(
                 "No single case matches: choose one of the suggestions or type its id."

@@ -5,10 +5,10 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from accounts.permissions import access_log_reader_required
-from cases.models import Case
 
+from . import subjects
 from .export import access_log_csv
-from .forms import AccessLogSearchForm, case_label, user_label
+from .forms import AccessLogSearchForm, user_label
 from .models import AccessLogEntry
 from .selectors import access_log_page, access_log_search, parse_cursor
 from .services import access_record
@@ -38,12 +38,7 @@ def search(request):
     if after and not before and not page.entries:
         page = access_log_page(entries, size=PAGE_SIZE)  # nothing newer: the newest page
     case_ids = {e.case_id for e in page.entries if e.case_id}
-    cases = {
-        c.pk: f"{c.audit.title} — {c.pseudonym}"
-        for c in Case.objects.filter(pk__in=case_ids)
-        .select_related("audit")
-        .only("pk", "pseudonym", "audit__title")
-    }
+    cases = subjects.cases().labels(case_ids) if case_ids else {}
     for e in page.entries:
         # A purged or unknown case still shows its id: the log outlives what it describes.
         e.case_label = cases.get(e.case_id, f"case #{e.case_id}") if e.case_id else ""
@@ -95,13 +90,5 @@ def suggest_users(request):
 @require_safe
 def suggest_cases(request):
     """Type-ahead for the case filter: up to ten cases whose audit title or pseudonym holds the text."""
-    text = _typed(request, "case")
-    cases = Case.objects.none()
-    if text.isdigit() and len(text) <= 18:
-        cases = Case.objects.filter(pk=int(text))
-    elif len(text) >= 2:
-        cases = Case.objects.filter(audit__title__icontains=text) | Case.objects.filter(
-            pseudonym__icontains=text
-        )
-    cases = cases.select_related("audit").order_by("-audit__period_start", "audit_id", "number")[:SUGGESTIONS]
-    return render(request, "accesslog/_suggestions.html", {"labels": [case_label(c) for c in cases]})
+    labels = subjects.cases().suggest(_typed(request, "case"), limit=SUGGESTIONS)
+    return render(request, "accesslog/_suggestions.html", {"labels": labels})

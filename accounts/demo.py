@@ -1,8 +1,12 @@
 """Demo agencies and one user per role. Everything here is fictional."""
 
-from cases.models import Agency
+from django.contrib.auth.models import Permission
 
 from .models import Role, User
+
+# A user's agency is the cases app's Agency; accounts sits below cases and reaches it through the
+# relation (declared by name in the model), never by importing cases.
+Agency = User._meta.get_field("agency").related_model
 
 DEMO_PASSWORD = "northbridge-demo-2026"
 
@@ -149,8 +153,6 @@ def load(world):
 
 def _grant_admin_reference_data(admin):
     """The administrator manages users, agencies and Board meetings, and nothing holding case data."""
-    from django.contrib.auth.models import Permission
-
     perms = Permission.objects.filter(
         content_type__app_label__in=["accounts", "cases", "recommendations"],
         content_type__model__in=["user", "agency", "boardmeeting"],

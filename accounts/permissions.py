@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .models import Role
+from .two_factor import needs_verification
 
 security_log = logging.getLogger("pscb_audit.security")
 
@@ -42,7 +43,6 @@ def check_role(request, roles):
     """Raise PermissionDenied unless the logged-in user has one of `roles`, and SecondFactorRequired
     unless they have passed the second factor their role (or their own choice) demands. Every role
     rule goes through here, so this is the one place two-factor authentication is enforced."""
-    from .two_factor import needs_verification
 
     if request.user.role not in roles or not request.user.is_active:
         log_denial(request, "role")

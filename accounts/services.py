@@ -6,6 +6,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import outbox
 from core.links import site_parts
 
 from .forms import PasswordResetForm
@@ -18,10 +19,8 @@ def business_managers():
 
 
 def _announce(grant):
-    from notifications.services import notification_queue
-
     for manager in business_managers():
-        notification_queue(
+        outbox.queue(
             key=f"role_grant:{grant.pk}:{manager.pk}",
             kind="role_grant",
             to=manager.email,

@@ -22,6 +22,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import outbox
 from core.links import absolute_url
 
 from .models import EnrolmentLink, Role
@@ -154,8 +155,6 @@ def _token_hash(token):
 def enrolment_link_send(*, user):
     """E-mail `user` a new enrolment link (valid once, for ENROLMENT_LINK_MINUTES); earlier unused
     links stop working."""
-    from notifications.services import notification_queue
-
     now = timezone.now()
     EnrolmentLink.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
     token = secrets.token_urlsafe(32)
@@ -164,7 +163,7 @@ def enrolment_link_send(*, user):
         token_hash=_token_hash(token),
         expires_at=now + datetime.timedelta(minutes=settings.ENROLMENT_LINK_MINUTES),
     )
-    notification_queue(
+    outbox.queue(
         key=f"enrolment_link:{link.pk}",
         kind="enrolment_link",
         to=user.email,

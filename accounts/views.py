@@ -13,10 +13,17 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import user_has_device
 
 from core.confirmation import confirmation_page
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import services, two_factor
-from .forms import EnrolmentForm, PasswordResetForm, RoleGrantForm, SecondFactorForm
+from .forms import (
+    EnrolmentForm,
+    LoginForm,
+    PasswordResetForm,
+    RoleGrantForm,
+    SecondFactorForm,
+    SetPasswordForm,
+)
 from .models import Role, RoleGrant, User
 from .permissions import CASE_DATA_ROLES, business_manager_required, security_log
 
@@ -44,6 +51,7 @@ class LoginView(auth_views.LoginView):
     (verify if the user has a device, enrol if their role demands one and they have none)."""
 
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def form_valid(self, form):
         super().form_valid(form)
@@ -194,6 +202,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     # Never log in after a reset: the user logs in again, password and second factor.
     post_reset_login = False
+    form_class = SetPasswordForm
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):

@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.forms import CrispyFormMixin, DateInput
+from core.forms import CrispyFormMixin, DateInput, GovukFormMixin
 
 from .models import AuditTool, Grade, Tool, ToolQuestion, ToolSection
 from .services import DEFAULT_TEXT_MAX_LENGTH, REFLECTION_MAX_LENGTH
@@ -87,7 +87,7 @@ def _question_field(question):
     return forms.ChoiceField(widget=forms.RadioSelect, choices=question.option_choices, **common)
 
 
-class ReturnToolForm(forms.Form):
+class ReturnToolForm(GovukFormMixin, forms.Form):
     """The return's tool questions, section by section. Blanks are allowed while drafting; required
     questions are enforced when the return is submitted."""
 
@@ -141,7 +141,7 @@ class ReturnToolForm(forms.Form):
         return out
 
 
-class ModerationForm(forms.Form):
+class ModerationForm(GovukFormMixin, forms.Form):
     grade = forms.ChoiceField(label="Panel's grade", choices=Grade.choices)
     reason = forms.CharField(
         label="Reason (needed when the panel's grade differs)",
@@ -151,7 +151,7 @@ class ModerationForm(forms.Form):
     )
 
 
-class JudgementForm(forms.Form):
+class JudgementForm(GovukFormMixin, forms.Form):
     grade = forms.ChoiceField(label="Overall judgement for the case", choices=Grade.choices)
     summary = forms.CharField(
         label="Why", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

@@ -23,8 +23,8 @@ from accounts.permissions import (
 from cases.models import AgencyReturn
 from cases.selectors import audit_list_for_user, case_list_for_user
 from core.confirmation import Row, announce, confirmation_page
+from core.forms import add_service_errors
 from core.spreadsheet import export_cell
-from pscb_audit.forms import add_service_errors
 
 from . import selectors, services
 from .forms import (

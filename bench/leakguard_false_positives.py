@@ -35,7 +35,7 @@ def demo_register_and_vocabulary():
     from django.conf import settings
 
     from cases import demo
-    from reports.leakguard import Term
+    from core.leakguard import Term
     from reports.services import APP_VOCABULARY
 
     terms = [
@@ -51,7 +51,7 @@ def measure(text, terms, vocabulary):
     """{figure: value} for one text, and the hits."""
     import datetime
 
-    from reports.leakguard import KIND_NAME, KIND_REGISTER, PATTERN_DOB, Guard, LocatedText
+    from core.leakguard import KIND_NAME, KIND_REGISTER, PATTERN_DOB, Guard, LocatedText
 
     guard = Guard(terms, today=datetime.date(2026, 12, 1), vocabulary=vocabulary)
     hits = guard.check(LocatedText("Seed report", "Text", text))

@@ -201,7 +201,7 @@ def run_scenario(name, runs, cases=40):
             result = ReportBuild.objects.get(pk=build.pk)
         rss_peak = peak_rss_kib()
         # The leak guard alone, on the same texts and register.
-        from reports import leakguard
+        from core import leakguard
         from reports.content import report_content
 
         content = report_content(audit=audit, build_date=audit.period_end)

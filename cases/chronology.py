@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from .forms import ChronologyEntryForm
 from .models import ChronologyEntry
 
 Precision = ChronologyEntry.Precision
@@ -185,7 +186,6 @@ def _row_to_form_data(mapping, values):
 
 def _validate_rows(mapping, rows):
     """rows: iterable of (row number, [cell values]). Uses the chronology row form's own rules."""
-    from .forms import ChronologyEntryForm
 
     result = ImportResult()
     for number, values in rows:

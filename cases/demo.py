@@ -6,8 +6,18 @@ import datetime
 
 from django.utils import timezone
 
-from .models import Audit, Case, IdentifyingTerm, PanelMembership
-from .services import case_create
+from accounts.models import Role, User
+
+from .models import (
+    AgencyReturn,
+    Audit,
+    Case,
+    ChronologyEntry,
+    IdentifyingTerm,
+    PanelMembership,
+    ReturnTransition,
+)
+from .services import TEMPLATE_FOR_METHOD, case_create
 
 PURPOSE = """Look at how the agencies worked together and what services the children and their families received.
 Test whether the decisions and actions taken in each case followed the Partnership's procedures, and those of the services involved, for recognising and responding to concerns about sexual abuse within the family.
@@ -616,8 +626,6 @@ DEMO_RETURN_TEXT = {
 
 
 def _demo_returns(case, number, bm, users_by_agency, today):
-    from .models import AgencyReturn, ChronologyEntry, ReturnTransition
-    from .services import TEMPLATE_FOR_METHOD
 
     audit = case.audit
     agencies = {a.name: a for a in case.agencies.all()}
@@ -717,7 +725,6 @@ def _event_date(start, offset, precision):
 
 
 def load_returns(world):
-    from accounts.models import Role, User
 
     bm = world["users"]["bm@pscb.example"]
     today = timezone.localdate()

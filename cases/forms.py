@@ -1,47 +1,29 @@
 from dataclasses import dataclass
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import Role, User
-from core.dates import BoundedDateField, bounded_formfield, validate_sensible_date
-from pscb_audit.forms import CleanTextMixin
+from core.dates import bounded_formfield, validate_sensible_date
+from core.forms import CleanTextMixin, CrispyFormMixin, GovukDateField, GovukFormMixin
 
 from .limits import CHRONOLOGY_MAX_ROWS, CHRONOLOGY_OVER_LIMIT_MARGIN
 from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
+from .services import send_back_default_due_date
 
 MAX_CHRONOLOGY_ROWS = CHRONOLOGY_MAX_ROWS
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class CrispyFormMixin(CleanTextMixin):
-    submit_label = "Save"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
-
-
 class AuditForm(CrispyFormMixin, forms.ModelForm):
+    @property
+    def submit_label(self):
+        return "Save changes to the audit" if self.instance.pk else "Create the audit"
+
     class Meta:
         model = Audit
         fields = ["title", "theme", "purpose", "period_start", "period_end", "status"]
         formfield_callback = bounded_formfield
-        widgets = {
-            "period_start": DateInput(),
-            "period_end": DateInput(),
-            "purpose": forms.Textarea(attrs={"rows": 5}),
-        }
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 5})}
 
     def clean(self):
         cleaned = super().clean()
@@ -72,6 +54,10 @@ class PanelMembershipForm(CrispyFormMixin, forms.ModelForm):
 
 
 class CaseForm(CrispyFormMixin, forms.ModelForm):
+    @property
+    def submit_label(self):
+        return "Save changes to the case" if self.instance.pk else "Add the case"
+
     class Meta:
         model = Case
         fields = ["selection_basis", "child_status", "method", "agencies", "summary"]
@@ -127,16 +113,20 @@ class IdentifyingTermForm(CrispyFormMixin, forms.ModelForm):
 # --- Agency returns ---------------------------------------------------------------------------
 
 
-class ReturnRequestForm(forms.Form):
+class ReturnRequestForm(GovukFormMixin, forms.Form):
     """Which agencies to ask for a return on a case, and by when."""
 
     agencies = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Agencies to ask",
-        error_messages={"required": "Choose at least one agency."},
+        error_messages={"required": "Select at least one agency to ask"},
     )
-    due_date = BoundedDateField(label="Due date", widget=DateInput())
+    due_date = GovukDateField(
+        label="Date the return is due",
+        future=True,
+        help_text="For example, 27 3 2027. Reminders follow this date.",
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,12 +136,6 @@ class ReturnRequestForm(forms.Form):
         if not self.is_bound:
             self.initial["agencies"] = [a.pk for a in case.agencies.all() if a.pk not in already]
         self.already_requested = already
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date cannot be in the past.")
-        return due
 
 
 # The return's own text fields, per template (the chronology is shared by both).
@@ -166,7 +150,7 @@ RETURN_TEMPLATE_FIELDS = {
 }
 
 
-class ReturnForm(forms.ModelForm):
+class ReturnForm(GovukFormMixin, forms.ModelForm):
     """The return's text, with the version the editor started from (optimistic lock)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -361,37 +345,30 @@ class ChronologyRows:
         return len(self.rows)
 
 
-class SendBackForm(forms.Form):
+class SendBackForm(GovukFormMixin, forms.Form):
     comment = forms.CharField(
         label="What must change",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what the agency needs to change."},
     )
-    due_date = BoundedDateField(
-        label="New due date",
-        widget=DateInput(),
+    due_date = GovukDateField(
+        label="New date the return is due",
         required=False,
+        future=True,
         help_text="The agency's reminders follow this date. Left blank: 10 working days from today.",
-        error_messages={"invalid": "Enter a real date."},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            from .services import send_back_default_due_date
-
             self.initial["due_date"] = send_back_default_due_date()
 
     def clean_due_date(self):
-        from .services import send_back_default_due_date
 
-        due = self.cleaned_data["due_date"] or send_back_default_due_date()
-        if due < timezone.localdate():
-            raise forms.ValidationError("The new due date cannot be in the past.")
-        return due
+        return self.cleaned_data["due_date"] or send_back_default_due_date()
 
 
-class ChronologyImportForm(forms.Form):
+class ChronologyImportForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Chronology file (.csv or .xlsx)",
         error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},

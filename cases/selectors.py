@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch
 from accounts.models import Role
 
 from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, ReturnTransition
+from .timeline import timeline_index
 
 
 def audit_list_for_user(*, user):
@@ -125,7 +126,6 @@ def return_matrix_for_audit(*, user, audit):
 def timeline_agencies_for_case(*, case, index=None):
     """Agencies whose chronology is on the case's merged timeline (for the filter), by name; read from
     the timeline's index (cached) rather than by joining every return."""
-    from .timeline import timeline_index
 
     index = index or timeline_index(case)
     return Agency.objects.filter(pk__in=list(index.agencies)).order_by("name")

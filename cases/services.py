@@ -7,8 +7,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import Role, User
 from core.actors import records_actor
 from core.links import absolute_url
+from notifications.services import notification_queue
 
 from .limits import CHRONOLOGY_MAX_ROWS
 from .models import (
@@ -232,8 +234,6 @@ def _check_worker(agency_return, actor):
 def _notify_contributors(agency_return, *, event, subject, key_suffix=""):
     """E-mail the agency's contributors about their return. Pseudonym and link only: the message never
     carries case detail (the review comment is read in the app)."""
-    from accounts.models import Role, User
-    from notifications.services import notification_queue
 
     link = absolute_url("cases:return_edit", return_pk=agency_return.pk)
     contributors = User.objects.filter(
@@ -443,8 +443,6 @@ def return_submit(*, agency_return, actor, version, fields=None, entries=None):
 def _notify_business_managers_submitted(agency_return, *, transition):
     """Tell every Business Manager a return is waiting for review (its to-do entry is the review queue,
     selectors.return_review_queue). One message per submission, however often the task runs."""
-    from accounts.models import Role, User
-    from notifications.services import notification_queue
 
     link = absolute_url("cases:return_detail", return_pk=agency_return.pk)
     for user in User.objects.filter(role=Role.BUSINESS_MANAGER, is_active=True).order_by("pk"):

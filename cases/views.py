@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, business_manager_required, case_reader_required
 from core.confirmation import Row, announce, confirmation_page
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import AuditForm, CaseForm, IdentifyingTermForm, PanelMembershipForm
@@ -41,9 +41,9 @@ def audit_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Audit opened.")
+            messages.success(request, "Audit created.")
             return redirect("cases:audit_detail", audit_pk=audit.pk)
-    return render(request, "cases/audit_form.html", {"form": form, "title": "Open an audit"})
+    return render(request, "cases/audit_form.html", {"form": form, "title": "Create an audit"})
 
 
 @case_reader_required

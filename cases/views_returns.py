@@ -22,7 +22,7 @@ from accounts.permissions import (
     role_required,
 )
 from core.confirmation import Row, Section, announce, confirmation_page
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import editor, selectors, services
 from .chronology import (

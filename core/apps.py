@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CoreConfig(AppConfig):
-    """Shared plumbing (no domain knowledge): installed for its template tags and templates only."""
+    """Shared plumbing (no domain knowledge): template tags, templates, form plumbing, and the footer
+    pages' text (core.models.ServicePage)."""
 
     name = "core"
     verbose_name = "Shared core"

@@ -29,13 +29,13 @@ class Colour(StrEnum):
 
 # The one place a colour becomes CSS.
 TAG_CLASSES = {
-    "grey": "badge text-bg-secondary",
-    "white": "badge text-bg-light border",
-    "blue": "badge text-bg-primary",
-    "light-blue": "badge text-bg-info",
-    "green": "badge text-bg-success",
-    "yellow": "badge text-bg-warning",
-    "red": "badge text-bg-danger",
+    "grey": "govuk-tag govuk-tag--grey",
+    "white": "govuk-tag app-tag--remark",
+    "blue": "govuk-tag govuk-tag--blue",
+    "light-blue": "govuk-tag govuk-tag--light-blue",
+    "green": "govuk-tag govuk-tag--green",
+    "yellow": "govuk-tag govuk-tag--yellow",
+    "red": "govuk-tag govuk-tag--red",
 }
 
 STATUS_TAGS = {

@@ -1,8 +1,8 @@
 """A register entry that must never leave: what the leak guard looks for.
 
-Plain data, so that the app that owns the register (cases) can hand its entries to whoever sends
-something out (notifications, reports, reviews) without any of them importing the leak guard's
-matching, which lives in reports.leakguard.
+Plain data: the app that owns the register (cases.registers) builds them, and whoever sends
+something out (notifications, reports, reviews, recommendations) hands them to the leak guard's
+matching (core.leakguard).
 """
 
 from dataclasses import dataclass

@@ -19,6 +19,8 @@ import functools
 import re
 import unicodedata
 
+from django.db import models
+
 # Kept control characters: the ones that shape a text (tab, line feed, carriage return).
 _KEPT_CONTROLS = {"\t", "\n", "\r"}
 # Not category Cf but invisible all the same: combining grapheme joiner, Hangul fillers, Mongolian
@@ -160,7 +162,6 @@ def original_span(text, origin, start, end):
 def clean_instance_text(instance):
     """Clean every text field of a model instance before it is saved (see ``clean``): the backstop
     behind the forms, for services, imports and the admin."""
-    from django.db import models
 
     for f in instance._meta.concrete_fields:
         if isinstance(f, models.CharField | models.TextField):

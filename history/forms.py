@@ -1,7 +1,9 @@
 from django import forms
 
+from core.forms import GovukFormMixin
 
-class LegalHoldForm(forms.Form):
+
+class LegalHoldForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why the data must be kept",
         widget=forms.Textarea(attrs={"rows": 2}),

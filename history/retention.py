@@ -21,7 +21,16 @@ from django.utils import timezone
 
 from cases.models import AgencyReturn, Audit, Case, IdentifyingTerm
 
-from .models import EVENT_MODELS, LegalHold, PurgeRecord
+from .models import (
+    EVENT_MODELS,
+    AgencyReturnEvent,
+    ChronologyEntryEvent,
+    IdentifyingTermEvent,
+    LegalHold,
+    PurgeRecord,
+    ReturnAnswerEvent,
+    SectionReflectionEvent,
+)
 
 log = logging.getLogger("pscb_audit.security")
 
@@ -198,13 +207,6 @@ def _purge_history(category, audit, rows):
     exist now: a chronology is rewritten on every draft save (its rows deleted and created again with
     new ids), and a term or a return may have been deleted before the purge, yet their history still
     holds the text. Returns how many events went."""
-    from .models import (
-        AgencyReturnEvent,
-        ChronologyEntryEvent,
-        IdentifyingTermEvent,
-        ReturnAnswerEvent,
-        SectionReflectionEvent,
-    )
 
     case_ids = list(Case.objects.filter(audit=audit).values_list("pk", flat=True))
     removed = 0

@@ -1,6 +1,7 @@
 import datetime
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,11 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required
-from cases.models import AgencyReturn, Case
+from cases.models import AgencyReturn, Audit, Case
 from core.confirmation import Row, announce, confirmation_page
 
 from . import selectors, services
 from .forms import LegalHoldForm
+from .models import LegalHold, PurgeRecord
+from .retention import retention_plan
 
 
 def _case_of(model, object_pk):
@@ -61,12 +64,6 @@ def _label(category):
 
 
 def _retention_context(request, forms=None):
-    from django.conf import settings
-
-    from cases.models import Audit
-
-    from .models import LegalHold, PurgeRecord
-    from .retention import retention_plan
 
     audits = Audit.objects.filter(status=Audit.Status.CLOSED).order_by("closed_at")
     holds = {
@@ -101,7 +98,6 @@ def retention(request):
 @business_manager_required
 @require_POST
 def legal_hold_place(request, audit_pk):
-    from cases.models import Audit
 
     audit = get_object_or_404(Audit, pk=audit_pk)
     form = LegalHoldForm(request.POST, prefix=f"hold-{audit.pk}")
@@ -121,9 +117,6 @@ def legal_hold_place(request, audit_pk):
 @require_http_methods(["GET", "POST"])
 def legal_hold_lift(request, hold_pk):
     """GET: the confirmation page (what the purge will then remove, and when); POST: lift the hold."""
-    from django.conf import settings
-
-    from .models import LegalHold
 
     hold = get_object_or_404(
         LegalHold.objects.select_related("audit", "placed_by"), pk=hold_pk, lifted_at__isnull=True

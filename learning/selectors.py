@@ -20,7 +20,8 @@ search and one for each case whose material it showed.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, FloatField, OuterRef, Q, Value
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from accesslog.models import AccessLogEntry, path_without_secrets
 from accounts.models import Role
 from cases.models import Agency, Audit, Case
 from cases.selectors import audit_list_for_user
-from recommendations.models import Recommendation, RecommendationActivity, RecommendationResponse
+from recommendations.models import Recommendation, RecommendationActivity, RecommendationResponse, letter_for
 from recommendations.selectors import recommendation_detail_list_for_user, recommendation_list_for_user
 from recommendations.tracker import RagState, with_rag_state
 from reports.models import ReportVersion
@@ -246,8 +247,6 @@ def _rows(kind, queryset, filters):
     if filters.query:
         queryset = search.matching(queryset, kind, filters.query)
     else:
-        from django.db.models import FloatField, Value
-
         queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     columns = {"pk": "pk", "rank": "rank", **names}
     rows = queryset.values(*columns.values())
@@ -302,7 +301,6 @@ def _themes_by_object(kind, pks):
 def library_search(*, request, filters, page=1):
     """The library's results for the user, filtered and ranked, one page of them, and the access
     log written for what was shown. Nothing is searched (and nothing logged) without a filter."""
-    from recommendations.models import letter_for
 
     user = request.user
     if filters.is_empty:
@@ -567,7 +565,6 @@ class ThemeYears:
 def recurring_themes():
     """Audits and learning points per theme per audit year (the year the audit's period ended), counted
     over every audit: counts only, so every reader may see them. Three queries whatever the size."""
-    from django.db.models.functions import ExtractYear
 
     point_tags = Theme.learning_points.through.objects
     audit_pairs = set(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required, case_reader_required
 from cases.selectors import case_list_for_user
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 from recommendations.selectors import recommendation_list_for_user
 from reviews.models import AgencyAction, LearningPoint
 

@@ -1,9 +1,9 @@
 """The outbound leak check every e-mail passes before it is queued (see services.notification_queue).
 
-notifications sends; it does not own the leak guard (reports.leakguard) nor the register
-(cases.IdentifyingTerm), and it imports neither. The app that owns the guard installs it here at
-start-up (reports.apps.ReportsConfig.ready): how to find a term in a text, and how to name a term's
-kind to a person. It fails closed: a message that carries register entries to check while no check
+notifications sends; it does not own the register (cases.IdentifyingTerm) and imports no domain
+app. The app that owns the register installs the check here at start-up (CasesConfig.ready): how to
+find a term in a text (core.leakguard.register_hits) and how to name a term's kind to a person.
+It fails closed: a message that carries register entries to check while no check
 is installed is refused with ImproperlyConfigured, never sent unchecked.
 """
 
@@ -35,7 +35,7 @@ def install(check):
 def installed():
     if not _installed:
         raise ImproperlyConfigured(
-            "No outbound leak check is installed: the app that owns the leak guard (reports) must be in "
+            "No outbound leak check is installed: the app that owns the register (cases) must be in "
             "INSTALLED_APPS. Nothing that must be checked is sent unchecked."
         )
     return _installed[0]

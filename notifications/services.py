@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.models import Role, User
 from operations.enqueue import WAITING_FOR_WORKER, enqueue_now, enqueue_on_commit
 
 from . import guard
@@ -165,7 +166,6 @@ def _describe(findings):
 def withheld_tell_business_managers(*, key, what, findings, about=None):
     """Tell every Business Manager (once per `key`) that `what` was withheld by the leak guard, and
     where it would have carried which kind of register term (never the term)."""
-    from accounts.models import Role, User
 
     for user in User.objects.filter(role=Role.BUSINESS_MANAGER, is_active=True).order_by("email"):
         notification_queue(

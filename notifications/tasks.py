@@ -9,7 +9,10 @@ import datetime
 
 from celery import shared_task
 
-from .services import MAX_ATTEMPTS, RETRYABLE, notification_deliver
+from operations.services import heartbeat_record
+
+from .reminders import run_daily
+from .services import MAX_ATTEMPTS, RETRYABLE, notification_deliver, notification_recover_stale
 
 MAX_RETRIES = MAX_ATTEMPTS - 1
 RETRY_BACKOFF_MAX = 600
@@ -37,7 +40,6 @@ def deliver_notification(self, notification_id):
 def run_daily_reminders(today=None):
     """Beat's daily job (and the weekly digest on its weekday). `today`: ISO date, default today in
     Europe/London. Safe to run twice: every reminder is claimed by its key."""
-    from .reminders import run_daily
 
     day = datetime.date.fromisoformat(today) if today else None
     return run_daily(today=day)
@@ -46,9 +48,6 @@ def run_daily_reminders(today=None):
 @shared_task(name="notifications.recover_stale_notifications")
 def recover_stale_notifications():
     """Beat's sweep: start due retry rounds, hand lost or stuck notifications back to a worker."""
-    from operations.services import heartbeat_record
-
-    from .services import notification_recover_stale
 
     count = notification_recover_stale()
     heartbeat_record(name="sweep:notifications", detail=f"handed over {count}")

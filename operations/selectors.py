@@ -1,23 +1,15 @@
 """Reads for the health page: the state of the moving parts, from the database and a live probe."""
 
 import datetime
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
+from . import health
+from .health import Check
 from .models import Heartbeat
 
 # A periodic sweep runs every few minutes; a heartbeat older than this means beat or the worker stopped.
 HEARTBEAT_LATE_MINUTES = 20
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool | None  # None: not applicable (embedded mode) or unknown
-    summary: str
-    detail: str = ""
 
 
 def _broker_check(app):
@@ -67,21 +59,9 @@ def _beat_check(beats, now):
     )
 
 
-def _oldest(qs, field="created_at"):
-    return qs.order_by(field).values_list(field, flat=True).first()
-
-
-def _age(now, when):
-    minutes = int((now - when).total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-
-
 def health_for_business_manager(*, app, now=None):
-    """Every check the health page shows, in order."""
-    from notifications.models import Notification
-    from operations.enqueue import WAITING_FOR_WORKER
-    from reports.models import ReportBuild
-
+    """Every check the health page shows, in order: broker, worker, beat, then what each app that
+    queues work reports about its own queue (registered in operations.health)."""
     now = now or timezone.now()
     beats = list(Heartbeat.objects.filter(name__startswith="sweep:"))
     broker = _broker_check(app)
@@ -91,41 +71,17 @@ def health_for_business_manager(*, app, now=None):
         if not app.conf.task_always_eager
         else Check("Beat (periodic jobs)", None, "Embedded mode: run manage.py send_reminders from cron.")
     )
-    stale = datetime.timedelta(minutes=settings.NOTIFICATION_STALE_MINUTES)
-
-    queued = Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__isnull=True)
-    oldest = _oldest(queued)
-    waiting = queued.filter(last_error=WAITING_FOR_WORKER).count()
-    checks.append(
-        Check(
-            "Oldest queued e-mail",
-            oldest is None or now - oldest < stale,
-            "None queued."
-            if oldest is None
-            else f"Queued {_age(now, oldest)} ago ({queued.count()} queued).",
-            f"{waiting} waiting for the worker (the task queue was unreachable)." if waiting else "",
-        )
-    )
-    builds = ReportBuild.objects.filter(status=ReportBuild.Status.QUEUED)
-    oldest_build = _oldest(builds)
-    checks.append(
-        Check(
-            "Oldest queued report build",
-            oldest_build is None or now - oldest_build < datetime.timedelta(minutes=10),
-            "None queued."
-            if oldest_build is None
-            else f"Queued {_age(now, oldest_build)} ago ({builds.count()} queued).",
-        )
-    )
-    failed = Notification.objects.filter(status=Notification.Status.FAILED).count()
-    retrying = Notification.objects.filter(
-        status=Notification.Status.PENDING, next_attempt_at__isnull=False
-    ).count()
-    checks.append(
-        Check(
-            "Reminders not delivered",
-            failed == 0 and retrying == 0,
-            f"{failed} failed, {retrying} waiting to retry.",
-        )
-    )
+    for report in health.checks():
+        checks += report(now=now)
     return checks
+
+
+def oldest(qs, field="created_at"):
+    """When the oldest row of `qs` was created (None when it is empty)."""
+    return qs.order_by(field).values_list(field, flat=True).first()
+
+
+def age(now, when):
+    """How long ago `when` was, as the page says it: "1 h 35 min" or "12 min"."""
+    minutes = int((now - when).total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"

@@ -23,8 +23,17 @@ INSECURE_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-012345
 SECRET_KEY = env("SECRET_KEY", default=INSECURE_DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
-BOARD_NAME = env("BOARD_NAME", default="Northbridge Safeguarding Children Partnership")
+# Where links in e-mails point. Unset, it follows the HOST and PORT the server was started on
+# (`make run PORT=8123` sets both), so a demo's links work on whatever port it runs.
+SITE_URL = env("SITE_URL", default=f"http://{env('HOST', default='127.0.0.1')}:{env('PORT', default='8000')}")
+# The installation's safeguarding partnership (Working Together 2018 replaced the LSCBs with them):
+# in the header, on the report's title page and in e-mails. BOARD_NAME is its older name.
+PARTNERSHIP_NAME = env(
+    "PARTNERSHIP_NAME", default=env("BOARD_NAME", default="Northbridge Safeguarding Children Partnership")
+)
+BOARD_NAME = PARTNERSHIP_NAME
+# The service's own name, after the partnership's in the header and in every page title.
+SERVICE_NAME = env("SERVICE_NAME", default="Multi-agency case audit")
 # Places the Board's reports name (its area, towns, neighbours): vocabulary of the leak guard's
 # possible-name layer, so that they are not taken for someone's name. Comma-separated.
 LEAKGUARD_PLACES = env.list("LEAKGUARD_PLACES", default=["Northbridge", "Riverton"])
@@ -40,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "crispy_forms_gds",
     "django_filters",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -99,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "reports.context_processors.leak_fix",
+                "accounts.context_processors.service",
                 "core.confirmation.confirmation_panel",
             ],
             # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.
@@ -175,8 +186,10 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = _chronology_limits.data_upload_max_number_fields()
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 1024, _chronology_limits.data_upload_max_memory_size())
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms are drawn in GOV.UK Design System markup: crispy-forms-gds's "gds" pack, with the field,
+# error and date templates overridden in templates/gds/ (docs/forms.md).
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("gds", "bootstrap5")
+CRISPY_TEMPLATE_PACK = "gds"
 
 # E-mail: console by default; EMAIL_URL=smtp://user:pass@host:587 (or smtp+tls://) for real SMTP.
 _email = env.email_url("EMAIL_URL", default="consolemail://")

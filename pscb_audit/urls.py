@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accesslog.urls")),
     path("", include("history.urls")),
     path("", include("operations.urls")),
+    path("", include("accounts.site_urls")),
     path("", include("worklist.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,10 +3,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from cases.forms import CrispyFormMixin, DateInput
 from cases.models import Agency
+from cases.writing import RegisterGuardMixin
 from core.dates import BoundedDateField, bounded_formfield
-from reports.writing import RegisterGuardMixin
+from core.forms import CrispyFormMixin, DateInput, GovukFormMixin
 
 from .evidence import ALLOWED_DESCRIPTION, evidence_check
 from .models import BoardMeeting, RecommendationComment
@@ -78,7 +78,7 @@ class RecommendationForm(RegisterGuardMixin, CrispyFormMixin, forms.Form):
         return cleaned
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = RecommendationComment
         fields = ["body"]
@@ -146,7 +146,7 @@ class ResponseForm(CrispyFormMixin, forms.Form):
         return files
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GovukFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[

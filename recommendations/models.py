@@ -1,4 +1,5 @@
 import string
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -126,7 +127,6 @@ class RecommendationComment(TimeStamped):
 
 def evidence_upload_to(instance, filename):
     """Server-chosen names: the uploader's file name is kept only as a label in the database."""
-    import uuid
 
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"evidence/{uuid.uuid4().hex}.{extension}"

@@ -11,7 +11,7 @@ Who sees what:
   responses, evidence or comments: those may hold case detail, and the Board sees none.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from accounts.models import Role
 from cases.models import Agency, Audit
@@ -88,10 +88,25 @@ def audit_recommendations(*, audit):
     )
 
 
+def _latest_response(user):
+    """The latest response's date and kind (progress update or final), never its text: what the Board
+    may know of the responses. A contributor sees their own agency's only (an agency is a tenant)."""
+    responses = RecommendationResponse.objects.filter(recommendation=OuterRef("pk"))
+    if user.role == Role.AGENCY_CONTRIBUTOR:
+        responses = responses.filter(agency_id=user.agency_id)
+    latest = responses.order_by("-created_at", "-pk")
+    return {
+        "latest_response_at": Subquery(latest.values("created_at")[:1]),
+        "latest_response_final": Subquery(latest.values("is_final")[:1]),
+    }
+
+
 def tracker_queryset_for_user(*, user, today=None):
-    """The tracker's rows: scoped, with the RAG state annotated, owners prefetched, in audit/letter order."""
+    """The tracker's rows: scoped, with the RAG state and the latest response's date and kind
+    annotated, owners prefetched, in audit/letter order."""
     return with_rag_state(
         recommendation_list_for_user(user=user)
+        .annotate(**_latest_response(user))
         .prefetch_related(Prefetch("owners", queryset=Agency.objects.order_by("name")))
         .order_by("audit__title", "audit_id", "position", "pk"),
         today=today,

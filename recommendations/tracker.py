@@ -20,6 +20,8 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .models import Recommendation
+
 
 class RagState(models.TextChoices):
     ON_TRACK = "on_track", "On track"
@@ -39,7 +41,6 @@ def _due_soon_limit(today):
 
 def rag_state(*, recommendation, today=None):
     """The tracker state of one recommendation on `today` (default: today in Europe/London)."""
-    from .models import Recommendation
 
     today = today or timezone.localdate()
     status = recommendation.status
@@ -59,7 +60,6 @@ def rag_state(*, recommendation, today=None):
 
 def with_rag_state(queryset, *, today=None):
     """Annotate `deadline_on` (the deadline as a date) and `rag` (a RagState value), as rag_state."""
-    from .models import Recommendation
 
     today = today or timezone.localdate()
     Status = Recommendation.Status

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,14 +12,14 @@ from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, board_reader_required, business_manager_required
 from cases.models import Audit
-from pscb_audit.forms import add_service_errors
-from reports.outbound import tracker_rows_checked
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
 from .models import BoardMeeting, Recommendation, RecommendationActivity
+from .outbound import tracker_rows_checked
 from .permissions import recommendation_commenter_required, recommendation_reader_required
 from .tracker import rag_state
 
@@ -76,13 +76,27 @@ def board_home(request):
     )
 
 
-def _chart(counts):
-    """Bars for a server-rendered SVG (attributes, not style: the CSP forbids inline styles)."""
+def _chart(counts, query=None):
+    """Bars for a server-rendered SVG (attributes, not style: the CSP forbids inline styles). Each bar
+    links to the tracker showing that state, keeping the other filters in `query` (a QueryDict)."""
     biggest = max((n for _, n in counts), default=0) or 1
-    return [
-        {"state": state, "count": n, "width": round(300 * n / biggest), "y": i * 28}
-        for i, (state, n) in enumerate(counts)
-    ]
+    tracker = reverse("recommendations:tracker")
+    bars = []
+    for i, (state, n) in enumerate(counts):
+        params = query.copy() if query is not None else QueryDict(mutable=True)
+        for key in ("state", "page", "show"):
+            params.pop(key, None)
+        params["state"] = state.value
+        bars.append(
+            {
+                "state": state,
+                "count": n,
+                "width": round(300 * n / biggest),
+                "y": i * 28,
+                "url": f"{tracker}?{params.urlencode()}",
+            }
+        )
+    return bars
 
 
 def _tracker_filter(request):
@@ -123,14 +137,22 @@ def tracker(request):
             "rows": rows,
             "counts": counts,
             "total": sum(n for _, n in counts),
-            "chart": _chart(counts),
+            "chart": _chart(counts, query),
             "query": f"?{query.urlencode()}" if query else "",
+            "one_audit": _one_audit(tracker_filter, rows),
             "page_query": f"{query.urlencode()}&" if query else "",
             "show_all_query": all_query.urlencode(),
             "can_open": not request.user.is_board_member,
             "due_soon_days": settings.RECOMMENDATION_DUE_SOON_DAYS,
         },
     )
+
+
+def _one_audit(tracker_filter, rows):
+    """True when every row shown is of one audit (filtered to it, or only one has recommendations):
+    the audit column would repeat one title, so the caption names it instead."""
+    chosen = tracker_filter.form.cleaned_data.get("audit") if tracker_filter.valid else None
+    return bool(chosen) or len({r.audit_id for r in rows}) == 1
 
 
 def _export(request, kind):

@@ -19,12 +19,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Stored == checked == printed: every save of the project's models stores clean text
         # (core.text.clean), whichever path the write takes (form, service, import, admin).
+        from operations import health
+
+        from .health import build_checks
+
         pre_save.connect(_clean_text_before_save, dispatch_uid="core_text_clean_before_save")
-        # Every e-mail is checked by this app's leak guard before it is queued (notifications.guard):
-        # notifications sends, this app decides what may not leave.
-        from cases.registers import kind_label
-        from notifications import guard
-
-        from .leakguard import register_hits
-
-        guard.install(guard.OutboundCheck(register_hits=register_hits, kind_label=kind_label))
+        # The health page's row for queued report builds (operations imports no domain app).
+        health.register(build_checks)

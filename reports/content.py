@@ -15,12 +15,11 @@ from django.utils.dateformat import format as date_format
 
 from audittools.selectors import grades_annex
 from cases.models import Agency, AgencyReturn, Audit, Case, number_in_words
+from core.leakguard import LocatedText
 from core.numerals import roman
 from recommendations.models import Recommendation
 from recommendations.tracker import rag_state
 from reviews.models import CaseAssurance, LearningPoint, SafeguardingConcern
-
-from .leakguard import LocatedText
 
 SECTION_TITLE = "Title page"
 SECTION_WHAT_WE_DID = "What we did"
@@ -70,6 +69,15 @@ class RecommendationLine:
     owners: list
     deadline_text: str
     rag: str
+    rag_value: str = ""
+
+    @property
+    def short_text(self):
+        """The recommendation's first sentence, or its first 25 words: enough to know it in the annex."""
+        text = " ".join(self.recommendation.text.split())
+        first = text.split(". ", 1)[0].rstrip(".")
+        words = first.split()
+        return (" ".join(words[:25]) + "…") if len(words) > 25 else first + "."
 
 
 @dataclass
@@ -85,6 +93,10 @@ class ReportContent:
     selection_counts: list  # [(selection basis label, count)]
     panel_roles: list
     agencies: list
+    # Agencies asked for a return that sent none (submitted or accepted) by the build: named in the report.
+    agencies_not_returned: list = field(default_factory=list)
+    # The assurance statement, when every case has the same one: printed once, not under each case.
+    common_assurance: str = ""
     cases: list = field(default_factory=list)  # [CaseFindings]
     recommendations: list = field(default_factory=list)  # [RecommendationLine]
     # Aggregate grade counts per domain (audittools.selectors.grades_annex), or None: no annex.
@@ -95,6 +107,10 @@ class ReportContent:
     @property
     def title(self):
         return self.audit.title
+
+    @property
+    def agencies_asked_count(self):
+        return len(self.agencies) + len(self.agencies_not_returned)
 
     def located_texts(self):
         """Every text the report prints that a user typed, with where it is: the leak guard's input."""
@@ -213,14 +229,12 @@ def framing_defaults(*, audit, cases=None, agencies=None, panel_roles=None):
         f"({audit.theme.strip().rstrip('.').lower() or 'thematic audit'}) to find out how well agencies, "
         f"working together, had responded to a sample of {children}."
     )
-    counts = Counter(c.method for c in cases)
-    method_bits = [
-        f"{count_in_words(counts[m])} by {label.lower()}" for m, label in Case.Method.choices if counts[m]
-    ]
+    # The counts by method and by selection basis, and the agencies that returned, are printed in their
+    # own parts of the section: the default text does not say them a second time.
     how = (
         "The cases were drawn from children who had been the subject of a Section 47 enquiry or a child "
-        f"protection conference. {count_in_words(n).capitalize()} {'case was' if n == 1 else 'cases were'} "
-        "selected for this audit" + (f": {' and '.join(method_bits)}." if method_bits else ".")
+        "protection conference, and each was audited by one of two methods, chosen by where the child's "
+        "case stood."
     )
     if panel_roles:
         how += (
@@ -228,8 +242,6 @@ def framing_defaults(*, audit, cases=None, agencies=None, panel_roles=None):
             "Manager gathered every agency's return for each case and sent them to the panel, together with a "
             "timeline of the key events."
         )
-    if agencies:
-        how += f"\n\n{count_in_words(len(agencies)).capitalize()} agencies contributed returns."
     assurances = [getattr(c, "assurance", None) for c in cases]
     unsafe = sum(1 for a in assurances if a and a.finding == CaseAssurance.Finding.CHILD_UNSAFE)
     undetermined = sum(1 for a in assurances if not a or a.finding == CaseAssurance.Finding.NOT_DETERMINED)
@@ -260,6 +272,25 @@ def contributing_agencies(*, audit):
         .order_by("name")
         .values_list("name", flat=True)
     )
+
+
+def agencies_asked(*, audit):
+    """Agencies asked for at least one return in the audit, by name."""
+    return list(
+        Agency.objects.filter(returns__case__audit=audit)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+def common_assurance_statement(cases):
+    """The statement, when two or more cases all carry the same one (ignoring spacing and case)."""
+    statements = [getattr(getattr(c, "assurance", None), "statement", "") or "" for c in cases]
+    if len(statements) < 2 or not all(s.strip() for s in statements):
+        return ""
+    normal = {" ".join(s.split()).lower() for s in statements}
+    return statements[0].strip() if len(normal) == 1 else ""
 
 
 def panel_roles_of(*, audit):
@@ -303,7 +334,8 @@ def report_content(*, audit, build_date):
                 letter=rec.letter,
                 owners=sorted(a.name for a in rec.owners.all()),
                 deadline_text=deadline,
-                rag=rag_state(recommendation=rec, today=build_date).label,
+                rag=(state := rag_state(recommendation=rec, today=build_date)).label,
+                rag_value=state.value,
             )
         )
     return ReportContent(
@@ -324,6 +356,8 @@ def report_content(*, audit, build_date):
         ],
         panel_roles=panel_roles,
         agencies=agencies,
+        agencies_not_returned=[name for name in agencies_asked(audit=audit) if name not in set(agencies)],
+        common_assurance=common_assurance_statement(cases),
         cases=[
             CaseFindings(
                 case=c,

@@ -3,6 +3,8 @@ reports/middleware.py for the way back to the report page)."""
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .selectors import hit_list_for_user
+
 
 def safe_next(request):
     target = request.GET.get("next", "")
@@ -24,7 +26,6 @@ def leak_fix(request):
         or not getattr(user, "is_business_manager", False)
     ):
         return {}
-    from .selectors import hit_list_for_user
 
     hit = hit_list_for_user(user=user).filter(pk=int(pk)).first()
     if hit is None:

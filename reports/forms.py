@@ -2,10 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from pscb_audit.forms import CleanTextMixin
+from cases.writing import RegisterGuardMixin
+from core.forms import CleanTextMixin, GovukFormMixin
 
 from .models import AuditReport
-from .writing import RegisterGuardMixin
 
 
 class ReportFramingForm(RegisterGuardMixin, CleanTextMixin, forms.ModelForm):
@@ -34,7 +34,7 @@ class ReportFramingForm(RegisterGuardMixin, CleanTextMixin, forms.ModelForm):
         self.helper.add_input(Submit("submit", "Save framing text"))
 
 
-class LeakHitOverrideForm(forms.Form):
+class LeakHitOverrideForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why this is not an identifying detail",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -7,9 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Audit, Case, IdentifyingTerm
+from core import leakguard
 from core.models import TimeStamped
-
-from . import leakguard
 
 
 class AuditReport(TimeStamped):

@@ -56,3 +56,17 @@ def version_list_for_user(*, user):
 
 def latest_build(*, audit):
     return ReportBuild.objects.filter(audit=audit).defer("pdf").order_by("-created_at", "-pk").first()
+
+
+def recommendations_past_deadline(*, audit, on):
+    """The audit's recommendations still open (not assured, closed or answered) whose deadline had
+    passed by `on` (the draft's date): the Business Manager is warned before publishing them."""
+    from recommendations.tracker import with_rag_state
+
+    return list(
+        with_rag_state(
+            Recommendation.objects.filter(audit=audit).select_related("deadline_meeting"), today=on
+        )
+        .filter(rag="overdue")
+        .order_by("position", "pk")
+    )

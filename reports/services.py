@@ -12,11 +12,14 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.models import IdentifyingTerm
+from accounts.models import Role, User
+from cases.models import Agency, IdentifyingTerm
+from core import leakguard
+from core.links import absolute_url
 from core.pdf import render_pdf
+from notifications.services import notification_queue
 from operations.enqueue import enqueue_now, enqueue_on_commit
 
-from . import leakguard
 from .content import report_content
 from .models import AuditReport, LeakHit, ReportBuild, ReportVersion
 
@@ -150,7 +153,6 @@ def board_vocabulary():
     """The Board's vocabulary for the possible-name layer: its name, agency names, the places it
     names in LEAKGUARD_PLACES, and the app's own words. Free text typed by users (meeting titles,
     panel roles) is deliberately not vocabulary: it could carry a name."""
-    from cases.models import Agency
 
     return [
         settings.BOARD_NAME,
@@ -413,12 +415,8 @@ def board_tell_published(*, version):
     version and a link to the Board home, never any of the report. Through the one outbound path, so
     a title that would carry a register term is withheld (and the Business Manager told); once per
     version and member."""
-    from django.urls import reverse
 
-    from accounts.models import Role, User
-    from notifications.services import notification_queue
-
-    link = settings.SITE_URL.rstrip("/") + reverse("recommendations:board_home")
+    link = absolute_url("recommendations:board_home")
     terms = register_terms(audit=version.audit)
     for member in User.objects.filter(role=Role.BOARD_MEMBER, is_active=True).order_by("pk"):
         notification_queue(

@@ -4,6 +4,8 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
+from operations.services import heartbeat_record
+
 from . import services
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,6 @@ def report_build_render(build_id):
 @shared_task(name="reports.sweep_builds")
 def sweep_report_builds():
     """Beat's sweep: hand queued builds to the worker again, fail builds dead past their time limit."""
-    from operations.services import heartbeat_record
 
     requeued, failed = services.report_build_sweep()
     heartbeat_record(name="sweep:reports", detail=f"requeued {requeued}, failed {failed}")

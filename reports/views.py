@@ -222,7 +222,33 @@ def _publish_summary(request, build):
             )
         if build.audit.report_builds.filter(created_at__gt=build.created_at).exists():
             problems.append({"text": "A newer draft exists: publish that one instead.", "url": report_url})
+    overdue = _past_deadline(build)
+    if overdue:
+        summary.append(
+            Row(
+                "Deadlines already passed",
+                "; ".join(f"({r.letter}) was due {r.deadline:%-d %B %Y}" for r in overdue)
+                + ". The report will show "
+                + ("it" if len(overdue) == 1 else "them")
+                + " as overdue: check the deadline or record the response before publishing.",
+            )
+        )
     return next_number, summary, problems
+
+
+def _past_deadline(build):
+    """Read once per request (the summary row and the warning both say it)."""
+    if not hasattr(build, "_past_deadline"):
+        build._past_deadline = selectors.recommendations_past_deadline(audit=build.audit, on=build.build_date)
+    return build._past_deadline
+
+
+def _past_deadline_warning(build):
+    overdue = _past_deadline(build)
+    if not overdue:
+        return ""
+    n = len(overdue)
+    return f"{n} recommendation{pluralize(n)} in this draft {'has' if n == 1 else 'have'} a deadline that has already passed. "
 
 
 @business_manager_required
@@ -244,7 +270,8 @@ def build_publish(request, build_pk):
                 "The leak guard checks the PDF once more as it is published; if it finds anything, nothing "
                 "is published and you are told why.",
             ],
-            warning="A published version cannot be changed or withdrawn. To correct it, publish a new version.",
+            warning=_past_deadline_warning(build)
+            + "A published version cannot be changed or withdrawn. To correct it, publish a new version.",
             problems=problems,
             button=f"Publish version {number}",
             destructive=False,

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from audittools.services import clean_text
 from cases.models import Agency, AgencyReturn, Audit, PanelMembership
 from core.links import absolute_url
+from core.text import clean
 from notifications.services import notification_queue
 
 from .models import SafeguardingConcern
@@ -61,7 +61,7 @@ def concern_raise(*, case, actor, agency, description, urgency):
     manager of the agency that must act (pseudonym and link only)."""
     if not may_raise(user=actor, case=case):
         raise PermissionDenied
-    description = clean_text(description)
+    description = clean(description or "").strip()
     if not description:
         raise ValidationError({"description": "Say what the concern is."})
     if agency is None or not agencies_to_act(case).filter(pk=agency.pk).exists():
@@ -115,7 +115,7 @@ def concern_acknowledge(*, concern, actor, acknowledged_on, action_taken="", act
         errors["acknowledged_on"] = "Give the date your agency acknowledged the concern."
     elif acknowledged_on > today or acknowledged_on < timezone.localdate(concern.raised_at):
         errors["acknowledged_on"] = "The date must be between the day the concern was raised and today."
-    action_taken = clean_text(action_taken)
+    action_taken = clean(action_taken or "").strip()
     if action_taken_on and action_taken_on > today:
         errors["action_taken_on"] = "The date cannot be in the future."
     if action_taken_on and not action_taken:

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
-from cases.forms import CrispyFormMixin, DateInput
+from cases.writing import RegisterGuardMixin
 from core.dates import BoundedDateField, BoundedDateTimeField, bounded_formfield
-from reports.writing import RegisterGuardMixin
+from core.forms import CrispyFormMixin, DateInput, GovukFormMixin
 
 from .models import (
     AgencyAction,
@@ -45,11 +45,11 @@ class DateTimeLocalInput(forms.DateTimeInput):
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
 
-class NoteForm(forms.Form):
+class NoteForm(GovukFormMixin, forms.Form):
     body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
 
 
-class CirculateForm(forms.Form):
+class CirculateForm(GovukFormMixin, forms.Form):
     circulated_on = BoundedDateField(label="Circulated on", widget=DateInput(attrs={"class": "form-control"}))
 
     def clean_circulated_on(self):
@@ -166,7 +166,7 @@ class InvitationForm(CrispyFormMixin, forms.ModelForm):
         pass
 
 
-class RespondForm(forms.Form):
+class RespondForm(GovukFormMixin, forms.Form):
     response = forms.ChoiceField(
         label="Will you attend?",
         choices=[
@@ -196,7 +196,7 @@ ATTENDANCE_CHOICES = [
 ]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GovukFormMixin, forms.Form):
     """One row per invitee: their attendance and, unless they attended, the reason."""
 
     def __init__(self, *args, invitations, **kwargs):
@@ -289,7 +289,7 @@ class AgencyActionForm(CrispyFormMixin, forms.ModelForm):
             del self.fields["status"]
 
 
-class ActionResponseForm(forms.Form):
+class ActionResponseForm(GovukFormMixin, forms.Form):
     response = forms.CharField(
         label="Your agency's response", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )

@@ -2,15 +2,18 @@
 
 Every page carries the OFFICIAL-SENSITIVE marking (a fixed @page margin box) and the reader's name and
 the time of download (a fixed element, so it repeats on every page and its text is escaped by the
-template like all user text; nothing the user typed ever reaches the stylesheet).
+template like all user text; nothing the user typed ever reaches the stylesheet). The diagonal
+watermark is an image, kept out of the text layer (see watermark_png).
 """
 
 import hashlib
 
 from django.db import transaction
+from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases.models import AgencyReturn, ChronologyEntry
 from cases.timeline import case_timeline
 from core.pdf import render_pdf
 from operations.enqueue import enqueue_now
@@ -36,18 +39,38 @@ th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; vertical-align: top; text-a
 caption { text-align: left; font-weight: bold; margin-bottom: 1mm; }
 .return { page-break-before: always; }
 .reader { position: fixed; bottom: -14mm; left: 0; font-size: 8pt; color: #333; }
-.watermark {
-  position: fixed; top: 95mm; left: 0; width: 100%; text-align: center;
-  font-size: 26pt; color: rgba(140, 28, 28, 0.12); transform: rotate(-30deg);
-}
+.watermark { position: fixed; top: 70mm; left: 14mm; width: 150mm; }
 .marking-top { position: fixed; top: -15mm; left: 0; font-size: 8pt; color: #8a1c1c; }
 """
+
+
+def watermark_png(text):
+    """The reader's watermark as a faint, rotated raster image (a PNG data URL): seen on every printed
+    page but not in the PDF's text layer, so a screen reader does not read it out on every page and
+    copied text does not carry it. The reader's name is also printed once per page as real text in the
+    footer, where it is meant to be read."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    from core.pdf import asset_root
+
+    font = ImageFont.truetype(str(asset_root() / "fonts" / "LiberationSans-Regular.ttf"), 56)
+    left, top, right, bottom = font.getbbox(text)
+    canvas = Image.new("RGBA", (right - left + 40, bottom - top + 40), (255, 255, 255, 0))
+    ImageDraw.Draw(canvas).text((20 - left, 20 - top), text, font=font, fill=(140, 28, 28, 34))
+    rotated = canvas.rotate(30, expand=True, resample=Image.Resampling.BICUBIC)
+    buffer = io.BytesIO()
+    rotated.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def case_pack_pdf(*, case, reader, now=None):
     """Render the case pack for `reader` (their name and the time go on every page)."""
     now = timezone.localtime(now or timezone.now())
     context = {
+        "watermark": watermark_png(f"{reader.full_name} · {now:%-d %B %Y %H:%M}"),
         "case": case,
         "audit": case.audit,
         "returns": review_returns(case=case),
@@ -66,9 +89,6 @@ def case_pack_pdf(*, case, reader, now=None):
 def case_pack_version(*, case):
     """A fingerprint of everything the pack shows: the case, its audit, every return and every
     chronology row (count and latest change, so an added, edited or removed row makes a new pack)."""
-    from django.db.models import Count, Max
-
-    from cases.models import AgencyReturn, ChronologyEntry
 
     returns = AgencyReturn.objects.filter(case=case).aggregate(n=Count("pk"), latest=Max("updated_at"))
     rows = ChronologyEntry.objects.filter(agency_return__case=case).aggregate(

@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Role
-from cases.models import AgencyReturn, Case
+from cases.models import AgencyReturn, Case, ChronologyEntry
 from cases.selectors import case_list_for_user
 
 from .concerns import may_raise
@@ -48,7 +48,6 @@ def review_mark_for(*, case, user):
 def review_returns(*, case, with_entries=True):
     """The returns the panel reads: those submitted or accepted, with their chronologies (the case pack),
     or with only the number of entries (the review page, which shows the entries on the paged timeline)."""
-    from cases.models import ChronologyEntry
 
     returns = (
         case.returns.filter(status__in=REVIEWABLE_RETURN_STATUSES)

@@ -7,6 +7,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from . import pack
+from .concerns import concerns_escalate
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +15,6 @@ logger = logging.getLogger(__name__)
 @shared_task(name="reviews.escalate_safeguarding_concerns")
 def escalate_safeguarding_concerns():
     """Escalate unacknowledged immediate concerns (see concerns.concerns_escalate). Safe to run twice."""
-    from .concerns import concerns_escalate
 
     return concerns_escalate()
 

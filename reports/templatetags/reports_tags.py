@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from recommendations.outbound import published_versions_checked
 from reports import selectors
 
 register = template.Library()
@@ -11,8 +12,6 @@ def published_reports(user, since=None):
     """The published versions a user may download, by audit, newest first (no file bytes loaded):
     each audit's latest version marked current and the earlier ones superseded; with `since` (the
     last Board meeting's date), the versions published since then are marked new."""
-    from reports.outbound import published_versions_checked
-
     since = since or None  # "" when the template had no last meeting
     versions = published_versions_checked(
         list(
@@ -58,8 +57,6 @@ def report_audit_section(audit, user):
 @register.inclusion_tag("reports/_published_since.html")
 def reports_published_since(user, since):
     """The report versions published since `since` (the last Board meeting's date), newest first."""
-    from reports.outbound import published_versions_checked
-
     if not since:
         return {"versions": []}
     versions = (

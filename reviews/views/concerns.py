@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
 from accounts.permissions import CASE_DATA_ROLES, role_required
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from .. import concerns as services
 from .. import selectors

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accesslog.services import access_record
 from accounts.permissions import agency_contributor_required, case_reader_required
 from core.confirmation import Row, announce, confirmation_page
+from core.forms import add_service_errors
 from core.templatetags.core_tags import roman  # the filter: a position outside 1..3999 shows as itself
-from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import ActionResponseForm, AgencyActionForm, AssuranceForm, LearningPointForm

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required, case_reader_required
 from core.confirmation import announce
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import AttendanceForm, InvitationEditForm, InvitationForm, MeetingForm

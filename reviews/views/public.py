@@ -15,9 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from accesslog.services import access_record
 from cases.registers import case_terms
+from core.forms import add_service_errors
 from notifications.guard import register_hits
 from notifications.services import withheld_tell_business_managers
-from pscb_audit.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import RespondForm

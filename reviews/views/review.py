@@ -14,7 +14,7 @@ from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.permissions import business_manager_required, case_reader_required
 from cases.timeline import case_timeline, timeline_link_prefix, timeline_position
-from pscb_audit.forms import add_service_errors
+from core.forms import add_service_errors
 
 from .. import pack, selectors, services
 from ..forms import CirculateForm, NoteForm

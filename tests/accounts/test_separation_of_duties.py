@@ -186,7 +186,7 @@ def test_a_contributor_grant_needs_an_agency_and_a_reason(client, cast):
     assert "An agency contributor must belong to an agency." in response.content.decode()
     response = grant(client, cast.board, Role.AGENCY_CONTRIBUTOR, reason="", agency=cast.agency)
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Enter why they need this role" in response.content.decode()
     cast.board.refresh_from_db()
     assert cast.board.role == Role.BOARD_MEMBER
 

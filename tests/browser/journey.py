@@ -34,7 +34,7 @@ def browser_login(page, live_server, email, password, *, second_factor=None):
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Sign in").click()
     if second_factor is not None:
         second_factor(page)
     elif "/accounts/two-factor/verify/" in page.url:
@@ -161,3 +161,11 @@ def focused_text(page):
             return (el.getAttribute('aria-label') || el.innerText || el.value || '').trim();
         }"""
     )
+
+
+def fill_date(page, legend, value):
+    """Type a date into a GOV.UK date input (day, month and year boxes under `legend`)."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(value.day))
+    group.get_by_label("Month").fill(str(value.month))
+    group.get_by_label("Year").fill(str(value.year))

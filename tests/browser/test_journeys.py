@@ -5,13 +5,14 @@ violations or browser errors. Journeys of later features (returns portal, panel 
 report) extend this module with the same pattern.
 """
 
+import datetime
 import re
 
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
-from .journey import browser_login
+from .journey import browser_login, fill_date
 
 
 def cases_section(page):
@@ -33,12 +34,12 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a case")
     journey.step("opens the case form")
 
-    page.get_by_label("Selection basis").select_option(label="Child Protection Conference")
-    page.get_by_label("Child's current status").select_option(label="Child in need")
-    page.get_by_label("Audit method").select_option(label="Paper audit")
+    page.get_by_label("Child Protection Conference").check()
+    page.get_by_label("Child in need").check()
+    page.get_by_label("Paper audit").check()
     page.get_by_label("Riverton Police").check()
     page.get_by_label("Summary").fill("Referral by school nurse; concluded section 47 enquiry.")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Add the case").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Case Two")
     expect(page.get_by_role("status")).to_have_text("Case Two added.")
     expect(page.get_by_text("Riverton Police")).to_be_visible()
@@ -81,25 +82,25 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
 
 def test_business_manager_opens_an_audit_and_corrects_its_period(page, journey, live_server, cast):
     browser_login(page, live_server, cast.bm.email, PASSWORD)
-    page.get_by_role("link", name="Open an audit").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Open an audit")
+    page.get_by_role("link", name="Create an audit").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an audit")
     journey.step("opens the new-audit form")
 
     page.get_by_label("Title").fill("Neglect in the early years")
     page.get_by_label("Theme").fill("Neglect")
     page.get_by_label("Purpose").fill("Examine inter-agency working.\nIdentify effective practice.")
-    page.get_by_label("Period from").fill("2026-07-01")
-    page.get_by_label("Period to").fill("2026-01-31")
+    fill_date(page, "Period from", datetime.date(2026, 7, 1))
+    fill_date(page, "Period to", datetime.date(2026, 1, 31))
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The period must end on or after the day it starts.")).to_be_visible()
     expect(page.get_by_label("Title")).to_have_value("Neglect in the early years")
     journey.step("a period ending before it starts is refused, with the message next to the field")
 
-    page.get_by_label("Period to").fill("2026-12-31")
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status")).to_have_text("Audit opened.")
+    fill_date(page, "Period to", datetime.date(2026, 12, 31))
+    page.get_by_role("button", name="Create the audit").click()
+    expect(page.get_by_role("status")).to_have_text("Audit created.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Neglect in the early years")
-    expect(page.get_by_text("1 July 2026 – 31 December 2026")).to_be_visible()
+    expect(page.get_by_text("1 July 2026 to 31 December 2026")).to_be_visible()
     journey.step("the audit is opened, its period shown UK style")
 
 
@@ -157,7 +158,7 @@ def test_login_page_and_a_wrong_password(page, journey, live_server, cast):
     journey.step("the login page")
     page.get_by_label("E-mail address").fill(cast.bm.email)
     page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     expect(page.locator("main")).to_contain_text("enter a correct e-mail address and password")
     expect(page.get_by_label("E-mail address")).to_have_value(cast.bm.email)
     journey.step("a wrong password is refused with a message, the e-mail kept")

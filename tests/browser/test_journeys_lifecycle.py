@@ -19,7 +19,7 @@ from tests.factories import (
     RecommendationFactory,
 )
 
-from .journey import browser_login
+from .journey import browser_login, fill_date
 
 CHRONOLOGY_CSV = (
     "Date,What happened,Who was involved (by role),Source document,Key event\n"
@@ -47,7 +47,7 @@ def test_returns_are_requested_completed_with_an_import_and_accepted(
     journey.step("Business Manager opens the request form for Case Two")
 
     page.get_by_label(agency).check()
-    page.get_by_label("Due date").fill((timezone.localdate() + datetime.timedelta(days=21)).isoformat())
+    fill_date(page, "Date the return is due", timezone.localdate() + datetime.timedelta(days=21))
     page.get_by_role("button", name="Request returns").click()
     expect(page.get_by_role("status")).to_contain_text("requested for Case Two")
     journey.step("the return is requested")

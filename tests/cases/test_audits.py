@@ -52,7 +52,8 @@ def test_audit_form_keeps_input_and_shows_error_next_to_field(client, cast):
     html = response.content.decode()
     assert 'value="Kept title"' in html
     assert "The period must end on or after the day it starts." in html
-    assert "This field is required." in html
+    assert "Enter a theme" in html and "This field is required." not in html
+    assert '<a href="#id_theme">Enter a theme</a>' in html  # the error summary links to the field
     assert not Audit.objects.filter(title="Kept title").exists()
 
 

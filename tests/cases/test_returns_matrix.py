@@ -47,7 +47,7 @@ def test_matrix_shows_each_cells_status_and_the_counts(cast, client):
     }
     page = response.content.decode()
     assert "Agency returns: completion" in page and "Overdue: <strong>1</strong>" in page
-    assert '>Draft</span> <span class="badge text-bg-danger">Overdue</span>' in page
+    assert '>Draft</span> <span class="govuk-tag govuk-tag--red">Overdue</span>' in page
     assert "(Riverton Children&#x27;s Social Care, Case Two), overdue, due " in page
     assert 'id="matrix-legend"' in page
     assert reverse("cases:return_detail", kwargs={"return_pk": cast.agency_return.pk}) in page

@@ -78,7 +78,7 @@ def test_a_past_due_date_is_refused_and_nothing_is_requested(cast, client):
         {"agencies": [cast.other_agency.pk], "due_date": _due(-1)},
     )
     assert response.status_code == 400
-    assert "cannot be in the past" in response.content.decode()
+    assert "Date the return is due must be today or in the future" in response.content.decode()
     assert not AgencyReturn.objects.filter(case=cast.case, agency=cast.other_agency).exists()
     assert not mail.outbox
 

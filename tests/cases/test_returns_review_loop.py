@@ -82,7 +82,7 @@ def test_review_page_shows_the_return_first_and_the_decision_after(cast, client)
         < html.index("Your decision")
         < html.index("Accept this return")
     )
-    assert "What must change" in html and "New due date" in html
+    assert "What must change" in html and "New date the return is due" in html
 
 
 def test_return_for_changes_sets_the_new_due_date_and_state_and_the_agency_sees_it(
@@ -133,7 +133,7 @@ def test_a_past_new_due_date_is_refused(cast, client):
             {"comment": "Add more.", "due_date": "2027-03-01"},
         )
     assert response.status_code == 400
-    assert "The new due date cannot be in the past." in response.content.decode()
+    assert "New date the return is due must be today or in the future" in response.content.decode()
     assert AgencyReturn.objects.get(pk=r.pk).status == AgencyReturn.Status.SUBMITTED
 
 

@@ -35,18 +35,18 @@ def _render(source, **context):
 @pytest.mark.parametrize(
     ("kind", "value", "css", "label"),
     [
-        ("return", "accepted", "text-bg-success", "Accepted"),
-        ("return", "returned", "text-bg-warning", "Returned for changes"),
-        ("return", "draft", "text-bg-info", "Draft"),
-        ("return_remark", "overdue", "text-bg-danger", "Overdue"),
-        ("notification", "withheld", "text-bg-danger", "Withheld by the leak guard"),
-        ("recommendation", "assured", "text-bg-primary", "Assured"),
-        ("meeting", "cancelled", "text-bg-secondary", "Cancelled"),
+        ("return", "accepted", "govuk-tag govuk-tag--green", "Accepted"),
+        ("return", "returned", "govuk-tag govuk-tag--yellow", "Returned for changes"),
+        ("return", "draft", "govuk-tag govuk-tag--light-blue", "Draft"),
+        ("return_remark", "overdue", "govuk-tag govuk-tag--red", "Overdue"),
+        ("notification", "withheld", "govuk-tag govuk-tag--red", "Withheld by the leak guard"),
+        ("recommendation", "assured", "govuk-tag govuk-tag--blue", "Assured"),
+        ("meeting", "cancelled", "govuk-tag govuk-tag--grey", "Cancelled"),
     ],
 )
 def test_one_function_draws_label_and_colour(kind, value, css, label):
     html = _render("{% status_tag kind value %}", kind=kind, value=value)
-    assert html == f'<span class="badge {css}">{label}</span>'
+    assert html == f'<span class="{css}">{label}</span>'
 
 
 def test_an_unknown_status_still_shows_its_words_and_an_unknown_kind_fails():
@@ -63,7 +63,7 @@ def test_a_late_return_shows_both_tags():
 
     html = _render('{% include "cases/_return_status.html" %}', r=Late())
     assert (
-        '<span class="badge text-bg-info">Draft</span> <span class="badge text-bg-danger">Overdue</span>'
+        '<span class="govuk-tag govuk-tag--light-blue">Draft</span> <span class="govuk-tag govuk-tag--red">Overdue</span>'
         in html
     )
 
@@ -71,4 +71,7 @@ def test_a_late_return_shows_both_tags():
 def test_labels_are_escaped():
     from core.badges import tag_html
 
-    assert tag_html("<b>x</b>", "green") == '<span class="badge text-bg-success">&lt;b&gt;x&lt;/b&gt;</span>'
+    assert (
+        tag_html("<b>x</b>", "green")
+        == '<span class="govuk-tag govuk-tag--green">&lt;b&gt;x&lt;/b&gt;</span>'
+    )

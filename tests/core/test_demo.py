@@ -35,7 +35,18 @@ def test_each_printed_demo_login_works(client, capsys):
     call_command("demo_logins", force=True)
     printed = capsys.readouterr().out
     logins = re.findall(r"(\S+@\S+)\s+code (\S+)", printed)
-    assert len(logins) == len(Role.values)
+    printed_users = [User.objects.get(email=email) for email, _code in logins]
+    # One login per role, and one per agency for the contributors (each sees only their agency).
+    assert {u.role for u in printed_users} == set(Role.values)
+    contributor_agencies = [u.agency_id for u in printed_users if u.role == Role.AGENCY_CONTRIBUTOR]
+    assert sorted(contributor_agencies) == sorted(
+        set(
+            User.objects.filter(role=Role.AGENCY_CONTRIBUTOR, is_active=True).values_list(
+                "agency_id", flat=True
+            )
+        )
+    )
+    assert len(contributor_agencies) > 1
     for email, code in logins:
         client.logout()
         user = User.objects.get(email=email)

@@ -51,7 +51,7 @@ def test_a_hold_needs_a_reason_and_keeps_what_was_typed(client, cast, closed):
     url = reverse("history:legal_hold_place", kwargs={"audit_pk": closed.pk})
     response = client.post(url, {f"hold-{closed.pk}-reason": "   "})
     assert response.status_code == 400
-    assert "This field is required" in response.content.decode()
+    assert "Enter why the data must be kept" in response.content.decode()
     assert not LegalHold.objects.exists()
     client.post(url, {f"hold-{closed.pk}-reason": "Inquiry"})
     response = client.post(url, {f"hold-{closed.pk}-reason": "Second <b>hold</b>"})

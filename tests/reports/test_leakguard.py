@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.html import escape
 
-from reports import leakguard, services
-from reports.leakguard import LocatedText, Term, check_texts, nhs_number_valid
+from core import leakguard
+from core.leakguard import LocatedText, Term, check_texts, nhs_number_valid
+from reports import services
 from reports.models import LeakHit, ReportVersion
 from tests.factories import LearningPointFactory, RecommendationFactory
 from tests.helpers import login

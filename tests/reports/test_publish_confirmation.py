@@ -28,7 +28,9 @@ def test_the_publish_page_shows_version_leak_guard_and_what_the_board_gets(
     build = build_of(seeded.audit, cast.bm)
     login(client, cast.bm)
     url = reverse("reports:build_publish", kwargs={"build_pk": build.pk})
-    with django_assert_max_num_queries(25):
+    # The draft's inputs (read to tell whether it is out of date) include the agencies asked for a
+    # return, and the recommendations past their deadline are read for the warning.
+    with django_assert_max_num_queries(27):
         page = client.get(url)
     html = page.content.decode()
     assert page.status_code == 200
@@ -72,3 +74,21 @@ def test_the_report_page_links_to_the_check_instead_of_publishing_at_once(build_
     html = client.get(reverse("reports:report_detail", kwargs={"audit_pk": seeded.audit.pk})).content.decode()
     assert f'href="{reverse("reports:build_publish", kwargs={"build_pk": build.pk})}"' in html
     assert "data-confirm" not in html
+
+
+def test_the_publish_page_warns_of_recommendations_past_their_deadline(build_of, cast, seeded, client):
+    """Recommendation (c) was due on 1 October 2026, before the draft's date: warned before publishing."""
+    from recommendations.models import Recommendation
+
+    build = build_of(seeded.audit, cast.bm)
+    login(client, cast.bm)
+    url = reverse("reports:build_publish", kwargs={"build_pk": build.pk})
+    html = client.get(url).content.decode()
+    assert "Deadlines already passed" in html
+    assert "(c) was due 1 October 2026" in html
+    assert "1 recommendation in this draft has a deadline that has already passed." in html
+    assert "(a) was due" not in html and "(b) was due" not in html
+    # Assured, it is no longer a warning.
+    Recommendation.objects.filter(audit=seeded.audit, position=3).update(status="assured")
+    html = client.get(url).content.decode()
+    assert "Deadlines already passed" not in html

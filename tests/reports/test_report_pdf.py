@@ -82,6 +82,24 @@ def test_every_page_has_marking_page_x_of_y_and_running_header(rendered):
             assert TITLE in text.replace("Intra- Familial", "Intra-Familial")
 
 
+def test_official_marking_is_on_every_page_exactly_once(rendered):
+    _, pdf, _ = rendered
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        assert page.extract_text().count("OFFICIAL") == 1, f"page {number}"
+
+
+def test_the_same_assurance_for_every_case_is_said_once(seeded):
+    from reviews.models import CaseAssurance
+
+    CaseAssurance.objects.filter(case__audit=seeded.audit).update(
+        statement="The panel found every child in this audit safe."
+    )
+    _, pdf = render_report(audit=seeded.audit, build_date=TODAY)
+    body = flat(pdf_text(pdf))
+    assert body.count("The panel found every child in this audit safe.") == 1
+    assert "Assurance, the same for every case:" in body
+
+
 def test_every_learning_point_is_numbered_under_its_case(rendered):
     _, _, text = rendered
     body = flat(text)
@@ -109,20 +127,30 @@ def test_how_we_did_this_counts_methods_and_lists_roles_and_contributing_agencie
     _, _, text = rendered
     body = flat(text)
     assert "Paper audit (2 cases)" in body and "Reflective practice meeting (2 cases)" in body
-    assert "two by paper audit and two by reflective practice meeting" in body
+    # The methods are said once, in their own part, not again in the framing text.
+    assert "two by paper audit and two by reflective practice meeting" not in body
+    assert body.count("Paper audit (2 cases)") == 1
     assert "Chair of the panel" in body and "Named Nurse for Safeguarding Children" in body
     agencies = body.split("Agencies that contributed", 1)[1].split("What we found", 1)[0]
     # Submitted and accepted returns count; a draft does not.
     assert "Riverton Children's Social Care" in agencies and "Riverton Police" in agencies
-    assert "Riverton Hospitals NHS Trust" not in agencies
+    returned, not_returned = agencies.split("Asked but did not return:")
+    assert "Riverton Hospitals NHS Trust" not in returned
+    # x of y agencies asked returned, and those that did not are named.
+    assert "2 of 3 agencies asked for a return sent one." in returned
+    assert "Riverton Hospitals NHS Trust." in not_returned
 
 
 def test_annex_tracker_as_of_the_build_date(rendered):
     _, _, text = rendered
     annex = flat(text).rsplit("Annex: recommendation tracker", 1)[1]
     assert "as of 25 November 2026" in annex
-    assert "c Riverton Police 1 October 2026 Open Overdue" in annex
-    assert "b Riverton Hospitals NHS Trust 15 March 2027 Open On track" in annex
+    # Each row: letter, the recommendation's short text, owners, deadline, state in words (and colour).
+    for letter, rec_text in zip("abc", RECOMMENDATIONS, strict=True):
+        first = flat(rec_text).split(". ", 1)[0].rstrip(".")
+        assert f"{letter} {' '.join(first.split()[:6])}" in annex, letter
+    assert "Riverton Police 1 October 2026 Overdue (open)" in annex
+    assert "Riverton Hospitals NHS Trust 15 March 2027 On track (open)" in annex
 
 
 def test_nothing_identifying_or_confidential_reaches_the_pdf(rendered, cast, seeded):

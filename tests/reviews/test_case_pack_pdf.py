@@ -72,6 +72,23 @@ def test_pack_has_marking_and_reader_on_every_page_and_the_returns_text(client, 
     ).exists()
 
 
+@time_machine.travel(datetime.datetime(2026, 7, 1, 13, 5, tzinfo=datetime.UTC), tick=False)
+def test_watermark_is_kept_out_of_the_text_layer(client, pack_case):
+    """The diagonal watermark is an image: copied text and screen readers get the reader's name once
+    per page (the footer line), never the watermark's text."""
+    cast = pack_case
+    login(client, cast.panel)
+    response = client.get(reverse("reviews:case_pack_pdf", kwargs={"case_pk": cast.case.pk}))
+    reader = PdfReader(io.BytesIO(response.content))
+    pages = [squash(page.extract_text()) for page in reader.pages]
+    watermark_text = "Paula Panel · 1 July 2026 14:05"
+    for number, text in enumerate(pages, 1):
+        assert watermark_text not in text, f"page {number} carries the watermark as text"
+        assert text.count("Paula Panel") == 1, f"page {number} names the reader more than once"
+    # The watermark is still drawn: an image on every page.
+    assert all(len(page.images) >= 1 for page in reader.pages)
+
+
 def test_each_reader_gets_their_own_name_on_the_pack(client, pack_case):
     cast = pack_case
     login(client, cast.bm)

@@ -106,7 +106,7 @@ def test_panel_member_adds_a_note_and_empty_note_is_refused_with_text_kept(clien
     url = reverse("reviews:note_add", kwargs={"case_pk": cast.case.pk})
     response = client.post(url, {"body": "   "})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Enter a note" in response.content.decode()
     response = client.post(url, {"body": "The school's return is thorough."}, follow=True)
     assert "The school&#x27;s return is thorough." in response.content.decode()
     note = CaseNote.objects.get()

@@ -38,7 +38,8 @@ def test_learning_point_needs_text_and_kind(client, cast):
     url = reverse("reviews:learning_point_add", kwargs={"case_pk": cast.case.pk})
     response = client.post(url, {"kind": "good_practice", "text": ""})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Enter the learning point" in response.content.decode()
+    assert "This field is required." not in response.content.decode()
     assert not LearningPoint.objects.exists()
 
 

@@ -13,8 +13,8 @@ DEMO_DEVICE_NAME = "Demo one-time codes"
 
 class Command(BaseCommand):
     help = (
-        "Print one demo login per role, each with a fresh one-time second-factor code "
-        "(run it again for new codes). Development only."
+        "Print one demo login per role, and one per agency for the agency contributors, each with a "
+        "fresh one-time second-factor code (run it again for new codes). Development only."
     )
 
     def add_arguments(self, parser):
@@ -27,19 +27,25 @@ class Command(BaseCommand):
         shown = set()
         self.stdout.write("")
         self.stdout.write(
-            f"PSCB Audit demo on {site_root()}/ — one login per role (password for all: {DEMO_PASSWORD})"
+            f"{settings.SERVICE_NAME} demo on {site_root()}/ — one login per role, and one per "
+            f"agency for contributors (password for all: {DEMO_PASSWORD})"
         )
+        rows = []
         for email, _name, role, agency, _title in USERS:
-            if role in shown:
+            # A contributor sees only their own agency's returns: one login for each agency.
+            key = (role, agency) if role == Role.AGENCY_CONTRIBUTOR else role
+            if key in shown:
                 continue
-            shown.add(role)
+            shown.add(key)
+            rows.append((list(Role.values).index(role), agency or "", email, role))
+        for _order, agency, email, role in sorted(rows):
             label = Role(role).label + (f" ({agency})" if agency else "")
             user = User.objects.get(email=email)
             code = self._one_time_code(user) if second_factor_required(user) else "(no second factor needed)"
-            self.stdout.write(f"  {label:<58} {email:<26} code {code}")
+            self.stdout.write(f"  {label:<58} {email:<30} code {code}")
         self.stdout.write(
             "  The code is the second factor: each works once (`manage.py demo_logins` prints new ones). "
-            "Set up an authenticator app under 'Two-factor' once logged in."
+            "Set up an authenticator app under 'Two-factor authentication' once signed in."
         )
         self.stdout.write("")
 

@@ -21,6 +21,7 @@ import random
 import subprocess
 from pathlib import Path
 
+import pgtrigger
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -29,6 +30,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accesslog.models import AccessLogEntry
+from history.models import EVENT_MODELS
+from recommendations.models import EvidenceFile
+from reports.models import ReportVersion
 
 # Apps whose tables are counted in the manifest (third-party tables such as sessions are left out:
 # they change between backup and check without anything being wrong).
@@ -221,9 +225,6 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             self.stdout.write("     change history: not checked (no triggers on this database)")
             return []
-        import pgtrigger
-
-        from history.models import EVENT_MODELS
 
         tracked = {m.pgh_tracked_model for m in EVENT_MODELS.values()}
         expected = [
@@ -253,7 +254,6 @@ class Command(BaseCommand):
         return problems
 
     def _check_report_versions(self):
-        from reports.models import ReportVersion
 
         problems, checked = [], 0
         for pk in ReportVersion.objects.order_by("pk").values_list("pk", flat=True):
@@ -270,7 +270,6 @@ class Command(BaseCommand):
 
     def _check_evidence(self, root):
         """Every evidence file exists and matches the checksum stored when it was uploaded."""
-        from recommendations.models import EvidenceFile
 
         problems, checked = [], 0
         for pk, name, digest in EvidenceFile.objects.order_by("pk").values_list("pk", "file", "sha256"):

@@ -11,7 +11,7 @@ import functools
 import re
 from pathlib import Path
 
-from core.text import clean, folded
+from .text import clean, folded
 
 WORDLIST = Path("/usr/share/dict/british-english")
 

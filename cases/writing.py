@@ -6,9 +6,9 @@ Refused rather than warned-and-confirmed: a register hit can never be overridden
 confirmed save would only move the refusal to the build, after the text had spread further.
 """
 
-from cases.models import IdentifyingTerm
+from core.leakguard import Term, register_hits
 
-from .leakguard import Term, register_hits
+from .models import IdentifyingTerm
 
 
 def audit_terms(audit):

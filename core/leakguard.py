@@ -31,10 +31,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from core.terms import Term  # noqa: F401  (re-exported: callers and tests use leakguard.Term)
-from core.text import clean, fold, folded, original_span
-
 from .names import is_dictionary_word, possible_names, vocabulary_words
+from .terms import Term  # noqa: F401  (re-exported: callers and tests use leakguard.Term)
+from .text import clean, fold, folded, original_span
 
 KIND_REGISTER = "register"
 KIND_PATTERN = "pattern"

@@ -7,9 +7,8 @@ import hashlib
 from dataclasses import dataclass
 
 from cases.registers import terms_by_audit
+from core.leakguard import Guard, LocatedText
 from notifications.services import withheld_tell_business_managers
-
-from .leakguard import Guard, LocatedText
 
 WITHHELD_TITLE = "[title withheld by the leak guard]"
 
