@@ -38,7 +38,7 @@ def seven_open_three_closed(cast, monkeypatch):
 
 def _letters(html):
     return re.findall(
-        r'<tr class="govuk-table__row tracker-row">\s*<td class="govuk-table__cell">.*?</td>\s*<th class="govuk-table__header" scope="row">(?:<a [^>]*>)?\((\w+)\)',
+        r'<tr class="govuk-table__row tracker-row">\s*(?:<td class="govuk-table__cell">.*?</td>)?\s*<th class="govuk-table__header" scope="row">(?:<a [^>]*>)?\((\w+)\)',
         html,
     )
 
