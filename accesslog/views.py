@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
-from accounts.permissions import access_log_reader_required
+from accounts.permissions import permission_required
 
 from . import subjects
 from .export import access_log_csv
@@ -26,7 +26,7 @@ def _search(request):
     return form, access_log_search(**{k: v for k, v in filters.items() if v})
 
 
-@access_log_reader_required
+@permission_required("read_access_log")
 @require_safe
 def search(request):
     """Who read what: search by user, case and dates, newest first, a keyset page at a time (the log
@@ -53,7 +53,7 @@ def search(request):
     return render(request, "accesslog/search.html", context)
 
 
-@access_log_reader_required
+@permission_required("read_access_log")
 @require_safe
 def export(request):
     """The search result as CSV (cells that a spreadsheet would run as formulas are neutralised)."""
@@ -73,7 +73,7 @@ def _typed(request, name):
     return (request.GET.get(name) or request.GET.get("q") or "").strip()[:100]
 
 
-@access_log_reader_required
+@permission_required("read_access_log")
 @require_safe
 def suggest_users(request):
     """Type-ahead for the user filter: up to ten <option>s for the field's datalist (htmx swaps them in)."""
@@ -86,7 +86,7 @@ def suggest_users(request):
     return render(request, "accesslog/_suggestions.html", {"labels": [user_label(u) for u in users]})
 
 
-@access_log_reader_required
+@permission_required("read_access_log")
 @require_safe
 def suggest_cases(request):
     """Type-ahead for the case filter: up to ten cases whose audit title or pseudonym holds the text."""

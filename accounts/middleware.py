@@ -51,7 +51,7 @@ class SessionLifetimeMiddleware:
 
 
 class SecondFactorMiddleware:
-    """Turns SecondFactorRequired (raised by check_role) into a redirect to the verify page, or to
+    """Turns SecondFactorRequired (raised by permissions.check) into a redirect to the verify page, or to
     enrolment for a user who has no device yet."""
 
     def __init__(self, get_response):

@@ -9,8 +9,7 @@ from core.forms import ServicePageForm
 from core.models import ServicePage
 from core.pages import DEFAULTS, fill
 
-from .models import Role
-from .permissions import role_required
+from .permissions import allows, permission_required
 
 
 def _page(slug):
@@ -27,7 +26,7 @@ def service_page(request, slug):
     signed in or not; it holds no case data."""
     stored, title, body = _page(slug)
     paragraphs = [p.strip() for p in fill(body).split("\n\n") if p.strip()]
-    may_edit = request.user.is_authenticated and request.user.role == Role.BUSINESS_MANAGER
+    may_edit = allows(request.user, "manage_audits")
     return render(
         request,
         "core/service_page.html",
@@ -41,7 +40,7 @@ def service_page(request, slug):
     )
 
 
-@role_required(Role.BUSINESS_MANAGER)
+@permission_required("manage_audits")
 def service_page_edit(request, slug):
     stored, title, body = _page(slug)
     form = ServicePageForm(request.POST or None, initial={"title": title, "body": body})
@@ -54,7 +53,7 @@ def service_page_edit(request, slug):
     return render(request, "core/service_page_edit.html", {"form": form, "slug": slug, "title": title})
 
 
-@role_required(Role.BUSINESS_MANAGER, Role.ADMINISTRATOR)
+@permission_required("manage_service")
 def manage(request):
     """The pages for running the service, grouped here so the main menu fits on one line."""
     return render(request, "core/manage.html", {"nav_as_list": True, "pages": DEFAULTS.values()})

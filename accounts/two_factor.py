@@ -1,6 +1,6 @@
 """Second factor (django-otp): who needs one, enrolment, verification and backup codes.
 
-The one place that *enforces* it is `accounts.permissions.check_role`; this module holds the rules
+The one place that *enforces* it is `accounts.permissions.check`; this module holds the rules
 and the device handling the log-in pages use.
 """
 

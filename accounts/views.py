@@ -25,7 +25,7 @@ from .forms import (
     SetPasswordForm,
 )
 from .models import Role, RoleGrant, User
-from .permissions import CASE_DATA_ROLES, business_manager_required, security_log
+from .permissions import CASE_DATA_ROLES, permission_required, security_log
 
 # Where each role lands after logging in.
 HOME_FOR_ROLE = {
@@ -214,7 +214,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "HEAD", "POST"])
 def role_grants(request):
     """Who holds which role, every change with who made it and why, and the form to grant a role."""

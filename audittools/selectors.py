@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role
-from cases.models import AgencyReturn, PanelMembership
+from cases.models import AgencyReturn
 from cases.selectors import audit_list_for_user, case_list_for_user, return_list_for_user
 
 from .models import (
@@ -164,10 +164,6 @@ def moderation_answer_get_for_user(*, user, case_pk, answer_pk):
         question__answer_type=ToolQuestion.AnswerType.GRADE,
     )
     return case, answer
-
-
-def is_chair(*, user, audit):
-    return PanelMembership.objects.filter(audit=audit, user=user, is_chair=True).exists()
 
 
 # --- Grade statistics -------------------------------------------------------------------------

@@ -3,12 +3,13 @@ the overall judgement."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from cases.models import AgencyReturn, Audit, PanelMembership, ReturnTransition
+from accounts.permissions import can_judge_case, can_moderate_case, can_work_on_return, require
+from cases.models import AgencyReturn, Audit, ReturnTransition
 from core.text import clean
 
 from .models import (
@@ -280,10 +281,7 @@ def _parse_answer(question, raw):
 
 
 def _check_worker(agency_return, actor):
-    if actor.is_business_manager:
-        return
-    if not (actor.is_agency_contributor and actor.agency_id == agency_return.agency_id):
-        raise PermissionDenied
+    require(can_work_on_return(actor, agency_return))
 
 
 @transaction.atomic
@@ -368,19 +366,12 @@ def return_answers_check(agency_return):
 # --- Moderation -------------------------------------------------------------------------------
 
 
-def _check_panel_or_bm(audit_id, actor):
-    if actor.is_business_manager:
-        return
-    if not (actor.is_panel_member and PanelMembership.objects.filter(audit_id=audit_id, user=actor).exists()):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def grade_moderate(*, answer, actor, grade, reason=""):
     """The panel records its grade for an agency's self-graded answer. A grade different from the
     agency's needs a reason; the same grade confirms it."""
     answer = ReturnAnswer.objects.select_related("question", "agency_return__case").get(pk=answer.pk)
-    _check_panel_or_bm(answer.agency_return.case.audit_id, actor)
+    require(can_moderate_case(actor, answer.agency_return.case))
     if answer.question.answer_type != ToolQuestion.AnswerType.GRADE:
         raise ValidationError("Only graded questions are moderated.")
     if answer.agency_return.status not in (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED):
@@ -405,11 +396,7 @@ def grade_moderate(*, answer, actor, grade, reason=""):
 @transaction.atomic
 def case_judgement_record(*, case, actor, grade, summary=""):
     """The chair of the audit's panel (or the Business Manager) records the overall judgement."""
-    if (
-        not actor.is_business_manager
-        and not PanelMembership.objects.filter(audit_id=case.audit_id, user=actor, is_chair=True).exists()
-    ):
-        raise PermissionDenied
+    require(can_judge_case(actor, case))
     if grade not in Grade.values:
         raise ValidationError({"grade": "Choose the overall judgement."})
     judgement = CaseJudgement.objects.select_for_update().filter(case=case).first() or CaseJudgement(

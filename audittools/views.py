@@ -14,13 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
-from accounts.permissions import (
-    CASE_DATA_ROLES,
-    business_manager_required,
-    case_reader_required,
-    role_required,
-)
-from cases.models import AgencyReturn
+from accounts.permissions import can_edit_return, can_read_return_content, permission_required
 from cases.selectors import audit_list_for_user, case_list_for_user
 from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
@@ -38,13 +32,10 @@ from .forms import (
 )
 from .models import Grade, ToolQuestion, ToolSection
 
-return_reader_required = role_required(*CASE_DATA_ROLES)
-
-
 # --- The library and the builder --------------------------------------------------------------
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def tool_list(request):
     """The library and the partnership's own tools; a new tool is started here."""
     form = ToolForm(request.POST or None)
@@ -82,7 +73,7 @@ def _tool_context(tool, *, failed_section=None, question_form=None, **extra):
     }
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def tool_detail(request, tool_pk):
     """A tool's latest version, section by section, with the forms that build it."""
     tool = selectors.tool_get_for_user(user=request.user, pk=tool_pk)
@@ -100,7 +91,7 @@ def tool_detail(request, tool_pk):
     return render(request, "audittools/tool_detail.html", _tool_context(tool))
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def tool_copy(request, tool_pk):
     tool = selectors.tool_get_for_user(user=request.user, pk=tool_pk)
@@ -119,7 +110,7 @@ def _edit_result(request, tool, call, success):
     return redirect("audittools:tool_detail", tool_pk=tool.pk)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def section_add(request, tool_pk):
     tool = selectors.tool_get_for_user(user=request.user, pk=tool_pk)
@@ -181,7 +172,7 @@ def _confirm_removal(request, tool, *, title, summary, button, paragraphs, done,
     return redirect(tool_url)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "POST"])
 def section_delete(request, tool_pk, section_pk):
     tool, section = _section(request, tool_pk, section_pk)
@@ -201,7 +192,7 @@ def section_delete(request, tool_pk, section_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def question_add(request, tool_pk, section_pk):
     tool, section = _section(request, tool_pk, section_pk)
@@ -231,7 +222,7 @@ def _question(request, tool_pk, question_pk):
     return tool, question
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def question_edit(request, tool_pk, question_pk):
     tool, question = _question(request, tool_pk, question_pk)
     form = QuestionForm(request.POST or None, instance=question)
@@ -251,7 +242,7 @@ def question_edit(request, tool_pk, question_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "POST"])
 def question_delete(request, tool_pk, question_pk):
     tool, question = _question(request, tool_pk, question_pk)
@@ -274,7 +265,7 @@ def question_delete(request, tool_pk, question_pk):
 # --- The audit's tool -------------------------------------------------------------------------
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def audit_tool_edit(request, audit_pk):
     audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
     current = selectors.audit_tool_get(audit=audit)
@@ -301,7 +292,7 @@ def audit_tool_edit(request, audit_pk):
     )
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def grades_export(request, audit_pk):
     """Every graded answer of the audit, self-grade and moderated grade, for the quality-assurance
@@ -337,23 +328,15 @@ def grades_export(request, audit_pk):
 # --- The tool's questions on a return ---------------------------------------------------------
 
 
-def _may_edit(user, agency_return):
-    if agency_return.status not in AgencyReturn.OPEN_STATUSES:
-        return False
-    return user.is_business_manager or (
-        user.is_agency_contributor and user.agency_id == agency_return.agency_id
-    )
-
-
-@return_reader_required
+@permission_required("read_case_data")
 def return_tool(request, return_pk):
     """The audit tool's questions for one return: editable by its agency (or the Business Manager on
     its behalf) while the return is open; read-only after, with the panel's moderated grades and
     reasons shown to the agency on its own return."""
     agency_return = selectors.return_tool_get_for_user(user=request.user, pk=return_pk)
     access_record(request=request, what="return_tool", obj=agency_return, case=agency_return.case)
-    can_edit = _may_edit(request.user, agency_return)
-    hidden = request.user.is_panel_member and agency_return.status in AgencyReturn.OPEN_STATUSES
+    can_edit = can_edit_return(request.user, agency_return)
+    hidden = not can_read_return_content(request.user, agency_return)
     blocks = selectors.return_tool_blocks(
         agency_return=agency_return,
         with_moderation=agency_return.status in selectors.REVIEWABLE,
@@ -403,7 +386,7 @@ def _review_url(case):
     return reverse("reviews:case_review", kwargs={"case_pk": case.pk}) + "#moderation"
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_POST
 def grade_moderate(request, case_pk, answer_pk):
     case, answer = selectors.moderation_answer_get_for_user(
@@ -426,7 +409,7 @@ def grade_moderate(request, case_pk, answer_pk):
     return redirect(_review_url(case))
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_POST
 def case_judgement(request, case_pk):
     case = get_object_or_404(case_list_for_user(user=request.user), pk=case_pk)

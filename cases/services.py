@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.permissions import can_work_on_return, require
 from core.actors import records_actor
 from core.links import absolute_url
 from notifications.services import notification_queue
@@ -225,10 +226,7 @@ def _lock(agency_return, version=None):
 
 
 def _check_worker(agency_return, actor):
-    if actor.is_business_manager:
-        return
-    if actor.agency_id != agency_return.agency_id:
-        raise PermissionDenied
+    require(can_work_on_return(actor, agency_return))
 
 
 def _notify_contributors(agency_return, *, event, subject, key_suffix=""):

@@ -230,6 +230,7 @@ class Timeline:
     plot_left: int = LANE_LABEL_WIDTH
     plot_right: int = LANE_LABEL_WIDTH + LANE_PLOT_WIDTH
     axis_y: int = 0
+    page_span: tuple = ()  # (x1, x2) of this page's first and last day on the axis, when paged
     cache_key: str = ""  # the index's: what the rendered parts are cached under, with the view's choices
     agency_filter: tuple = ()  # the agencies chosen, if the view filters by agency
     # What the lazy parts below are computed from: (index, rows shown, days, gaps by day, page bounds)
@@ -300,7 +301,8 @@ class Timeline:
 
     @property
     def lanes_fragment_key(self):
-        return self._fragment_key("lanes", paged=False)
+        # Paged: the lanes mark the span of the page being read (the rest of the picture is the same).
+        return self._fragment_key("lanes", paged=True)
 
     @property
     def cache_seconds(self):
@@ -725,6 +727,9 @@ def _lay_out_lanes(timeline, rows, index):
     timeline.axis_y = y
     timeline.height = timeline.axis_y + AXIS_HEIGHT
     timeline.ticks = _ticks(first, end, x_of)
+    page = timeline.current_page
+    if timeline.is_paged and page:
+        timeline.page_span = (x_of(page.first), max(x_of(page.last), x_of(page.first) + 2))
     return list(lanes.values())
 
 
@@ -767,7 +772,8 @@ def render_lanes_svg(timeline):
         f'<title id="lanes-title">Swim lanes of {escape(t.case.pseudonym)}</title>',
         '<desc id="lanes-desc">One lane per agency involved in the case; each bar is one month, taller for more '
         "entries; orange bars hold key events, red outlines possible conflicts, yellow bands are gaps of more "
-        f"than {t.gap_days} days. Each bar links to its first entry in the list below.</desc>",
+        f"than {t.gap_days} days; a black mark on the axis spans the page of the list being read. Each bar "
+        "links to its first entry in the list below.</desc>",
     ]
     for i, lane in enumerate(t.lanes):
         fill = "#ffffff" if i % 2 == 0 else "#f1f3f5"
@@ -819,6 +825,13 @@ def render_lanes_svg(timeline):
         out.append(
             f'<g><line x1="{_n(tick.x)}" y1="{t.axis_y}" x2="{_n(tick.x)}" y2="{t.axis_y + 5}" stroke="#495057"/>'
             f'<text x="{_n(tick.x)}" y="{t.axis_y + 18}" text-anchor="middle" fill="#495057">{tick.label}</text></g>'
+        )
+    if t.page_span:
+        x1, x2 = t.page_span
+        page = t.current_page
+        out.append(
+            f'<rect class="lane-page" x="{_n(x1)}" y="{t.axis_y - 4}" width="{_n(x2 - x1)}" height="8" '
+            f'fill="#0b0c0c"><title>This page of the list: {escape(page.label)}</title></rect>'
         )
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 (every value above is a number or escaped)

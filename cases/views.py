@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import agency_contributor_required, business_manager_required, case_reader_required
+from accounts.permissions import permission_required
 from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
 
@@ -16,7 +16,7 @@ from .forms import AuditForm, CaseForm, IdentifyingTermForm, PanelMembershipForm
 from .models import AgencyReturn, Audit, Case, PanelMembership
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def audit_list(request):
     audits = selectors.audit_list_with_counts_for_user(user=request.user)
@@ -32,7 +32,7 @@ def audit_list(request):
 REVIEW_QUEUE_SHOWN = 10
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def audit_create(request):
     form = AuditForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -46,7 +46,7 @@ def audit_create(request):
     return render(request, "cases/audit_form.html", {"form": form, "title": "Create an audit"})
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def audit_detail(request, audit_pk):
     audit = get_object_or_404(
@@ -70,7 +70,7 @@ def audit_detail(request, audit_pk):
     return render(request, "cases/audit_detail.html", context)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def audit_edit(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
     form = AuditForm(request.POST or None, instance=audit)
@@ -85,7 +85,7 @@ def audit_edit(request, audit_pk):
     return render(request, "cases/audit_form.html", {"form": form, "audit": audit, "title": f"Edit {audit}"})
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def panel_add(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
@@ -109,7 +109,7 @@ def panel_add(request, audit_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "POST"])
 def panel_remove(request, audit_pk, membership_pk):
     """GET: the confirmation page; POST: take the member off the panel."""
@@ -148,7 +148,7 @@ def panel_remove(request, audit_pk, membership_pk):
     return redirect(audit_url)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def case_create(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
     form = CaseForm(request.POST or None)
@@ -159,7 +159,7 @@ def case_create(request, audit_pk):
     return render(request, "cases/case_form.html", {"form": form, "audit": audit, "title": "Add a case"})
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def case_detail(request, case_pk):
     case = get_object_or_404(
@@ -182,7 +182,7 @@ def case_detail(request, case_pk):
     return render(request, "cases/case_detail.html", context)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def case_edit(request, case_pk):
     case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
     access_record(request=request, what="case", obj=case, case=case)
@@ -199,7 +199,7 @@ def case_edit(request, case_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def term_add(request, case_pk):
     case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
@@ -219,7 +219,7 @@ def term_add(request, case_pk):
     return render(request, "cases/case_detail.html", context, status=400)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def term_share(request, case_pk, term_pk):
     """Share a register entry with the agencies asked about the case, or stop sharing it."""
@@ -234,7 +234,7 @@ def term_share(request, case_pk, term_pk):
     return redirect(reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register")
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "POST"])
 def term_remove(request, case_pk, term_pk):
     """GET: the confirmation page; POST: take the term out of the identifying-terms register."""
@@ -276,7 +276,7 @@ def term_remove(request, case_pk, term_pk):
 PORTAL_PAGE_SIZE = 25
 
 
-@agency_contributor_required
+@permission_required("use_agency_portal")
 @require_safe
 def portal(request):
     """The agency portal: this agency's requests, by case pseudonym, with due dates."""

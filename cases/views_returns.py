@@ -15,11 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accesslog.services import access_record
 from accounts.permissions import (
-    CASE_DATA_ROLES,
-    business_manager_required,
-    case_reader_required,
-    return_worker_required,
-    role_required,
+    can_edit_return,
+    can_read_return_content,
+    can_review_return,
+    permission_required,
 )
 from core.confirmation import Row, Section, announce, confirmation_page
 from core.forms import add_service_errors
@@ -57,7 +56,7 @@ IMPORTED_SESSION_KEY = "chronology_imported:{pk}"
 # --- Requests ---------------------------------------------------------------------------------
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def return_request(request, case_pk):
     """The Business Manager asks agencies for their returns on a case, with a due date. The agencies
     already asked are listed with the state of their return."""
@@ -91,11 +90,6 @@ def return_request(request, case_pk):
 # --- The return ------------------------------------------------------------------------------
 
 
-# Reading a return: its agency's contributors, the Business Manager, and the audit's panel (scoped by
-# selectors.return_list_for_user). Built from the role rules in accounts.permissions.
-return_reader_required = role_required(*CASE_DATA_ROLES)
-
-
 def _return_for_worker(request, return_pk):
     return get_object_or_404(selectors.return_list_for_worker(user=request.user), pk=return_pk)
 
@@ -118,11 +112,12 @@ def _detail_context(request, agency_return, send_back_form=None):
         "audit": agency_return.case.audit,
         "entries": agency_return.entries.all(),
         "transitions": agency_return.transitions.all(),
-        "can_edit": _may_edit(request.user, agency_return),
-        "show_content": _may_read_content(request.user, agency_return),
+        "can_edit": can_edit_return(request.user, agency_return),
+        "show_content": can_read_return_content(request.user, agency_return),
         "shared_terms": _shared_terms(request, agency_return),
     }
-    if request.user.is_business_manager:
+    if can_review_return(request.user, agency_return):
+        context["can_review"] = True
         context["send_back_form"] = send_back_form or SendBackForm()
         context["next_for_review"] = (
             selectors.return_review_queue(user=request.user).exclude(pk=agency_return.pk).first()
@@ -130,25 +125,12 @@ def _detail_context(request, agency_return, send_back_form=None):
     return context
 
 
-@return_reader_required
+@permission_required("read_case_data")
 @require_safe
 def return_detail(request, return_pk):
     agency_return = selectors.return_detail_for_user(user=request.user, pk=return_pk)
     access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
     return render(request, "cases/return_detail.html", _detail_context(request, agency_return))
-
-
-def _may_read_content(user, agency_return):
-    """The panel reads what an agency has submitted, not its drafts (the timeline follows the same rule)."""
-    return not (user.is_panel_member and agency_return.status in agency_return.OPEN_STATUSES)
-
-
-def _may_edit(user, agency_return):
-    if agency_return.status not in agency_return.OPEN_STATUSES:
-        return False
-    return user.is_business_manager or (
-        user.is_agency_contributor and user.agency_id == agency_return.agency_id
-    )
 
 
 def _apply_row_action(rows, action):
@@ -246,7 +228,7 @@ def _render_edit(request, agency_return, form, rows, *, status=200, stale=None, 
 EDITOR_PAGE_SIZE = 50
 
 
-@return_worker_required
+@permission_required("work_on_returns")
 def return_edit(request, return_pk):
     """Complete a return: its text and its chronology. Rows are added, removed and moved by submit
     buttons that re-render what was typed (no JavaScript needed; with it, the same happens in the
@@ -346,7 +328,7 @@ def _submit_problems(agency_return):
     return problems
 
 
-@return_worker_required
+@permission_required("work_on_returns")
 @require_http_methods(["GET", "POST"])
 def return_submit(request, return_pk):
     """Check your answers, then submit: GET shows the return as saved, with Change links, and what
@@ -450,7 +432,7 @@ def _render_import(request, agency_return, form, *, status=200, row_errors=(), p
     )
 
 
-@return_worker_required
+@permission_required("work_on_returns")
 def return_import(request, return_pk):
     """Import chronology rows from a CSV or XLSX file in two steps: the file is checked and its rows
     shown (nothing saved); the user then confirms, appending the rows or replacing the existing ones
@@ -586,7 +568,7 @@ def _import_commit(request, agency_return, session_key):
     return redirect("cases:return_edit", return_pk=agency_return.pk)
 
 
-@return_worker_required
+@permission_required("work_on_returns")
 @require_safe
 def return_template_csv(request):
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
@@ -594,7 +576,7 @@ def return_template_csv(request):
     return response
 
 
-@return_worker_required
+@permission_required("work_on_returns")
 @require_safe
 def return_template_xlsx(request):
     response = HttpResponse(
@@ -607,7 +589,7 @@ def return_template_xlsx(request):
 # --- Review by the Business Manager ----------------------------------------------------------
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def return_accept(request, return_pk):
     agency_return = _return_for_worker(request, return_pk)
@@ -621,7 +603,7 @@ def return_accept(request, return_pk):
     return redirect("cases:return_detail", return_pk=agency_return.pk)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def return_send_back(request, return_pk):
     agency_return = _return_for_worker(request, return_pk)
@@ -649,7 +631,7 @@ def return_send_back(request, return_pk):
 # --- The merged timeline ----------------------------------------------------------------------
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def case_timeline(request, case_pk):
     """Every agency's chronology in one list and one swim-lane picture, for the Business Manager and

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import business_manager_required
+from accounts.permissions import permission_required
 from cases.models import AgencyReturn, Audit, Case
 from core.confirmation import Row, announce, confirmation_page
 
@@ -37,7 +37,7 @@ def _case_of(model, object_pk):
     return None
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_safe
 def record_history(request, app_label, model_name, object_pk):
     """Who changed what on one record, with the values before and after each change."""
@@ -88,14 +88,14 @@ def _retention_context(request, forms=None):
     }
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_safe
 def retention(request):
     """Closed audits, when each kind of data is due to go, legal holds, and what has been purged."""
     return render(request, "history/retention.html", _retention_context(request))
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def legal_hold_place(request, audit_pk):
 
@@ -113,7 +113,7 @@ def legal_hold_place(request, audit_pk):
     return render(request, "history/retention.html", context, status=400)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "POST"])
 def legal_hold_lift(request, hold_pk):
     """GET: the confirmation page (what the purge will then remove, and when); POST: lift the hold."""

@@ -83,6 +83,7 @@ def recommendation_follow_up(*, request, recommendation, **_):
         "chain": selectors.follow_up_chain(recommendation=recommendation),
         "form": form,
         "may_edit": may_edit,
+        "reviewer": request.user.role in (Role.BUSINESS_MANAGER, Role.PANEL_MEMBER),
     }
     return render_to_string("learning/_recommendation_follow_up.html", context, request=request)
 

@@ -27,10 +27,10 @@ from accounts.models import Role
 from audittools.models import Grade
 from audittools.selectors import graded_answers
 from cases.models import AgencyReturn, Audit, IdentifyingTerm
+from core import leakguard
 from core.pdf import render_pdf
 from recommendations.models import Recommendation, RecommendationResponse
 from recommendations.tracker import RagState, with_rag_state
-from reports import leakguard
 from reports.services import board_vocabulary, pdf_texts
 from reviews.models import Invitation, LearningPoint, ReflectivePracticeMeeting, SafeguardingConcern
 

@@ -1,7 +1,8 @@
 """Text matching for the library and for "have we been here before?", on either database.
 
 PostgreSQL: full-text search (``websearch_to_tsquery`` against an English ``to_tsvector`` of each
-document, served by the GIN expression indexes of migration 0002, ordered by ``ts_rank``) and
+document, kept in a stored generated column with a GIN index (migration 0006), ordered by
+``ts_rank``) and
 trigram similarity (pg_trgm) for similar recommendations.
 
 SQLite (the laptop default): every word of the query must appear (``icontains``), and a simple score
@@ -12,9 +13,15 @@ so the same tests run on both databases.
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramSimilarity
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramSimilarity,
+)
 from django.db import connection
 from django.db.models import F, FloatField, Q, Value
+from django.db.models.expressions import RawSQL
 
 CONFIG = "english"
 # The documents searched, as the fields of each model (the indexes of migration 0002 are on these).
@@ -119,8 +126,20 @@ def clean_query(text):
     return " ".join(text.split()[:MAX_QUERY_WORDS])
 
 
-def vector(kind):
-    return SearchVector(*VECTORS[kind], config=CONFIG)
+# PostgreSQL keeps each document's vector in a stored, generated column of its table (migration 0006),
+# indexed with GIN: the search filters and ranks on it without parsing the texts again.
+STORED_COLUMN = "learning_search"
+TABLES = {
+    "learning_point": "reviews_learningpoint",
+    "recommendation": "recommendations_recommendation",
+    "response": "recommendations_recommendationresponse",
+    "agency_action": "reviews_agencyaction",
+}
+
+
+def stored_vector(kind):
+    """The stored column of the queryset's own table (the base table is never aliased)."""
+    return RawSQL(f'"{TABLES[kind]}"."{STORED_COLUMN}"', [], output_field=SearchVectorField())  # noqa: S611
 
 
 def matching(queryset, kind, query):
@@ -130,7 +149,7 @@ def matching(queryset, kind, query):
     if is_postgres():
         search = SearchQuery(query, config=CONFIG, search_type="websearch")
         return (
-            queryset.annotate(document=vector(kind))
+            queryset.annotate(document=stored_vector(kind))
             .filter(document=search)
             .annotate(rank=SearchRank(F("document"), search))
         )

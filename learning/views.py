@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import business_manager_required, case_reader_required
+from accounts.permissions import permission_required
 from cases.selectors import case_list_for_user
 from core.forms import add_service_errors
 from recommendations.selectors import recommendation_list_for_user
@@ -17,12 +17,11 @@ from reviews.models import AgencyAction, LearningPoint
 from . import charts, selectors, services
 from .forms import LibraryForm, SimilarForm, ThemeForm, ThemeMergeForm
 from .models import Theme
-from .permissions import learning_reader_required
 
 # --- The list of themes (Business Manager) -----------------------------------------------------
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def theme_list(request):
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -41,7 +40,7 @@ def theme_list(request):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def theme_edit(request, theme_pk):
     theme = get_object_or_404(Theme, pk=theme_pk)
     form = ThemeForm(
@@ -96,7 +95,7 @@ def _posted_theme_ids(request, key):
     return ids
 
 
-@case_reader_required
+@permission_required("read_cases")
 def findings_themes(request, case_pk):
     """Tag a case's learning points and confidential actions with themes (the panel, while writing
     the findings). GET shows the form on its own page; the findings page shows the same form."""
@@ -145,7 +144,7 @@ def tagging_context(case, points, actions, themes):
     }
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def recommendation_themes(request, recommendation_pk):
     recommendation = get_object_or_404(recommendation_list_for_user(user=request.user), pk=recommendation_pk)
@@ -165,7 +164,7 @@ def recommendation_themes(request, recommendation_pk):
 # --- The library ---------------------------------------------------------------------------------
 
 
-@learning_reader_required
+@permission_required("read_learning")
 @require_safe
 def library(request):
     choices = selectors.library_filter_choices(user=request.user)
@@ -198,7 +197,7 @@ def library(request):
 # --- Have we been here before? --------------------------------------------------------------------
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_safe
 def similar(request):
     """Past recommendations like the text being drafted (the recommendation form asks for it as you
@@ -222,7 +221,7 @@ def similar(request):
 # --- Recurring themes ----------------------------------------------------------------------------
 
 
-@learning_reader_required
+@permission_required("read_learning")
 @require_safe
 def recurring(request):
     data = selectors.recurring_themes()
@@ -234,7 +233,7 @@ def recurring(request):
     )
 
 
-@learning_reader_required
+@permission_required("read_learning")
 @require_safe
 def theme_year(request, theme_pk, year):
     """The audits behind one bar of the chart: those the user may see or whose report is published."""
@@ -248,7 +247,7 @@ def theme_year(request, theme_pk, year):
 # --- The audit programme ---------------------------------------------------------------------------
 
 
-@learning_reader_required
+@permission_required("read_learning")
 @require_safe
 def programme(request):
     from django.utils import timezone
@@ -269,7 +268,7 @@ def programme(request):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def programme_entry_edit(request, entry_pk=None):
     from .forms import ProgrammeEntryForm
     from .models import ProgrammeEntry
@@ -293,7 +292,7 @@ def programme_entry_edit(request, entry_pk=None):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def programme_entry_open(request, entry_pk):
     from .models import ProgrammeEntry
@@ -311,7 +310,7 @@ def programme_entry_open(request, entry_pk):
 # --- One audit's learning: sampling, re-audit ------------------------------------------------------
 
 
-@case_reader_required
+@permission_required("read_cases")
 def audit_learning(request, audit_pk):
     """How the audit's cases were sampled, whether it re-audits an earlier audit (with the grades side by
     side), and the recommendations it follows up. The Business Manager records; the panel reads."""
@@ -369,7 +368,7 @@ def audit_learning(request, audit_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def recommendation_follow_up(request, recommendation_pk):
     from .forms import FollowUpForm
@@ -402,7 +401,7 @@ def _pdf_response(pdf, filename, *, inline=False):
     return response
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def briefing(request, audit_pk):
     """The audit's 7-minute briefing: the Business Manager edits its texts, checks it with the leak
     guard and publishes a version (refused on any hit)."""
@@ -462,7 +461,7 @@ def briefing(request, audit_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_safe
 def briefing_draft(request, audit_pk):
     from cases.selectors import audit_list_for_user
@@ -488,7 +487,7 @@ def _default_period():
     return datetime.date(end_year - 1, 4, 1), datetime.date(end_year, 3, 31)
 
 
-@learning_reader_required
+@permission_required("read_learning")
 def yearly(request):
     """The yearly report section: the Business Manager chooses a period, checks and publishes; every
     learning reader sees the published versions (counts only, anonymised by construction)."""
@@ -540,7 +539,7 @@ def yearly(request):
     )
 
 
-@learning_reader_required
+@permission_required("read_learning")
 @require_safe
 def publication_download(request, publication_pk, fmt):
     from django.http import HttpResponse

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import any_role_required, business_manager_required
+from accounts.permissions import permission_required
 
 from . import selectors, services
 from .filters import NotificationFilter
@@ -16,7 +16,7 @@ PAGE_SIZE = 50
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_safe
 def notification_log(request):
     """Every e-mail the system queued: sent, failed or waiting, to whom, when and about what."""
@@ -45,7 +45,7 @@ def notification_log(request):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def notification_resend(request, notification_pk):
     """Send a failed reminder (or one waiting for a later try) again now."""
@@ -61,7 +61,7 @@ def notification_resend(request, notification_pk):
     return redirect(reverse("notifications:log") + "#needs-attention")
 
 
-@any_role_required
+@permission_required("use_service")
 @require_safe
 def reminder_settings(request):
     """When reminders go out: every lead time, the daily run and the weekly digest."""

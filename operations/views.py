@@ -1,13 +1,13 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import business_manager_required
+from accounts.permissions import permission_required
 from pscb_audit.celery import app as celery_app
 
 from . import selectors
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_safe
 def health(request):
     """The moving parts at a glance: broker, worker, beat, what is queued, what failed."""

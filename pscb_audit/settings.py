@@ -112,8 +112,9 @@ TEMPLATES = [
                 "accounts.context_processors.service",
                 "core.confirmation.confirmation_panel",
             ],
-            # The shared core's tags (status_tag, roman, absolute_url) need no {% load %}.
-            "builtins": ["core.templatetags.core_tags"],
+            # The shared core's tags (status_tag, roman, absolute_url) and the permission table's `may`
+            # filter need no {% load %}.
+            "builtins": ["core.templatetags.core_tags", "accounts.templatetags.may"],
             "libraries": {"slots": "core.slot_tags"},
         },
     },

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
-from accounts.permissions import agency_contributor_required, board_reader_required, business_manager_required
+from accounts.permissions import (
+    can_comment_on_recommendation,
+    can_decide_recommendation,
+    can_open_recommendation,
+    can_respond_to_recommendation,
+    permission_required,
+)
 from cases.models import Audit
 from core.forms import add_service_errors
 
@@ -20,7 +26,6 @@ from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
 from .models import BoardMeeting, Recommendation, RecommendationActivity
 from .outbound import tracker_rows_checked
-from .permissions import recommendation_commenter_required, recommendation_reader_required
 from .tracker import rag_state
 
 # --- Board home and tracker ------------------------------------------------------------------
@@ -40,7 +45,7 @@ class KnownCountPaginator(Paginator):
         return self._known_count
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def board_home(request):
     """The Board's home: what is due at the next Board meeting, what changed since the last one, the
@@ -107,7 +112,7 @@ def _tracker_filter(request):
     )
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def tracker(request):
     """The recommendations the user may see, open ones unless asked for all, with their RAG state,
@@ -142,7 +147,7 @@ def tracker(request):
             "one_audit": _one_audit(tracker_filter, rows),
             "page_query": f"{query.urlencode()}&" if query else "",
             "show_all_query": all_query.urlencode(),
-            "can_open": not request.user.is_board_member,
+            "can_open": can_open_recommendation(request.user),
             "due_soon_days": settings.RECOMMENDATION_DUE_SOON_DAYS,
         },
     )
@@ -172,14 +177,14 @@ def _export(request, kind):
     return response
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def tracker_export_csv(request):
     """The filtered tracker rows as CSV: exactly the rows the page shows for the same filters."""
     return _export(request, "csv")
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def tracker_export_xlsx(request):
     """The filtered tracker rows as an Excel workbook."""
@@ -189,7 +194,7 @@ def tracker_export_xlsx(request):
 # --- Board meetings --------------------------------------------------------------------------
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def meeting_list(request):
     """Board meetings, newest first, and a form to add one."""
     form = BoardMeetingForm(request.POST or None)
@@ -209,7 +214,7 @@ def meeting_list(request):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def meeting_edit(request, board_meeting_pk):
     meeting = get_object_or_404(BoardMeeting, pk=board_meeting_pk)
     form = BoardMeetingForm(request.POST or None, instance=meeting)
@@ -234,7 +239,7 @@ def meeting_edit(request, board_meeting_pk):
 # --- Recommendations -------------------------------------------------------------------------
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def recommendation_create(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
     form = RecommendationForm(request.POST or None, guard_audit=audit)
@@ -257,7 +262,7 @@ def recommendation_create(request, audit_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def recommendation_edit(request, recommendation_pk):
     recommendation = get_object_or_404(
         selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
@@ -288,7 +293,7 @@ def recommendation_edit(request, recommendation_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def recommendation_move(request, recommendation_pk):
     recommendation = get_object_or_404(
@@ -324,11 +329,9 @@ def _detail_context(request, recommendation, **forms):
             )
             or (e.actor and e.actor.agency_id == user.agency_id)
         ]
-    can_comment = user.is_business_manager or user.is_panel_member
-    can_respond = user.is_agency_contributor and recommendation.status not in (
-        recommendation.Status.ASSURED,
-        recommendation.Status.CLOSED,
-    )
+    can_comment = can_comment_on_recommendation(user, recommendation)
+    can_respond = can_respond_to_recommendation(user, recommendation)
+    can_decide = can_decide_recommendation(user, recommendation)
     context = {
         "recommendation": recommendation,
         "audit": recommendation.audit,
@@ -340,12 +343,13 @@ def _detail_context(request, recommendation, **forms):
         "can_comment": can_comment,
         "can_respond": can_respond,
         "comment_form": forms.get("comment_form") or (CommentForm() if can_comment else None),
-        "decision_form": forms.get("decision_form") or (DecisionForm() if user.is_business_manager else None),
+        "can_decide": can_decide,
+        "decision_form": forms.get("decision_form") or (DecisionForm() if can_decide else None),
     }
     return context
 
 
-@recommendation_reader_required
+@permission_required("read_case_data")
 @require_safe
 def recommendation_detail(request, recommendation_pk):
     """A recommendation with its responses, evidence, comments (panel) and history."""
@@ -358,7 +362,7 @@ def recommendation_detail(request, recommendation_pk):
     )
 
 
-@recommendation_commenter_required
+@permission_required("comment_on_recommendations")
 @require_POST
 def recommendation_comment(request, recommendation_pk):
     recommendation = get_object_or_404(
@@ -383,7 +387,7 @@ def recommendation_comment(request, recommendation_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def recommendation_decide(request, recommendation_pk):
     """Mark assured, ask for more, or close: always with a reason."""
@@ -413,7 +417,7 @@ def recommendation_decide(request, recommendation_pk):
     )
 
 
-@agency_contributor_required
+@permission_required("use_agency_portal")
 def recommendation_respond(request, recommendation_pk):
     """An owner agency's contributor posts a progress update or the final response, with evidence.
     Recommendations their agency does not own are 404."""
@@ -441,7 +445,7 @@ def recommendation_respond(request, recommendation_pk):
     )
 
 
-@recommendation_reader_required
+@permission_required("read_case_data")
 @require_safe
 def evidence_download(request, evidence_pk):
     """Serve an evidence file as an attachment, only to those allowed, and log the download."""

@@ -13,13 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
 from accounts.models import Role, User
-from accounts.permissions import (
-    BoardReaderRequired,
-    board_reader_required,
-    business_manager_required,
-    case_reader_required,
-    role_required,
-)
+from accounts.permissions import can_publish, permission_required
 from cases.models import Audit
 from core.confirmation import Row, announce, confirmation_page
 
@@ -73,14 +67,7 @@ def _build_context(request, build):
         "hits": hits,
         "blocking_count": len(blocking),
         "stale": stale,
-        "can_publish": bool(
-            build
-            and request.user.is_business_manager
-            and build.status == ReportBuild.Status.DONE
-            and not blocking
-            and not stale
-            and not published
-        ),
+        "can_publish": can_publish(request.user, build, stale=stale, blocking=bool(blocking)),
     }
 
 
@@ -88,7 +75,7 @@ def _report_audit(request, audit_pk):
     return get_object_or_404(selectors.report_audit_list_for_user(user=request.user), pk=audit_pk)
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def report_detail(request, audit_pk):
     """The report's page: framing text, the latest draft with its leak guard result, versions."""
@@ -108,7 +95,7 @@ def report_detail(request, audit_pk):
     return render(request, "reports/report_detail.html", context)
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def framing_edit(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
     framing = AuditReport.objects.filter(audit=audit).first() or AuditReport(audit=audit)
@@ -122,7 +109,7 @@ def framing_edit(request, audit_pk):
     return render(request, "reports/framing_form.html", {"form": form, "audit": audit})
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def build_create(request, audit_pk):
     audit = get_object_or_404(Audit, pk=audit_pk)
@@ -135,7 +122,7 @@ def _build_for_reader(request, build_pk):
     return get_object_or_404(selectors.build_list_for_user(user=request.user).defer("pdf"), pk=build_pk)
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def build_status(request, build_pk):
     """The draft's progress, polled by htmx every two seconds until the build has finished."""
@@ -147,7 +134,7 @@ def build_status(request, build_pk):
     )
 
 
-@board_reader_required
+@permission_required("read_published")
 @require_safe
 def build_preview(request, build_pk):
     """A finished draft, inline in the browser: Business Manager and the audit's panel only."""
@@ -251,7 +238,7 @@ def _past_deadline_warning(build):
     return f"{n} recommendation{pluralize(n)} in this draft {'has' if n == 1 else 'have'} a deadline that has already passed. "
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_http_methods(["GET", "POST"])
 def build_publish(request, build_pk):
     """GET: what publishing this draft means (version, leak guard, what the Board receives);
@@ -297,7 +284,7 @@ def build_publish(request, build_pk):
     return redirect(report_url + "#versions-h")
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def hit_override(request, hit_pk):
     hit = get_object_or_404(
         selectors.hit_list_for_user(user=request.user).select_related("build__audit"), pk=hit_pk
@@ -319,7 +306,7 @@ def hit_override(request, hit_pk):
     return render(request, "reports/hit_override.html", {"form": form, "hit": hit, "audit": hit.build.audit})
 
 
-@role_required(*BoardReaderRequired.allowed_roles, Role.QUALITY_ASSURANCE)
+@permission_required("download_published_reports")
 @require_safe
 def version_download(request, version_pk):
     """A published version, exactly as published (its checksum is verified before it is sent)."""

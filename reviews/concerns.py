@@ -8,12 +8,13 @@ read in the system, where every read is logged).
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from cases.models import Agency, AgencyReturn, Audit, PanelMembership
+from accounts.permissions import can_raise_concern, can_resolve_concern, can_respond_to_concern, require
+from cases.models import Agency, Audit
 from core.links import absolute_url
 from core.text import clean
 from notifications.services import notification_queue
@@ -36,17 +37,6 @@ def _business_managers():
     return list(User.objects.filter(role=Role.BUSINESS_MANAGER, is_active=True).order_by("pk"))
 
 
-def may_raise(*, user, case):
-    """The Business Manager, the audit's panel, or a contributor of an agency asked for a return."""
-    if user.is_business_manager:
-        return True
-    if user.is_panel_member:
-        return PanelMembership.objects.filter(audit_id=case.audit_id, user=user).exists()
-    if user.is_agency_contributor and user.agency_id:
-        return AgencyReturn.objects.filter(case=case, agency_id=user.agency_id).exists()
-    return False
-
-
 def agencies_to_act(case):
     """The agencies a concern may be sent to: those working with the child or asked for a return."""
     return Agency.objects.filter(
@@ -59,8 +49,7 @@ def agencies_to_act(case):
 def concern_raise(*, case, actor, agency, description, urgency):
     """Record an immediate concern and e-mail, once each, every Business Manager and the senior
     manager of the agency that must act (pseudonym and link only)."""
-    if not may_raise(user=actor, case=case):
-        raise PermissionDenied
+    require(can_raise_concern(actor, case))
     description = clean(description or "").strip()
     if not description:
         raise ValidationError({"description": "Say what the concern is."})
@@ -97,16 +86,11 @@ def concern_raise(*, case, actor, agency, description, urgency):
     return concern
 
 
-def may_respond(*, user, concern):
-    return user.is_business_manager or (user.is_agency_contributor and user.agency_id == concern.agency_id)
-
-
 @transaction.atomic
 def concern_acknowledge(*, concern, actor, acknowledged_on, action_taken="", action_taken_on=None):
     """The agency that must act records that it has the concern (with the date) and what it did."""
     concern = SafeguardingConcern.objects.select_for_update().get(pk=concern.pk)
-    if not may_respond(user=actor, concern=concern):
-        raise PermissionDenied
+    require(can_respond_to_concern(actor, concern))
     if concern.status == SafeguardingConcern.Status.RESOLVED:
         raise ValidationError("This concern has been resolved.")
     today = timezone.localdate()
@@ -135,11 +119,7 @@ def concern_acknowledge(*, concern, actor, acknowledged_on, action_taken="", act
 def concern_resolve(*, concern, actor):
     """The Business Manager or the audit's panel closes a concern once the agency has said what it did."""
     concern = SafeguardingConcern.objects.select_for_update().select_related("case").get(pk=concern.pk)
-    if not (
-        actor.is_business_manager
-        or PanelMembership.objects.filter(audit_id=concern.case.audit_id, user=actor).exists()
-    ):
-        raise PermissionDenied
+    require(can_resolve_concern(actor, concern))
     if concern.status != SafeguardingConcern.Status.ACKNOWLEDGED or not concern.action_taken:
         raise ValidationError(
             "A concern is resolved once the agency has acknowledged it and said what it did."

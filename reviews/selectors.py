@@ -13,10 +13,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.permissions import can_raise_concern
 from cases.models import AgencyReturn, Case, ChronologyEntry
 from cases.selectors import case_list_for_user
 
-from .concerns import may_raise
 from .models import (
     AgencyAction,
     CaseNote,
@@ -349,6 +349,6 @@ def concern_case_for_user(*, user, case_pk):
     """The case, if the user may raise a concern about it (reviewers, or a contributor whose agency
     was asked for a return on it); None otherwise."""
     case = Case.objects.select_related("audit").filter(pk=case_pk).first()
-    if case is None or not may_raise(user=user, case=case):
+    if case is None or not can_raise_concern(user, case):
         return None
     return case

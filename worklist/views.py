@@ -1,12 +1,12 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import CASE_DATA_ROLES, role_required
+from accounts.permissions import permission_required
 
 from . import selectors
 
 
-@role_required(*CASE_DATA_ROLES)
+@permission_required("read_case_data")
 @require_safe
 def attention(request):
     """The home page of the people doing the work: what waits for them across every audit."""

@@ -2,7 +2,7 @@
 
 from django import template
 
-from accounts.models import Role
+from accounts.permissions import allows, can_judge_case
 from cases.models import AgencyReturn
 
 from .. import selectors
@@ -42,7 +42,7 @@ def case_moderation_section(case, user):
         "visible": True,
         "case": case,
         "user": user,
-        "may_judge": user.role == Role.BUSINESS_MANAGER or selectors.is_chair(user=user, audit=case.audit),
+        "may_judge": can_judge_case(user, case),
         "judgement_form": JudgementForm(
             initial={"grade": data["judgement"].grade, "summary": data["judgement"].summary}
             if data["judgement"]
@@ -60,7 +60,7 @@ def return_tool_links(agency_return, user):
     query: the return's pages keep their query budget (the tool page says when there is no tool)."""
     return {
         "agency_return": agency_return,
-        "may_raise": user.role in (Role.BUSINESS_MANAGER, Role.AGENCY_CONTRIBUTOR, Role.PANEL_MEMBER),
+        "may_raise": allows(user, "read_case_data"),
         "open": agency_return.status in AgencyReturn.OPEN_STATUSES,
     }
 

@@ -3,7 +3,7 @@
 from django import template
 from django.db.models import Count
 
-from accounts.models import Role
+from accounts.permissions import allows
 from cases.models import Case
 
 from .. import selectors
@@ -15,7 +15,7 @@ register = template.Library()
 def case_review_section(case, user):
     """Links from the case page to its review page, pack, meetings and findings (readers only)."""
     # The case page is already scoped to these readers; the role check costs no query.
-    if user.role not in (Role.BUSINESS_MANAGER, Role.PANEL_MEMBER):
+    if not allows(user, "read_cases"):
         return {"visible": False}
     counts = (
         Case.objects.filter(pk=case.pk)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import CASE_DATA_ROLES, role_required
+from accounts.permissions import can_resolve_concern, can_respond_to_concern, permission_required
 from core.forms import add_service_errors
 
 from .. import concerns as services
@@ -16,14 +16,12 @@ from .. import selectors
 from ..forms import ConcernAcknowledgeForm, ConcernForm
 from ._common import or_404
 
-concern_user_required = role_required(*CASE_DATA_ROLES)
-
 
 def _concern(request, concern_pk):
     return get_object_or_404(selectors.concern_list_for_user(user=request.user), pk=concern_pk)
 
 
-@concern_user_required
+@permission_required("read_case_data")
 def concern_raise(request, case_pk):
     case = or_404(selectors.concern_case_for_user(user=request.user, case_pk=case_pk))
     access_record(request=request, what="concern_raise", obj=case, case=case)
@@ -52,7 +50,7 @@ def concern_raise(request, case_pk):
     )
 
 
-@concern_user_required
+@permission_required("read_case_data")
 @require_safe
 def concern_list(request):
     concerns = selectors.concern_list_for_user(user=request.user)
@@ -62,7 +60,7 @@ def concern_list(request):
 
 def _detail(request, concern, *, ack_form=None, status=200):
     access_record(request=request, what="safeguarding_concern", obj=concern, case=concern.case)
-    may_respond = services.may_respond(user=request.user, concern=concern)
+    may_respond = can_respond_to_concern(request.user, concern)
     return render(
         request,
         "reviews/concern_detail.html",
@@ -72,7 +70,7 @@ def _detail(request, concern, *, ack_form=None, status=200):
             "audit": concern.case.audit,
             "may_respond": may_respond and concern.status != concern.Status.RESOLVED,
             "may_resolve": concern.status == concern.Status.ACKNOWLEDGED
-            and (request.user.is_business_manager or request.user.is_panel_member),
+            and can_resolve_concern(request.user, concern),
             "ack_form": ack_form
             or ConcernAcknowledgeForm(
                 initial={
@@ -86,17 +84,17 @@ def _detail(request, concern, *, ack_form=None, status=200):
     )
 
 
-@concern_user_required
+@permission_required("read_case_data")
 @require_safe
 def concern_detail(request, concern_pk):
     return _detail(request, _concern(request, concern_pk))
 
 
-@concern_user_required
+@permission_required("read_case_data")
 @require_POST
 def concern_acknowledge(request, concern_pk):
     concern = _concern(request, concern_pk)
-    if not services.may_respond(user=request.user, concern=concern):
+    if not can_respond_to_concern(request.user, concern):
         raise PermissionDenied
     form = ConcernAcknowledgeForm(request.POST)
     if form.is_valid():
@@ -110,7 +108,7 @@ def concern_acknowledge(request, concern_pk):
     return _detail(request, concern, ack_form=form, status=400)
 
 
-@concern_user_required
+@permission_required("read_case_data")
 @require_POST
 def concern_resolve(request, concern_pk):
     concern = _concern(request, concern_pk)

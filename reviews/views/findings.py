@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import agency_contributor_required, case_reader_required
+from accounts.permissions import permission_required
 from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
 from core.templatetags.core_tags import roman  # the filter: a position outside 1..3999 shows as itself
@@ -18,7 +18,6 @@ from core.templatetags.core_tags import roman  # the filter: a position outside 
 from .. import selectors, services
 from ..forms import ActionResponseForm, AgencyActionForm, AssuranceForm, LearningPointForm
 from ..models import AgencyAction, CaseAssurance, LearningPoint
-from ..permissions import action_reader_required
 from ._common import case_for_reader
 
 
@@ -45,14 +44,14 @@ def _render_findings(request, case, status=200, **forms):
     return render(request, "reviews/findings.html", _findings_context(case, **forms), status=status)
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def findings(request, case_pk):
     case = case_for_reader(request, case_pk)
     return _render_findings(request, case)
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_POST
 def learning_point_add(request, case_pk):
     case = case_for_reader(request, case_pk)
@@ -69,7 +68,7 @@ def _point_for_reader(request, case_pk, point_pk):
     return case, get_object_or_404(LearningPoint.objects.filter(case=case), pk=point_pk)
 
 
-@case_reader_required
+@permission_required("read_cases")
 def learning_point_edit(request, case_pk, point_pk):
     case, point = _point_for_reader(request, case_pk, point_pk)
     form = LearningPointForm(request.POST or None, instance=point, guard_audit=case.audit)
@@ -86,7 +85,7 @@ def learning_point_edit(request, case_pk, point_pk):
     )
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_POST
 def learning_point_move(request, case_pk, point_pk):
     case, point = _point_for_reader(request, case_pk, point_pk)
@@ -97,7 +96,7 @@ def learning_point_move(request, case_pk, point_pk):
     return redirect(_findings_url(case, "#learning"))
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_http_methods(["GET", "POST"])
 def learning_point_delete(request, case_pk, point_pk):
     """GET: the confirmation page, showing the point; POST: remove it and renumber the others."""
@@ -129,7 +128,7 @@ def learning_point_delete(request, case_pk, point_pk):
     return redirect(_findings_url(case, "#learning"))
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_POST
 def assurance_edit(request, case_pk):
     case = case_for_reader(request, case_pk)
@@ -145,7 +144,7 @@ def assurance_edit(request, case_pk):
     return _render_findings(request, case, status=400, assurance_form=form)
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_POST
 def action_add(request, case_pk):
     case = case_for_reader(request, case_pk)
@@ -157,7 +156,7 @@ def action_add(request, case_pk):
     return _render_findings(request, case, status=400, action_form=form)
 
 
-@case_reader_required
+@permission_required("read_cases")
 def action_edit(request, case_pk, action_pk):
     case = case_for_reader(request, case_pk)
     action = get_object_or_404(
@@ -180,7 +179,7 @@ def action_edit(request, case_pk, action_pk):
 # --- Confidential actions across audits ---------------------------------------------------------
 
 
-@action_reader_required
+@permission_required("read_case_data")
 @require_safe
 def action_list(request):
     """Contributors: their own agency's actions. Panel and Business Manager: the actions they monitor."""
@@ -198,7 +197,7 @@ def action_list(request):
     return render(request, "reviews/action_list.html", context)
 
 
-@agency_contributor_required
+@permission_required("use_agency_portal")
 def action_respond(request, action_pk):
     action = get_object_or_404(selectors.agency_action_list_for_user(user=request.user), pk=action_pk)
     form = ActionResponseForm(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accesslog.services import access_record
-from accounts.permissions import business_manager_required, case_reader_required
+from accounts.permissions import permission_required
 from core.confirmation import announce
 from core.forms import add_service_errors
 
@@ -45,7 +45,7 @@ def _meeting_for_reader(request, meeting_pk):
     return or_404(selectors.meeting_detail_for_user(user=request.user, meeting_pk=meeting_pk))
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def meeting_create(request, case_pk):
     case = case_for_reader(request, case_pk)
     if case.method != case.Method.MEETING:
@@ -76,7 +76,7 @@ def meeting_create(request, case_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def meeting_edit(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
     case = meeting.case
@@ -117,7 +117,7 @@ def meeting_edit(request, meeting_pk):
     )
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def meeting_detail(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
@@ -125,7 +125,7 @@ def meeting_detail(request, meeting_pk):
     return render(request, "reviews/meeting_detail.html", _meeting_context(request, meeting))
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def invitation_add(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
@@ -149,7 +149,7 @@ def invitation_add(request, meeting_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def invitations_send(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)
@@ -188,7 +188,7 @@ def _invitation(request, meeting_pk, invitation_pk):
     return meeting, invitation
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def invitation_edit(request, meeting_pk, invitation_pk):
     """Correct an invitee; a new address is sent a new invitation (the old link stops working)."""
     meeting, invitation = _invitation(request, meeting_pk, invitation_pk)
@@ -225,7 +225,7 @@ def invitation_edit(request, meeting_pk, invitation_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 def invitation_remove(request, meeting_pk, invitation_pk):
     """Check page, then remove: the invitee's link then says the invitation was withdrawn."""
     meeting, invitation = _invitation(request, meeting_pk, invitation_pk)
@@ -254,7 +254,7 @@ def invitation_remove(request, meeting_pk, invitation_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def invitation_resend(request, meeting_pk, invitation_pk):
     meeting, invitation = _invitation(request, meeting_pk, invitation_pk)
@@ -276,7 +276,7 @@ def invitation_resend(request, meeting_pk, invitation_pk):
     return redirect(reverse("reviews:meeting_detail", kwargs={"meeting_pk": meeting.pk}) + "#invitations")
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def attendance_record(request, meeting_pk):
     meeting = _meeting_for_reader(request, meeting_pk)

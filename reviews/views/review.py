@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accesslog.models import AccessLogEntry
 from accesslog.services import access_record
-from accounts.permissions import business_manager_required, case_reader_required
+from accounts.permissions import permission_required
 from cases.timeline import case_timeline, timeline_link_prefix, timeline_position
 from core.forms import add_service_errors
 
@@ -39,7 +39,7 @@ def _review_context(request, case, note_form=None):
     }
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def case_review(request, case_pk):
     case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
@@ -47,7 +47,7 @@ def case_review(request, case_pk):
     return render(request, "reviews/case_review.html", _review_context(request, case))
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_POST
 def note_add(request, case_pk):
     case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
@@ -66,7 +66,7 @@ def note_add(request, case_pk):
     )
 
 
-@case_reader_required
+@permission_required("read_cases")
 def note_edit(request, case_pk, note_pk):
     """Only the note's author may edit it (anyone else: 404); the previous text is kept."""
     note = or_404(selectors.note_get_for_author(user=request.user, case_pk=case_pk, note_pk=note_pk))
@@ -85,7 +85,7 @@ def note_edit(request, case_pk, note_pk):
     )
 
 
-@business_manager_required
+@permission_required("manage_audits")
 @require_POST
 def case_pack_circulate(request, case_pk):
     case = case_for_reader(request, case_pk)
@@ -108,7 +108,7 @@ def case_pack_circulate(request, case_pk):
     return redirect("reviews:case_review", case_pk=case.pk)
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_POST
 def case_review_mark(request, case_pk):
     """A panel member marks the circulated case read (it leaves their "Needs your attention" list)."""
@@ -122,7 +122,7 @@ def case_review_mark(request, case_pk):
     return redirect("reviews:case_review", case_pk=case.pk)
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_safe
 def case_pack_pdf(request, case_pk):
     """The reader's case pack: the stored PDF of the current version, or (while the worker prepares
@@ -141,7 +141,7 @@ def case_pack_pdf(request, case_pk):
     return response
 
 
-@case_reader_required
+@permission_required("read_cases")
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_pack_status(request, case_pk):
     """How far the reader's case pack has got; a failed one can be tried again (POST)."""

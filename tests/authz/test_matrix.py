@@ -3,20 +3,39 @@
 A URL with no rule fails `test_every_url_has_a_rule`, so a new view cannot ship without one.
 Denied personas must get 403 or 404 (never data) for GET and POST alike; anonymous users are sent to
 the login page unless the rule says the page is public.
+
+The matrix also reads the permission table (accounts.permissions): every view names its role rule
+(`@permission_required("name")`), and for every persona the table's answer must agree with what the
+persona actually got: a persona the matrix lets in must be allowed by the table, and a persona the
+table refuses must get 403 (not a page, not a 404 that would hide a missing role check).
 """
 
 import importlib
 import pkgutil
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from accounts.permissions import ROLE_RULES, allows
 from tests.conftest import PERSONAS
 from tests.helpers import login
 
 from . import __path__ as authz_path
 
 EXCLUDED_NAMESPACES = {"admin"}
+
+# Pages reached before a role applies (logging in, the second factor, the invitation link, which
+# carries its own token): no role rule, each says why.
+NO_ROLE_RULE = {
+    "login": "the log-in page",
+    "logout": "logging out",
+    "home": "sends any logged-in user to their role's home",
+    "otp_verify": "the second factor, before the role's pages",
+    "otp_setup": "enrolling the second factor, before the role's pages",
+    "otp_enrol": "enrolling by e-mailed link",
+    "two_factor": "the user's own second factor",
+    "backup_codes_renew": "the user's own backup codes",
+}
 
 
 def _rule_modules():
@@ -65,6 +84,29 @@ def test_every_url_keyword_resolves():
     assert not needed - set(KWARGS), f"No KWARGS entry for: {sorted(needed - set(KWARGS))}"
 
 
+def _view(url_name):
+    kwargs = dict.fromkeys(URLS[url_name], 1)
+    try:
+        return resolve(reverse(url_name, kwargs=kwargs)).func
+    except Exception:  # a keyword with a converter other than int
+        return None
+
+
+def test_every_view_names_a_role_rule_of_the_table():
+    unnamed, unknown = [], []
+    for url_name in sorted(URLS):
+        rule = RULES.get(url_name)
+        view = _view(url_name)
+        name = getattr(view, "permission", None)
+        if name is None:
+            if url_name not in NO_ROLE_RULE and not (rule and rule.public):
+                unnamed.append(url_name)
+        elif name not in ROLE_RULES:
+            unknown.append(f"{url_name}: {name}")
+    assert not unnamed, f"Views without @permission_required: {unnamed}"
+    assert not unknown, f"Views naming a rule the table lacks: {unknown}"
+
+
 @pytest.fixture
 def full_cast(cast):
     for module in _rule_modules():
@@ -85,12 +127,19 @@ def test_authorisation_matrix(url_name, full_cast, client):
         for kw in URLS[url_name]
     }
     url = reverse(url_name, kwargs=kwargs)
+    table_rule = getattr(resolve(url).func, "permission", None)
     failures = []
     for persona in PERSONAS:
         client.logout()
         if persona != "anon":
             login(client, getattr(full_cast, persona))
         allowed_get = rule.get is not None and persona in rule.get
+        table_allows = (
+            persona != "anon" and table_rule is not None and allows(getattr(full_cast, persona), table_rule)
+        )
+        let_in = persona in (rule.get or set()) | rule.post_allowed
+        if table_rule and persona != "anon" and let_in and not table_allows:
+            failures.append(f"{persona} is let in, but the table's rule {table_rule!r} refuses them")
         # GET
         response = client.get(url)
         if allowed_get:
@@ -113,4 +162,9 @@ def test_authorisation_matrix(url_name, full_cast, client):
                     failures.append(f"anon POST -> {response.status_code}, expected login redirect")
             elif response.status_code not in (403, 404, 405):
                 failures.append(f"{persona} POST -> {response.status_code}, expected 403/404/405")
+            elif table_rule and persona != "anon" and not table_allows and response.status_code != 403:
+                failures.append(
+                    f"{persona} POST -> {response.status_code}, but the table's rule {table_rule!r} "
+                    "refuses them: expected 403"
+                )
     assert not failures, f"{url_name} ({url}):\n" + "\n".join(failures)

@@ -80,3 +80,29 @@ def test_clicking_a_bar_opens_its_row_and_lanes_show_agencies_without_a_return(
     expect(row).to_be_in_viewport()
     expect(row).to_contain_text("Home visit 1")
     journey.step("a click on the first bar opened the first page at its row")
+
+
+def test_on_a_phone_the_lanes_keep_readable_labels_and_scroll_inside_their_figure(
+    page, journey, live_server, cast, settings
+):
+    _case_over_two_years(cast, settings)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(page, live_server, cast.panel.email, PASSWORD)
+    page.goto(f"{live_server.url}/cases/{cast.case.pk}/timeline/")
+    lanes = page.get_by_role("group", name="Swim lanes of Case One")
+    expect(lanes).to_be_visible()
+    # The page itself does not scroll sideways; the figure does.
+    assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert page.locator("figure.timeline-lanes").evaluate("(el) => el.scrollWidth > el.clientWidth")
+    # Every label line is drawn at least at 12 px, in full.
+    heights = page.locator("figure.timeline-lanes g.lane text tspan").evaluate_all(
+        "(spans) => spans.map((s) => s.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 11, heights
+    first_label = (
+        lanes.locator("g.lane text")
+        .first.locator("tspan")
+        .evaluate_all("(spans) => spans.map((s) => s.textContent)")
+    )
+    assert " ".join(first_label[:2]) == "Riverton Children's Social Care", first_label
+    journey.step("the swim lanes at 390 px: labels readable, the figure scrolls")

@@ -196,12 +196,19 @@ def test_each_year_page_keeps_the_whole_case_in_the_lanes(cast, client, settings
     first = client.get(url)
     years = first.context["timeline"].years
     assert [y for y, _ in years] == [2023, 2024, 2025]
-    whole_svg = _svg(first.content.decode())
+    page_mark = re.compile(r'<rect class="lane-page" x="([\d.]+)".*?</rect>')
+    whole_svg = page_mark.sub("", _svg(first.content.decode()))
+    marks = []
     for year, href in years:
         response = client.get(href.split("#")[0])
         timeline = response.context["timeline"]
-        # The list holds that year's entries only; the lanes still hold all 24, the same picture.
+        # The list holds that year's entries only; the lanes still hold all 24, the same picture but for
+        # the mark of the page being read, which moves along the axis with it.
         assert {e.date.year for e in timeline.entries} == {year}
         assert sum(lane.entries for lane in timeline.lanes) == 24
-        assert _svg(response.content.decode()) == whole_svg
-        assert response.content.decode().count('class="lane-bar"') == 24
+        svg = _svg(response.content.decode())
+        assert page_mark.sub("", svg) == whole_svg
+        assert svg.count('class="lane-bar"') == 24
+        assert f"<title>This page of the list: 3 February {year} to" in svg
+        marks.append(float(page_mark.search(svg).group(1)))
+    assert marks == sorted(marks) and len(set(marks)) == 3

@@ -198,3 +198,17 @@ def test_quality_assurance_sees_programme_aggregates_and_published_learning_only
         ("cases:audit_detail", {"audit_pk": cast.other_audit.pk}),
     ):
         assert client.get(reverse(name, kwargs=kwargs)).status_code in (403, 404)
+
+
+def test_an_owner_agency_sees_the_chain_without_links_to_pages_it_cannot_open(client, cast):
+    rec = RecommendationFactory(
+        audit=cast.other_audit, status="assured", owners=[cast.agency], created_by=cast.bm
+    )
+    services.recommendation_follow_up_set(recommendation=rec, actor=cast.bm, audit=cast.audit)
+    login(client, cast.contributor)
+    page = client.get(
+        reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": rec.pk})
+    ).content.decode()
+    assert "Followed up by Audit under test" in page
+    assert reverse("learning:audit_learning", kwargs={"audit_pk": cast.audit.pk}) not in page
+    assert "Save follow-up" not in page
