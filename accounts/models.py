@@ -97,10 +97,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.BUSINESS_MANAGER
 
     @property
-    def is_panel_member(self):
-        return self.role == Role.PANEL_MEMBER
-
-    @property
     def is_agency_contributor(self):
         return self.role == Role.AGENCY_CONTRIBUTOR
 

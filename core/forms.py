@@ -134,7 +134,7 @@ class GovukDateInput(forms.MultiWidget):
 
     def __init__(self, attrs=None):
         widgets = {
-            f"_{part}": forms.TextInput(
+            part: forms.TextInput(
                 attrs={
                     "inputmode": "numeric",
                     "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",

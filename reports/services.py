@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.permissions import can_manage_audit, require
 from cases.models import Agency, IdentifyingTerm
 from core import leakguard
 from core.links import absolute_url
@@ -354,6 +355,7 @@ def report_publish(*, build, actor):
     holds a term of the current register or an unresolved pattern: checked again here, in the same
     transaction as the publication."""
     build = ReportBuild.objects.select_for_update().select_related("audit").get(pk=build.pk)
+    require(can_manage_audit(actor, build.audit))
     if build.status != ReportBuild.Status.DONE or not build.pdf:
         raise ValidationError("Only a finished draft can be published.")
     if hasattr(build, "version"):

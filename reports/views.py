@@ -49,7 +49,7 @@ def hit_fix_url(hit, audit_pk):
     return audit_url + "#panel-h"
 
 
-def _build_context(request, build):
+def _build_context(request, build, *, offer_publish=True):
     hits = list(build.hits.select_related("case", "term_case", "overridden_by")) if build else []
     report_url = reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id}) if build else ""
     for hit in hits:
@@ -67,7 +67,9 @@ def _build_context(request, build):
         "hits": hits,
         "blocking_count": len(blocking),
         "stale": stale,
-        "can_publish": can_publish(request.user, build, stale=stale, blocking=bool(blocking)),
+        # The publish page lists its own problems (the newer-draft one too) instead of the button.
+        "can_publish": offer_publish
+        and can_publish(request.user, build, stale=stale, blocking=bool(blocking)),
     }
 
 
@@ -156,7 +158,7 @@ def build_preview(request, build_pk):
 def _publish_summary(request, build):
     """What the Business Manager checks before publishing: the version it becomes, the leak guard's
     result on this draft, and what the Board will receive. Problems stop the publication."""
-    context = _build_context(request, build)
+    context = _build_context(request, build, offer_publish=False)
     hits = context["hits"]
     blocking = context["blocking_count"]
     overridden = len(hits) - blocking

@@ -600,3 +600,107 @@ def attention_items_for_user(*, user, now=None):
     else:
         items = []
     return [item for item in items if item is not None]
+
+
+# --- The audit as a task list ----------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    name: str
+    status: str  # "Completed", "In progress", "Not started", "Not needed"
+    hint: str
+    anchor: str
+
+
+def _stage(name, done, total, hint, anchor, *, needed=True):
+    if not needed:
+        return Stage(name, "Not needed", hint, anchor)
+    if total and done >= total:
+        return Stage(name, "Completed", hint, anchor)
+    return Stage(name, "In progress" if done else "Not started", hint, anchor)
+
+
+def audit_stages(*, audit):
+    """The audit's stages in order, each with a status, from one aggregate query over the audit."""
+    from cases.models import Audit as AuditModel
+    from reports.models import ReportVersion
+
+    cases = Case.objects.filter(audit=OuterRef("pk"))
+    returns = AgencyReturn.objects.filter(case__audit=OuterRef("pk"))
+    meeting_cases = cases.filter(method=Case.Method.MEETING)
+    held = ReflectivePracticeMeeting.objects.filter(
+        case__audit=OuterRef("pk"), status=ReflectivePracticeMeeting.Status.HELD
+    )
+    with_findings = cases.filter(
+        Exists(LearningPoint.objects.filter(case=OuterRef("pk"))),
+        Exists(
+            CaseAssurance.objects.filter(case=OuterRef("pk")).exclude(
+                finding=CaseAssurance.Finding.NOT_DETERMINED
+            )
+        ),
+    )
+    recommendations = Recommendation.objects.filter(audit=OuterRef("pk"))
+    row = (
+        AuditModel.objects.filter(pk=audit.pk)
+        .annotate(
+            n_cases=_count(cases),
+            n_cases_asked=_count(cases.filter(Exists(AgencyReturn.objects.filter(case=OuterRef("pk"))))),
+            n_returns=_count(returns),
+            n_received=_count(
+                returns.filter(status__in=(AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED))
+            ),
+            n_accepted=_count(returns.filter(status=AgencyReturn.Status.ACCEPTED)),
+            n_circulated=_count(cases.filter(pack_circulated_at__isnull=False)),
+            n_meeting_cases=_count(meeting_cases),
+            n_held=_count(meeting_cases.filter(Exists(held.filter(case=OuterRef("pk"))))),
+            n_findings=_count(with_findings),
+            n_recommendations=_count(recommendations),
+            n_assured=_count(
+                recommendations.filter(
+                    status__in=(Recommendation.Status.ASSURED, Recommendation.Status.CLOSED)
+                )
+            ),
+            n_versions=_count(ReportVersion.objects.filter(audit=OuterRef("pk"))),
+        )
+        .values()
+        .get()
+    )
+    n = row["n_cases"]
+    r = row["n_returns"]
+    m = row["n_meeting_cases"]
+    k = row["n_recommendations"]
+    return [
+        _stage("Cases selected", n, 1, _plural(n, "case"), "cases-h"),
+        _stage(
+            "Returns requested", row["n_cases_asked"], n, f"{row['n_cases_asked']} of {n} cases", "matrix-h"
+        ),
+        _stage(
+            "Returns received and accepted",
+            row["n_accepted"],
+            r,
+            f"{row['n_received']} of {r} received, {row['n_accepted']} accepted",
+            "matrix-h",
+        ),
+        _stage(
+            "Case packs circulated", row["n_circulated"], n, f"{row['n_circulated']} of {n} cases", "cases-h"
+        ),
+        _stage(
+            "Meetings held",
+            row["n_held"],
+            m,
+            f"{row['n_held']} of {m} meeting cases" if m else "No case is audited by meeting",
+            "reviews-h",
+            needed=bool(m) or not n,
+        ),
+        _stage("Findings agreed", row["n_findings"], n, f"{row['n_findings']} of {n} cases", "reviews-h"),
+        _stage("Recommendations agreed", k, 1, _plural(k, "recommendation"), "recommendations-h"),
+        _stage("Report published", row["n_versions"], 1, _plural(row["n_versions"], "version"), "report-h"),
+        _stage(
+            "Recommendations assured",
+            row["n_assured"],
+            k,
+            f"{row['n_assured']} of {k} assured or closed",
+            "recommendations-h",
+        ),
+    ]

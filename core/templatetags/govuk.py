@@ -107,3 +107,11 @@ def govuk_error_summary(form):
         return ""
     form.govuk_summary_shown = True
     return render_to_string("gds/error_summary.html", {"form": form})
+
+
+@register.simple_tag
+def govuk_error_summary_handled(form):
+    """For a page that draws its own error summary: base.html and crispy then draw none for `form`."""
+    if isinstance(form, forms.BaseForm):
+        form.govuk_summary_shown = True
+    return ""

@@ -2,6 +2,7 @@
 with its SEQUENCE, and Europe/London wall-clock times in summer and in winter."""
 
 import datetime
+import pathlib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -116,3 +117,19 @@ def test_a_meeting_without_an_end_is_two_hours_long():
     meeting = MeetingFactory(ends_at=None)
     event = _parse(panel_ics(meeting, [meeting.created_by]))[1]
     assert event.decoded("dtend") - event.decoded("dtstart") == datetime.timedelta(hours=2)
+
+
+def _app_sources():
+    root = pathlib.Path(__file__).resolve().parents[2]
+    for top in sorted(root.iterdir()):
+        if not top.is_dir() or top.is_symlink() or top.name.startswith(".") or top.name in {"tests", "bench"}:
+            continue
+        for path in top.rglob("*.py"):
+            yield path.relative_to(root), path.read_text(encoding="utf-8")
+
+
+def test_no_other_module_builds_a_calendar_file_or_a_roman_numeral():
+    calendars = [str(p) for p, text in _app_sources() if "icalendar" in text or "VCALENDAR" in text]
+    numerals = [str(p) for p, text in _app_sources() if "def roman" in text]
+    assert calendars == ["core/calendar.py"]
+    assert sorted(numerals) == ["core/numerals.py", "core/templatetags/core_tags.py"]  # the filter calls it

@@ -134,6 +134,8 @@ def test_the_date_input_is_three_labelled_boxes_in_a_fieldset():
     )
     for part, box_id in (("Day", "id_due"), ("Month", "id_due_month"), ("Year", "id_due_year")):
         assert f'<label class="govuk-label govuk-date-input__label" for="{box_id}">{part}</label>' in html
+    for box in ("due_day", "due_month", "due_year"):
+        assert f'name="{box}"' in html  # what the form reads back
     assert 'type="date"' not in html
 
 

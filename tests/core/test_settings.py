@@ -90,3 +90,19 @@ def test_real_parts_are_chosen_from_the_environment():
         "smtp.example",
         "True",
     ], result.stderr
+
+
+def test_site_url_follows_the_host_and_port_the_demo_runs_on_unless_set():
+    """`make run PORT=8123` exports HOST and PORT: links in e-mails must point at that port."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='pscb_audit.settings'; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "HOST", "PORT")}
+    run = lambda extra: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert run({"PORT": "8123"}) == "http://127.0.0.1:8123"
+    assert run({"HOST": "0.0.0.0", "PORT": "9000"}) == "http://0.0.0.0:9000"
+    assert run({"PORT": "8123", "SITE_URL": "https://audit.example.org"}) == "https://audit.example.org"
