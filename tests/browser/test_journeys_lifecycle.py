@@ -178,7 +178,7 @@ def test_report_is_built_published_and_downloaded_by_the_board(page, journey, li
     expect(status).to_contain_text("No identifying details found.")
     journey.step("the draft is built and the leak guard finds nothing")
 
-    status.get_by_role("link", name="Check and publish this draft").click()
+    status.get_by_role("link", name="Publish this draft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Publish this draft as version 1?")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Nothing found")
     expect(page.locator(".govuk-summary-list")).to_contain_text("The Board receives")
