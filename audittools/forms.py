@@ -142,6 +142,9 @@ class ReturnToolForm(GovukFormMixin, forms.Form):
 
 
 class ModerationForm(GovukFormMixin, forms.Form):
+    # One per agency in the moderation grid, drawn compactly by its own template: a select, not radios.
+    radios_up_to = 0
+
     grade = forms.ChoiceField(label="Panel's grade", choices=Grade.choices)
     reason = forms.CharField(
         label="Reason (needed when the panel's grade differs)",
@@ -152,6 +155,8 @@ class ModerationForm(GovukFormMixin, forms.Form):
 
 
 class JudgementForm(GovukFormMixin, forms.Form):
+    radios_up_to = 0  # drawn beside the moderation grid by its own template (a select)
+
     grade = forms.ChoiceField(label="Overall judgement for the case", choices=Grade.choices)
     summary = forms.CharField(
         label="Why", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

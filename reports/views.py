@@ -163,9 +163,10 @@ def _publish_summary(request, build):
         Row(
             "The Board receives",
             f"The report as a PDF, version {next_number}, exactly as in the draft preview. "
-            f"{board} Board member{pluralize(board)} can download it from Board home, as can this audit's "
-            "panel and the agencies that sent a return. No case detail, register term or chronology goes "
-            "with it.",
+            f"{board} Board member{pluralize(board)} are e-mailed a link to Board home (the e-mail holds "
+            "the audit's title and the version, none of the report) and can download it there, as can this "
+            "audit's panel and the agencies that sent a return. No case detail, register term or chronology "
+            "goes with it.",
         ),
     ]
     report_url = reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id})
@@ -257,8 +258,8 @@ def build_publish(request, build_pk):
         title=f"Version {version.number} published",
         body=str(build.audit),
         next_steps=[
-            "Board members can download it now from Board home, as can this audit's panel and the agencies "
-            "that sent a return.",
+            "Board members are e-mailed a link to Board home, where they can download it now, as can this "
+            "audit's panel and the agencies that sent a return.",
             "It cannot be changed. To correct anything, change the text, build a new draft and publish it "
             "as the next version; earlier versions stay available.",
         ],

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import can_manage_audit, permission_required
+from core.confirmation import announce
 from core.forms import add_service_errors
 
 from .. import selectors, services
@@ -228,7 +229,16 @@ def invitation_remove(request, meeting_pk, invitation_pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{invitation.name} removed from the meeting.")
+            announce(
+                request,
+                title=f"{invitation.name} removed from the meeting.",
+                next_steps=[
+                    "Their invitation link now says the invitation was withdrawn. Nobody is e-mailed: tell "
+                    "them yourself if they expect to come."
+                    if invitation.sent_at
+                    else "No invitation had been sent to them, so nobody is told.",
+                ],
+            )
         return redirect(reverse("reviews:meeting_detail", kwargs={"meeting_pk": meeting.pk}) + "#invitations")
     return render(
         request,

@@ -81,11 +81,11 @@ def test_search_by_user_case_and_dates(client, cast):
 
     # Older than the last 30 days: an empty "From" searches the whole log.
     html = client.get(url, {"user": cast.panel.pk, "date_from": ""}).content.decode()
-    assert html.count("<td>Paula Panel") == 2
+    assert html.count('<td class="govuk-table__cell">Paula Panel') == 2
 
     html = client.get(url, {"case": cast.case.pk, "date_from": ""}).content.decode()
-    assert "<td>Audit under test — Case One</td>" in html
-    assert "<td>Another audit — Case One</td>" not in html
+    assert '<td class="govuk-table__cell">Audit under test — Case One</td>' in html
+    assert '<td class="govuk-table__cell">Another audit — Case One</td>' not in html
 
     html = client.get(url, {"date_from": "2026-10-08", "date_to": "2026-10-08"}).content.decode()
     assert "8 October 2026" in html and "5 October 2026" not in html

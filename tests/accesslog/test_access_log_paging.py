@@ -47,7 +47,10 @@ def seven_reads(cast, monkeypatch):
 def _whats(html):
     return [
         w
-        for w in re.findall(r"<td>([\w-]+)(?: #\d+)?</td>(?=\s*<td>)", html)
+        for w in re.findall(
+            r"<td class=\"govuk-table__cell\">([\w-]+)(?: #\d+)?</td>(?=\s*<td class=\"govuk-table__cell\">)",
+            html,
+        )
         if w.startswith(("read", "old"))
     ]
 
@@ -68,7 +71,11 @@ def test_first_page_is_the_newest_of_the_last_30_days_with_an_older_link(client,
     login(client, cast.bm)
     html = _get(client, {}).content.decode()
     # Newest first: this very search (logged as it is made), then the panel member's reads.
-    assert re.search(r"<td>access_log</td>.*<td>read-0</td>.*<td>read-1</td>", html, re.S)
+    assert re.search(
+        r"<td class=\"govuk-table__cell\">access_log</td>.*<td class=\"govuk-table__cell\">read-0</td>.*<td class=\"govuk-table__cell\">read-1</td>",
+        html,
+        re.S,
+    )
     assert _whats(html) == ["read-0", "read-1"]
     assert "old-read" not in html  # 40 days ago: outside the default window
     assert _link(html, "Older") and not _link(html, "Newer") and not _link(html, "Newest")

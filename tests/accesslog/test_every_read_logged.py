@@ -41,6 +41,10 @@ READS = [
     ("reviews:meeting_create", "bm", "case", VIEW, "case"),
     ("reviews:invitation_edit", "bm", "meeting", VIEW, "case"),
     ("reviews:invitation_remove", "bm", "meeting", VIEW, "case"),
+    ("cases:term_remove", "bm", "identifying_terms", VIEW, "case"),
+    ("cases:return_submit", "contributor", "return", VIEW, "case"),
+    ("reviews:learning_point_delete", "panel", "learning_point", VIEW, "case"),
+    ("reports:build_publish", "bm", "report_leak_hits", VIEW, None),
     ("reviews:invitation_respond", "anon", "invitation", VIEW, "case"),
     ("reviews:findings", "panel", "findings", VIEW, "case"),
     ("reviews:learning_point_edit", "panel", "learning_point", VIEW, "case"),
@@ -65,6 +69,9 @@ READS = [
 ]
 
 NOT_CASE_DATA = {
+    "cases:panel_remove": "confirmation page: the panel member's name and role, the audit's title",
+    "audittools:section_delete": "confirmation page: a tool section's title (tools hold no case data)",
+    "audittools:question_delete": "confirmation page: a tool question's words (tools hold no case data)",
     "cases:audit_list": "titles and counts of the user's audits",
     "cases:audit_create": "an empty form",
     "cases:audit_edit": "the audit's own title, theme and purpose",

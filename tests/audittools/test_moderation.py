@@ -129,7 +129,7 @@ def test_only_the_chair_records_the_overall_judgement(client, graded):
 
 def _cells(table_html, label):
     row = table_html.split(f">{label}</th>")[1].split("</tr>")[0]
-    return [int(n) for n in re.findall(r"<td>(\d+)</td>", row)]
+    return [int(n) for n in re.findall(r"<td class=\"govuk-table__cell\">(\d+)</td>", row)]
 
 
 def test_the_audit_page_counts_grades_per_domain_and_agency_and_the_agreement_rate(client, graded):

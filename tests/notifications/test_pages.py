@@ -114,7 +114,7 @@ def test_lead_times_are_shown_to_every_logged_in_user(cast, client, settings):
     settings.REMINDER_DIGEST_WEEKDAY = 2
     settings.REMINDER_DAILY_HOUR = 6
     page = login(client, cast.contributor).get(reverse("notifications:settings")).content.decode()
-    assert "REMINDER_RETURN_DAYS_BEFORE" in page and "<td>9</td>" in page
+    assert "REMINDER_RETURN_DAYS_BEFORE" in page and '<td class="govuk-table__cell">9</td>' in page
     assert "every Wednesday" in page and "06:00" in page
     assert reverse("notifications:log") not in page  # the log link is for the Business Manager
 

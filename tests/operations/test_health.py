@@ -22,7 +22,7 @@ def rows(html):
     import re
 
     found = {}
-    for row in re.findall(r'<tr class="health-row">(.*?)</tr>', html, re.S):
+    for row in re.findall(r'<tr class="govuk-table__row health-row">(.*?)</tr>', html, re.S):
         text = " ".join(re.sub(r"<[^>]+>", " ", row).split())
         found[re.sub(r"<[^>]+>", "", re.search(r"<th[^>]*>(.*?)</th>", row, re.S).group(1)).strip()] = text
     return found

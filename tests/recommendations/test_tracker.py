@@ -73,9 +73,10 @@ def spread(cast):
 def _page_rows(html):
     """(audit, letter) of each row of the tracker table, as a person reads them."""
     # One audit shown: its title is in the caption, not repeated on every row.
-    one = re.search(r"<caption>Recommendations of (.*?)( matching the filters)?</caption>", html)
+    one = re.search(r"<caption[^>]*>Recommendations of (.*?)( matching the filters)?</caption>", html)
     rows = re.findall(
-        r'<tr class="tracker-row">\s*(?:<td>(.*?)</td>)?\s*<th scope="row">(?:<a [^>]*>)?\((\w+)\)', html
+        r'<tr class="govuk-table__row tracker-row">\s*(?:<td class="govuk-table__cell">(.*?)</td>)?\s*<th class="govuk-table__header" scope="row">(?:<a [^>]*>)?\((\w+)\)',
+        html,
     )
     return [(audit or one.group(1), f"({letter})") for audit, letter in rows]
 

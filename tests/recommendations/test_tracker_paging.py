@@ -39,7 +39,8 @@ def seven_open_three_closed(cast, monkeypatch):
 def _letters(html):
     # The audit column is left out when every row shown is of one audit.
     return re.findall(
-        r'<tr class="tracker-row">\s*(?:<td>.*?</td>\s*)?<th scope="row">(?:<a [^>]*>)?\((\w+)\)', html
+        r'<tr class="govuk-table__row tracker-row">\s*(?:<td class="govuk-table__cell">.*?</td>)?\s*<th class="govuk-table__header" scope="row">(?:<a [^>]*>)?\((\w+)\)',
+        html,
     )
 
 

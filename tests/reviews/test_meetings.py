@@ -311,7 +311,7 @@ def test_business_manager_records_attendance_and_rates_show_per_agency(client, c
     c.refresh_from_db()
     assert (c.attendance, c.attendance_reason) == ("did_not_attend", "Court hearing the same morning")
     # Riverton CSC: 2 invited and sent, both answered (100%), 1 of 2 attended (50%); Police: 0% and 0%
-    rows = html.split('class="table table-sm rates"')[1]
+    rows = html.split('class="govuk-table rates"')[1]
     csc_row = rows.split("Riverton Children&#x27;s Social Care")[1].split("</tr>")[0]
     police_row = rows.split("Riverton Police")[1].split("</tr>")[0]
     assert "100%" in csc_row and "50%" in csc_row
@@ -320,7 +320,7 @@ def test_business_manager_records_attendance_and_rates_show_per_agency(client, c
     audit_html = client.get(
         reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk})
     ).content.decode()
-    audit_rows = audit_html.split('class="table table-sm rates"')[1]
+    audit_rows = audit_html.split('class="govuk-table rates"')[1]
     assert "100%" in audit_rows.split("Riverton Children&#x27;s Social Care")[1].split("</tr>")[0]
     assert "1 attended" in audit_html
 
@@ -369,8 +369,11 @@ def test_audit_page_lists_meetings_and_leaves_cancelled_ones_out_of_the_rates(cl
     html = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk})).content.decode()
     assert meeting_url(empty) in html and "0 invited" in html
     assert meeting_url(cancelled) in html and "(cancelled; 1 invited)" in html
-    csc_row = html.split('class="table table-sm rates"')[1].split("Riverton Children&#x27;s Social Care")[1]
-    cells = [cell.split("</td>")[0] for cell in csc_row.split("</tr>")[0].split("<td>")[1:]]
+    csc_row = html.split('class="govuk-table rates"')[1].split("Riverton Children&#x27;s Social Care")[1]
+    cells = [
+        cell.split("</td>")[0]
+        for cell in csc_row.split("</tr>")[0].split('<td class="govuk-table__cell">')[1:]
+    ]
     assert cells[0] == "2"  # invited: the cancelled meeting's invitee is not counted
 
 
