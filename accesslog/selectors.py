@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from .models import AccessLogEntry
+from .services import access_record
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
@@ -84,3 +85,12 @@ def access_log_page(entries, *, before=None, after=None, size=50):
         older=cursor_of(rows[-1]) if more_older else None,
         is_newest=not before,
     )
+
+
+def access_log_search_get_for_user(*, request, filters, action=AccessLogEntry.Action.VIEW):
+    """The entries matching `filters` (None: a filter could not be read, so nothing rather than
+    everything); reading the log is itself written to the log."""
+    access_record(request=request, what="access_log", action=action)
+    if filters is None:
+        return AccessLogEntry.objects.none()
+    return access_log_search(**filters)

@@ -10,20 +10,19 @@ from . import subjects
 from .export import access_log_csv
 from .forms import AccessLogSearchForm, user_label
 from .models import AccessLogEntry
-from .selectors import access_log_page, access_log_search, parse_cursor
-from .services import access_record
+from .selectors import access_log_page, access_log_search_get_for_user, parse_cursor
 
 PAGE_SIZE = 50
 SUGGESTIONS = 10
 
 
-def _search(request):
+def _filters(request):
     form = AccessLogSearchForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     if form.errors:
         # A filter that cannot be read must not widen the search to everything.
-        return form, AccessLogEntry.objects.none()
-    return form, access_log_search(**{k: v for k, v in filters.items() if v})
+        return form, None
+    return form, {k: v for k, v in filters.items() if v}
 
 
 @permission_required("read_access_log")
@@ -31,8 +30,8 @@ def _search(request):
 def search(request):
     """Who read what: search by user, case and dates, newest first, a keyset page at a time (the log
     is never counted: "older" and "newer" rather than "page 1 of 20,000"). Reading the log is logged."""
-    form, entries = _search(request)
-    access_record(request=request, what="access_log")
+    form, filters = _filters(request)
+    entries = access_log_search_get_for_user(request=request, filters=filters)
     before, after = parse_cursor(request.GET.get("before")), parse_cursor(request.GET.get("after"))
     page = access_log_page(entries, before=before, after=None if before else after, size=PAGE_SIZE)
     if after and not before and not page.entries:
@@ -57,12 +56,14 @@ def search(request):
 @require_safe
 def export(request):
     """The search result as CSV (cells that a spreadsheet would run as formulas are neutralised)."""
-    form, entries = _search(request)
+    form, filters = _filters(request)
     if form.is_bound and not form.is_valid():
         # Never export more than was asked for because a filter was unreadable.
         problems = " ".join(str(message) for errors in form.errors.values() for message in errors)
         return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
-    access_record(request=request, what="access_log", action=AccessLogEntry.Action.EXPORT)
+    entries = access_log_search_get_for_user(
+        request=request, filters=filters, action=AccessLogEntry.Action.EXPORT
+    )
     response = HttpResponse(access_log_csv(entries), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'

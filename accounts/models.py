@@ -100,10 +100,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_agency_contributor(self):
         return self.role == Role.AGENCY_CONTRIBUTOR
 
-    @property
-    def is_board_member(self):
-        return self.role == Role.BOARD_MEMBER
-
 
 class RoleGrant(models.Model):
     """One change of who may see case data: a user's role (and, for a contributor, agency) set by a

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
+from accesslog.models import AccessLogEntry
+from accesslog.services import get_for_user
 from accounts.models import Role
 from cases.models import AgencyReturn
 from cases.selectors import audit_list_for_user, case_list_for_user, return_list_for_user
@@ -34,8 +36,53 @@ def tool_list_for_user(*, user):
     return Tool.objects.all()
 
 
-def tool_get_for_user(*, user, pk):
-    return get_object_or_404(tool_list_for_user(user=user), pk=pk)
+# --- Accessors: one object, scoped to the user, 404 otherwise, the read written to the access log ----
+# Tools are questions, not case data: their accessors log nothing.
+
+
+def tool_get_for_user(*, request, pk):
+    """A tool the user may open (the Business Manager builds and chooses tools)."""
+    return get_for_user(tool_list_for_user(user=request.user), request=request, what=None, pk=pk)
+
+
+def tool_get_for_user_to_edit(*, request, pk):
+    """A tool the user may change: the same scope (library tools refuse changes in the services)."""
+    return get_for_user(tool_list_for_user(user=request.user), request=request, what=None, pk=pk)
+
+
+def section_get_for_user_to_edit(*, request, tool, pk):
+    """A section of a tool the user may change (`tool` from tool_get_for_user_to_edit)."""
+    return get_for_user(
+        ToolSection.objects.select_related("version__tool"),
+        request=request,
+        what=None,
+        pk=pk,
+        version__tool=tool,
+    )
+
+
+def question_get_for_user_to_edit(*, request, tool, pk):
+    """A question of a tool the user may change (`tool` from tool_get_for_user_to_edit)."""
+    return get_for_user(
+        ToolQuestion.objects.select_related("section__version__tool"),
+        request=request,
+        what=None,
+        pk=pk,
+        section__version__tool=tool,
+    )
+
+
+def grades_audit_get_for_user(*, request, pk):
+    """The audit whose graded answers the user may export (the Business Manager, its panel): logged
+    as an export."""
+    return get_for_user(
+        audit_list_for_user(user=request.user),
+        request=request,
+        what="grades_csv",
+        audit=lambda audit: audit,
+        action=AccessLogEntry.Action.EXPORT,
+        pk=pk,
+    )
 
 
 def version_sections(version):
@@ -106,9 +153,15 @@ def return_tool_blocks(*, agency_return, with_moderation=False):
     return blocks
 
 
-def return_tool_get_for_user(*, user, pk):
-    """A return whose tool page the user may open (404 outside the user's scope)."""
-    return get_object_or_404(return_list_for_user(user=user), pk=pk)
+def return_tool_get_for_user(*, request, pk):
+    """A return whose tool page the user may open (404 outside the user's scope), the read logged."""
+    return get_for_user(
+        return_list_for_user(user=request.user),
+        request=request,
+        what="return_tool",
+        case=lambda agency_return: agency_return.case,
+        pk=pk,
+    )
 
 
 # --- Moderation on the case review page --------------------------------------------------------
@@ -153,11 +206,15 @@ def case_moderation(*, case):
     return {"audit_tool": audit_tool, "returns": returns, "rows": rows, "judgement": judgement}
 
 
-def moderation_answer_get_for_user(*, user, case_pk, answer_pk):
-    """A graded answer on a submitted return of a case the user reviews (404 otherwise)."""
-    case = get_object_or_404(case_list_for_user(user=user), pk=case_pk)
-    answer = get_object_or_404(
+def moderation_answer_get_for_user_to_edit(*, request, case_pk, answer_pk):
+    """A graded answer on a submitted return of a case the user reviews (404 otherwise), the read
+    logged."""
+    case = get_object_or_404(case_list_for_user(user=request.user), pk=case_pk)
+    answer = get_for_user(
         ReturnAnswer.objects.select_related("question", "agency_return"),
+        request=request,
+        what="moderation",
+        case=lambda answer: case,
         pk=answer_pk,
         agency_return__case=case,
         agency_return__status__in=REVIEWABLE,

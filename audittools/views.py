@@ -7,15 +7,13 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accesslog.models import AccessLogEntry
-from accesslog.services import access_record
 from accounts.permissions import can_edit_return, can_read_return_content, permission_required
-from cases.selectors import audit_list_for_user, case_list_for_user
+from cases.selectors import audit_get_for_user_to_edit, case_get_for_user
 from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
 from core.spreadsheet import export_cell
@@ -30,7 +28,7 @@ from .forms import (
     SectionForm,
     ToolForm,
 )
-from .models import Grade, ToolQuestion, ToolSection
+from .models import Grade
 
 # --- The library and the builder --------------------------------------------------------------
 
@@ -76,7 +74,11 @@ def _tool_context(tool, *, failed_section=None, question_form=None, **extra):
 @permission_required("manage_audits")
 def tool_detail(request, tool_pk):
     """A tool's latest version, section by section, with the forms that build it."""
-    tool = selectors.tool_get_for_user(user=request.user, pk=tool_pk)
+    tool = (
+        selectors.tool_get_for_user_to_edit(request=request, pk=tool_pk)
+        if request.method == "POST"
+        else selectors.tool_get_for_user(request=request, pk=tool_pk)
+    )
     if request.method == "POST":
         form = ToolForm(request.POST, instance=tool)
         if form.is_valid():
@@ -94,7 +96,7 @@ def tool_detail(request, tool_pk):
 @permission_required("manage_audits")
 @require_POST
 def tool_copy(request, tool_pk):
-    tool = selectors.tool_get_for_user(user=request.user, pk=tool_pk)
+    tool = selectors.tool_get_for_user(request=request, pk=tool_pk)
     copy = services.tool_copy(tool=tool, actor=request.user)
     messages.success(request, f"Copied as “{copy.name}”: edit it to suit your audit's theme.")
     return redirect("audittools:tool_detail", tool_pk=copy.pk)
@@ -113,7 +115,7 @@ def _edit_result(request, tool, call, success):
 @permission_required("manage_audits")
 @require_POST
 def section_add(request, tool_pk):
-    tool = selectors.tool_get_for_user(user=request.user, pk=tool_pk)
+    tool = selectors.tool_get_for_user_to_edit(request=request, pk=tool_pk)
     form = SectionForm(request.POST)
     if not form.is_valid():
         return render(
@@ -128,10 +130,8 @@ def section_add(request, tool_pk):
 
 
 def _section(request, tool_pk, section_pk):
-    tool = selectors.tool_get_for_user(user=request.user, pk=tool_pk)
-    return tool, get_object_or_404(
-        ToolSection.objects.select_related("version__tool"), pk=section_pk, version__tool=tool
-    )
+    tool = selectors.tool_get_for_user_to_edit(request=request, pk=tool_pk)
+    return tool, selectors.section_get_for_user_to_edit(request=request, tool=tool, pk=section_pk)
 
 
 def _version_note(version):
@@ -213,12 +213,8 @@ def question_add(request, tool_pk, section_pk):
 
 
 def _question(request, tool_pk, question_pk):
-    tool = selectors.tool_get_for_user(user=request.user, pk=tool_pk)
-    question = get_object_or_404(
-        ToolQuestion.objects.select_related("section__version__tool"),
-        pk=question_pk,
-        section__version__tool=tool,
-    )
+    tool = selectors.tool_get_for_user_to_edit(request=request, pk=tool_pk)
+    question = selectors.question_get_for_user_to_edit(request=request, tool=tool, pk=question_pk)
     return tool, question
 
 
@@ -267,7 +263,7 @@ def question_delete(request, tool_pk, question_pk):
 
 @permission_required("manage_audits")
 def audit_tool_edit(request, audit_pk):
-    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    audit = audit_get_for_user_to_edit(request=request, pk=audit_pk)
     current = selectors.audit_tool_get(audit=audit)
     tools = selectors.tool_list_for_user(user=request.user)
     form = AuditToolForm(request.POST or None, instance=current, tools=tools)
@@ -297,10 +293,7 @@ def audit_tool_edit(request, audit_pk):
 def grades_export(request, audit_pk):
     """Every graded answer of the audit, self-grade and moderated grade, for the quality-assurance
     subgroup. Grades only: no free text."""
-    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
-    access_record(
-        request=request, what="grades_csv", obj=audit, audit=audit, action=AccessLogEntry.Action.EXPORT
-    )
+    audit = selectors.grades_audit_get_for_user(request=request, pk=audit_pk)
     _, answers = selectors.graded_answers(audit=audit)
     labels = dict(Grade.choices)
     out = io.StringIO()
@@ -333,8 +326,7 @@ def return_tool(request, return_pk):
     """The audit tool's questions for one return: editable by its agency (or the Business Manager on
     its behalf) while the return is open; read-only after, with the panel's moderated grades and
     reasons shown to the agency on its own return."""
-    agency_return = selectors.return_tool_get_for_user(user=request.user, pk=return_pk)
-    access_record(request=request, what="return_tool", obj=agency_return, case=agency_return.case)
+    agency_return = selectors.return_tool_get_for_user(request=request, pk=return_pk)
     can_edit = can_edit_return(request.user, agency_return)
     hidden = not can_read_return_content(request.user, agency_return)
     blocks = selectors.return_tool_blocks(
@@ -389,10 +381,9 @@ def _review_url(case):
 @permission_required("read_cases")
 @require_POST
 def grade_moderate(request, case_pk, answer_pk):
-    case, answer = selectors.moderation_answer_get_for_user(
-        user=request.user, case_pk=case_pk, answer_pk=answer_pk
+    case, answer = selectors.moderation_answer_get_for_user_to_edit(
+        request=request, case_pk=case_pk, answer_pk=answer_pk
     )
-    access_record(request=request, what="moderation", obj=answer, case=case)
     form = ModerationForm(request.POST)
     if form.is_valid():
         try:
@@ -412,8 +403,7 @@ def grade_moderate(request, case_pk, answer_pk):
 @permission_required("read_cases")
 @require_POST
 def case_judgement(request, case_pk):
-    case = get_object_or_404(case_list_for_user(user=request.user), pk=case_pk)
-    access_record(request=request, what="case_judgement", obj=case, case=case)
+    case = case_get_for_user(request=request, pk=case_pk, what="case_judgement")
     form = JudgementForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the overall judgement.")

@@ -5,9 +5,20 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
 
+from accesslog.services import access_record, get_for_user
 from accounts.models import Role
+from accounts.permissions import can_manage_audit
 
-from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, ReturnTransition
+from .models import (
+    Agency,
+    AgencyReturn,
+    Audit,
+    Case,
+    ChronologyEntry,
+    IdentifyingTerm,
+    PanelMembership,
+    ReturnTransition,
+)
 from .timeline import timeline_index
 
 
@@ -58,16 +69,114 @@ def return_list_for_worker(*, user):
     return returns.none()
 
 
-def return_detail_for_user(*, user, pk):
-    """One return with its chronology and history, scoped by the user (404 outside the scope)."""
-    from django.shortcuts import get_object_or_404
+def audit_list_to_edit_for_user(*, user):
+    """Audits the user may change (their cases, panel, register, recommendations, report)."""
+    return Audit.objects.all() if can_manage_audit(user) else Audit.objects.none()
 
-    return get_object_or_404(
-        return_list_for_user(user=user).prefetch_related(
+
+def case_list_to_edit_for_user(*, user):
+    return Case.objects.select_related("audit") if can_manage_audit(user) else Case.objects.none()
+
+
+# --- Accessors: one object, scoped to the user, 404 otherwise, the read written to the access log ----
+# `what` names the access-log entry (a tuple for several, None for a page that shows no case data).
+
+
+def _audit_of(obj):
+    return obj
+
+
+def _case_of(obj):
+    return obj
+
+
+def _case_of_return(agency_return):
+    return agency_return.case
+
+
+def audit_get_for_user(*, request, pk, what="audit"):
+    """An audit the user may read (the Business Manager, its panel)."""
+    return get_for_user(
+        audit_list_for_user(user=request.user).select_related("created_by"),
+        request=request,
+        what=what,
+        audit=_audit_of,
+        pk=pk,
+    )
+
+
+def audit_get_for_user_to_edit(*, request, pk, what=None):
+    """An audit the user may change (the Business Manager); its own title and purpose are not case
+    data, so nothing is logged unless the page shows more (`what`)."""
+    return get_for_user(
+        audit_list_to_edit_for_user(user=request.user), request=request, what=what, audit=_audit_of, pk=pk
+    )
+
+
+def panel_membership_get_for_user_to_edit(*, request, audit_pk, pk):
+    audits = audit_list_to_edit_for_user(user=request.user)
+    return get_for_user(
+        PanelMembership.objects.select_related("user", "audit").filter(audit__in=audits),
+        request=request,
+        what=None,
+        pk=pk,
+        audit_id=audit_pk,
+    )
+
+
+def case_get_for_user(*, request, pk, what="case", prefetch=()):
+    """A case the user may read (the Business Manager, the audit's panel); `prefetch` names the
+    relations the page shows."""
+    return get_for_user(
+        case_list_for_user(user=request.user).prefetch_related(*prefetch),
+        request=request,
+        what=what,
+        case=_case_of,
+        pk=pk,
+    )
+
+
+def case_get_for_user_to_edit(*, request, pk, what="case", prefetch=()):
+    """A case the user may change (the Business Manager)."""
+    return get_for_user(
+        case_list_to_edit_for_user(user=request.user).prefetch_related(*prefetch),
+        request=request,
+        what=what,
+        case=_case_of,
+        pk=pk,
+    )
+
+
+def identifying_term_get_for_user_to_edit(*, request, case, pk, what="identifying_terms"):
+    """A register entry of a case the user may change (the Business Manager)."""
+    return get_for_user(
+        IdentifyingTerm.objects.filter(case__in=case_list_to_edit_for_user(user=request.user), case=case),
+        request=request,
+        what=what,
+        case=lambda term: case,
+        pk=pk,
+    )
+
+
+def return_get_for_user(*, request, pk, what="return"):
+    """One return the user may read, with its chronology and history (its agency's contributors,
+    the Business Manager, the audit's panel)."""
+    return get_for_user(
+        return_list_for_user(user=request.user).prefetch_related(
             Prefetch("entries", queryset=ChronologyEntry.objects.order_by("position", "date")),
             Prefetch("transitions", queryset=ReturnTransition.objects.select_related("actor")),
         ),
+        request=request,
+        what=what,
+        case=_case_of_return,
         pk=pk,
+    )
+
+
+def return_get_for_user_to_edit(*, request, pk, what="return"):
+    """One return the user may write to (its agency's contributors, the Business Manager)."""
+    return get_for_user(
+        return_list_for_worker(user=request.user), request=request, what=what, case=_case_of_return, pk=pk
     )
 
 
@@ -131,19 +240,25 @@ def timeline_agencies_for_case(*, case, index=None):
     return Agency.objects.filter(pk__in=list(index.agencies)).order_by("name")
 
 
-def shared_terms_for_contributor(*, user, agency_return):
+def shared_terms_for_contributor(*, request, agency_return):
     """The register entries marked to share, for a contributor of the agency this return asks (their
-    agency was asked about the case). Everyone else gets nothing here: the Business Manager and the
-    panel read the whole register on the case page."""
+    agency was asked about the case); each showing is written to the access log. Everyone else gets
+    nothing here: the Business Manager and the panel read the whole register on the case page."""
+    user = request.user
     if not (user.role == Role.AGENCY_CONTRIBUTOR and user.agency_id):
         return []
     if agency_return.agency_id != user.agency_id:
         return []
-    return list(
+    terms = list(
         IdentifyingTerm.objects.filter(case_id=agency_return.case_id, share_with_agencies=True).order_by(
             "kind", "value"
         )
     )
+    if terms:
+        access_record(
+            request=request, what="shared_identifying_terms", obj=agency_return.case, case=agency_return.case
+        )
+    return terms
 
 
 def return_review_queue(*, user):

@@ -1,19 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accesslog.services import access_record
-from accounts.permissions import permission_required
+from accounts.permissions import can_manage_audit, can_review_return, permission_required
 from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import AuditForm, CaseForm, IdentifyingTermForm, PanelMembershipForm
-from .models import AgencyReturn, Audit, Case, PanelMembership
+from .models import AgencyReturn
 
 
 @permission_required("read_cases")
@@ -21,7 +20,7 @@ from .models import AgencyReturn, Audit, Case, PanelMembership
 def audit_list(request):
     audits = selectors.audit_list_with_counts_for_user(user=request.user)
     context = {"audits": audits}
-    if request.user.is_business_manager:
+    if can_review_return(request.user):
         # The Business Manager's to-do entries: returns submitted and waiting for review.
         queue = selectors.return_review_queue(user=request.user)
         context["review_queue"] = list(queue[:REVIEW_QUEUE_SHOWN])
@@ -49,10 +48,7 @@ def audit_create(request):
 @permission_required("read_cases")
 @require_safe
 def audit_detail(request, audit_pk):
-    audit = get_object_or_404(
-        selectors.audit_list_for_user(user=request.user).select_related("created_by"), pk=audit_pk
-    )
-    access_record(request=request, what="audit", obj=audit, audit=audit)
+    audit = selectors.audit_get_for_user(request=request, pk=audit_pk)
     cases = (
         audit.cases.annotate(return_count=Count("returns", distinct=True))
         .prefetch_related("agencies")
@@ -65,14 +61,14 @@ def audit_detail(request, audit_pk):
         "panel": panel,
         "returns_matrix": selectors.return_matrix_for_audit(user=request.user, audit=audit),
     }
-    if request.user.is_business_manager:
+    if can_manage_audit(request.user, audit):
         context["panel_form"] = PanelMembershipForm(audit=audit)
     return render(request, "cases/audit_detail.html", context)
 
 
 @permission_required("manage_audits")
 def audit_edit(request, audit_pk):
-    audit = get_object_or_404(Audit, pk=audit_pk)
+    audit = selectors.audit_get_for_user_to_edit(request=request, pk=audit_pk)
     form = AuditForm(request.POST or None, instance=audit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,14 +84,14 @@ def audit_edit(request, audit_pk):
 @permission_required("manage_audits")
 @require_POST
 def panel_add(request, audit_pk):
-    audit = get_object_or_404(Audit, pk=audit_pk)
+    # The page shown again on a refused form is the audit's page: the read is logged.
+    audit = selectors.audit_get_for_user_to_edit(request=request, pk=audit_pk, what="audit")
     form = PanelMembershipForm(request.POST, audit=audit)
     if form.is_valid():
         services.panel_member_add(audit=audit, actor=request.user, **form.cleaned_data)
         messages.success(request, "Panel member added.")
         return redirect("cases:audit_detail", audit_pk=audit.pk)
     cases = audit.cases.annotate(return_count=Count("returns")).prefetch_related("agencies")
-    access_record(request=request, what="audit", obj=audit, audit=audit)
     return render(
         request,
         "cases/audit_detail.html",
@@ -113,8 +109,8 @@ def panel_add(request, audit_pk):
 @require_http_methods(["GET", "POST"])
 def panel_remove(request, audit_pk, membership_pk):
     """GET: the confirmation page; POST: take the member off the panel."""
-    membership = get_object_or_404(
-        PanelMembership.objects.select_related("user", "audit"), pk=membership_pk, audit_id=audit_pk
+    membership = selectors.panel_membership_get_for_user_to_edit(
+        request=request, audit_pk=audit_pk, pk=membership_pk
     )
     audit_url = reverse("cases:audit_detail", kwargs={"audit_pk": audit_pk}) + "#panel-h"
     name = membership.user.full_name
@@ -150,7 +146,7 @@ def panel_remove(request, audit_pk, membership_pk):
 
 @permission_required("manage_audits")
 def case_create(request, audit_pk):
-    audit = get_object_or_404(Audit, pk=audit_pk)
+    audit = selectors.audit_get_for_user_to_edit(request=request, pk=audit_pk)
     form = CaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         case = services.case_create(audit=audit, actor=request.user, **form.cleaned_data)
@@ -162,30 +158,26 @@ def case_create(request, audit_pk):
 @permission_required("read_cases")
 @require_safe
 def case_detail(request, case_pk):
-    case = get_object_or_404(
-        selectors.case_list_for_user(user=request.user).prefetch_related(
-            "agencies",
-            Prefetch("identifying_terms"),
-        ),
+    case = selectors.case_get_for_user(
+        request=request,
         pk=case_pk,
+        what=("case", "identifying_terms"),
+        prefetch=("agencies", "identifying_terms"),
     )
-    access_record(request=request, what="case", obj=case, case=case)
-    access_record(request=request, what="identifying_terms", obj=case, case=case)
     context = {
         "case": case,
         "audit": case.audit,
         "terms": case.identifying_terms.all(),
         "returns": case.returns.select_related("agency").order_by("agency__name"),
     }
-    if request.user.is_business_manager:
+    if can_manage_audit(request.user, case.audit):
         context["term_form"] = IdentifyingTermForm(case=case)
     return render(request, "cases/case_detail.html", context)
 
 
 @permission_required("manage_audits")
 def case_edit(request, case_pk):
-    case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
-    access_record(request=request, what="case", obj=case, case=case)
+    case = selectors.case_get_for_user_to_edit(request=request, pk=case_pk)
     form = CaseForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -202,13 +194,13 @@ def case_edit(request, case_pk):
 @permission_required("manage_audits")
 @require_POST
 def term_add(request, case_pk):
-    case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
+    # The page shown again on a refused form is the case page with its register: the read is logged.
+    case = selectors.case_get_for_user_to_edit(request=request, pk=case_pk, what="identifying_terms")
     form = IdentifyingTermForm(request.POST, case=case)
     if form.is_valid():
         services.identifying_term_add(case=case, actor=request.user, **form.cleaned_data)
         messages.success(request, "Term added to the register.")
         return redirect(reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register")
-    access_record(request=request, what="identifying_terms", obj=case, case=case)
     context = {
         "case": case,
         "audit": case.audit,
@@ -223,8 +215,8 @@ def term_add(request, case_pk):
 @require_POST
 def term_share(request, case_pk, term_pk):
     """Share a register entry with the agencies asked about the case, or stop sharing it."""
-    case = get_object_or_404(Case, pk=case_pk)
-    term = get_object_or_404(case.identifying_terms, pk=term_pk)
+    case = selectors.case_get_for_user_to_edit(request=request, pk=case_pk, what=None)
+    term = selectors.identifying_term_get_for_user_to_edit(request=request, case=case, pk=term_pk)
     share = request.POST.get("share") == "yes"
     services.identifying_term_set_share(term=term, actor=request.user, share=share)
     messages.success(
@@ -238,11 +230,10 @@ def term_share(request, case_pk, term_pk):
 @require_http_methods(["GET", "POST"])
 def term_remove(request, case_pk, term_pk):
     """GET: the confirmation page; POST: take the term out of the identifying-terms register."""
-    case = get_object_or_404(Case.objects.select_related("audit"), pk=case_pk)
-    term = get_object_or_404(case.identifying_terms, pk=term_pk)
+    case = selectors.case_get_for_user_to_edit(request=request, pk=case_pk, what=None)
+    term = selectors.identifying_term_get_for_user_to_edit(request=request, case=case, pk=term_pk)
     register_url = reverse("cases:case_detail", kwargs={"case_pk": case.pk}) + "#register"
     if request.method == "GET":
-        access_record(request=request, what="identifying_terms", obj=case, case=case)
         return confirmation_page(
             request,
             caption=f"{case.pseudonym}, {case.audit}",

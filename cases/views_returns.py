@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count, Max, Min
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accesslog.services import access_record
 from accounts.permissions import (
     can_edit_return,
     can_read_return_content,
@@ -60,10 +59,7 @@ IMPORTED_SESSION_KEY = "chronology_imported:{pk}"
 def return_request(request, case_pk):
     """The Business Manager asks agencies for their returns on a case, with a due date. The agencies
     already asked are listed with the state of their return."""
-    case = get_object_or_404(
-        selectors.case_list_for_user(user=request.user).prefetch_related("agencies"), pk=case_pk
-    )
-    access_record(request=request, what="case", obj=case, case=case)
+    case = selectors.case_get_for_user(request=request, pk=case_pk, prefetch=("agencies",))
     form = ReturnRequestForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,21 +86,6 @@ def return_request(request, case_pk):
 # --- The return ------------------------------------------------------------------------------
 
 
-def _return_for_worker(request, return_pk):
-    return get_object_or_404(selectors.return_list_for_worker(user=request.user), pk=return_pk)
-
-
-def _shared_terms(request, agency_return):
-    """The register entries the case shares with contributing agencies, for a contributor of an agency
-    asked about the case; each showing is written to the access log. Nobody else gets them here."""
-    terms = selectors.shared_terms_for_contributor(user=request.user, agency_return=agency_return)
-    if terms:
-        access_record(
-            request=request, what="shared_identifying_terms", obj=agency_return.case, case=agency_return.case
-        )
-    return terms
-
-
 def _detail_context(request, agency_return, send_back_form=None):
     context = {
         "agency_return": agency_return,
@@ -114,7 +95,7 @@ def _detail_context(request, agency_return, send_back_form=None):
         "transitions": agency_return.transitions.all(),
         "can_edit": can_edit_return(request.user, agency_return),
         "show_content": can_read_return_content(request.user, agency_return),
-        "shared_terms": _shared_terms(request, agency_return),
+        "shared_terms": selectors.shared_terms_for_contributor(request=request, agency_return=agency_return),
     }
     if can_review_return(request.user, agency_return):
         context["can_review"] = True
@@ -128,8 +109,7 @@ def _detail_context(request, agency_return, send_back_form=None):
 @permission_required("read_case_data")
 @require_safe
 def return_detail(request, return_pk):
-    agency_return = selectors.return_detail_for_user(user=request.user, pk=return_pk)
-    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    agency_return = selectors.return_get_for_user(request=request, pk=return_pk)
     return render(request, "cases/return_detail.html", _detail_context(request, agency_return))
 
 
@@ -218,7 +198,9 @@ def _render_edit(request, agency_return, form, rows, *, status=200, stale=None, 
             "imported_ids": imported,
             "stale": stale,
             "summary": summary,
-            "shared_terms": _shared_terms(request, agency_return),
+            "shared_terms": selectors.shared_terms_for_contributor(
+                request=request, agency_return=agency_return
+            ),
         },
         status=status,
     )
@@ -233,8 +215,7 @@ def return_edit(request, return_pk):
     """Complete a return: its text and its chronology. Rows are added, removed and moved by submit
     buttons that re-render what was typed (no JavaScript needed; with it, the same happens in the
     page); 'Save draft' and 'Submit' save. A refused save shows every row as typed."""
-    agency_return = _return_for_worker(request, return_pk)
-    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    agency_return = selectors.return_get_for_user_to_edit(request=request, pk=return_pk)
     if agency_return.status not in agency_return.OPEN_STATUSES:
         if request.method == "POST":
             messages.error(
@@ -333,8 +314,7 @@ def _submit_problems(agency_return):
 def return_submit(request, return_pk):
     """Check your answers, then submit: GET shows the return as saved, with Change links, and what
     happens next; POST submits exactly that version (a save in between sends the agency back here)."""
-    agency_return = _return_for_worker(request, return_pk)
-    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    agency_return = selectors.return_get_for_user_to_edit(request=request, pk=return_pk)
     if agency_return.status not in agency_return.OPEN_STATUSES:
         messages.info(request, "This return has already been submitted.")
         return redirect("cases:return_detail", return_pk=agency_return.pk)
@@ -437,8 +417,7 @@ def return_import(request, return_pk):
     """Import chronology rows from a CSV or XLSX file in two steps: the file is checked and its rows
     shown (nothing saved); the user then confirms, appending the rows or replacing the existing ones
     (a replace lists what it removes and must be confirmed). Every row valid, or nothing saved."""
-    agency_return = _return_for_worker(request, return_pk)
-    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    agency_return = selectors.return_get_for_user_to_edit(request=request, pk=return_pk)
     if agency_return.status not in agency_return.OPEN_STATUSES:
         if request.method == "POST":
             messages.error(
@@ -592,8 +571,7 @@ def return_template_xlsx(request):
 @permission_required("manage_audits")
 @require_POST
 def return_accept(request, return_pk):
-    agency_return = _return_for_worker(request, return_pk)
-    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    agency_return = selectors.return_get_for_user_to_edit(request=request, pk=return_pk)
     try:
         services.return_accept(agency_return=agency_return, actor=request.user)
     except ValidationError as exc:
@@ -606,8 +584,7 @@ def return_accept(request, return_pk):
 @permission_required("manage_audits")
 @require_POST
 def return_send_back(request, return_pk):
-    agency_return = _return_for_worker(request, return_pk)
-    access_record(request=request, what="return", obj=agency_return, case=agency_return.case)
+    agency_return = selectors.return_get_for_user_to_edit(request=request, pk=return_pk)
     form = SendBackForm(request.POST)
     if form.is_valid():
         try:
@@ -622,7 +599,8 @@ def return_send_back(request, return_pk):
                 f"now due {due.day} {due:%B %Y}.",
             )
             return redirect("cases:return_detail", return_pk=agency_return.pk)
-    agency_return = selectors.return_detail_for_user(user=request.user, pk=return_pk)
+    # The read was logged when the return was fetched above.
+    agency_return = selectors.return_get_for_user(request=request, pk=return_pk, what=None)
     context = _detail_context(request, agency_return, send_back_form=form)
     context["show_content"] = True
     return render(request, "cases/return_detail.html", context, status=400)
@@ -636,8 +614,7 @@ def return_send_back(request, return_pk):
 def case_timeline(request, case_pk):
     """Every agency's chronology in one list and one swim-lane picture, for the Business Manager and
     the case's panel."""
-    case = get_object_or_404(selectors.case_list_for_user(user=request.user), pk=case_pk)
-    access_record(request=request, what="timeline", obj=case, case=case)
+    case = selectors.case_get_for_user(request=request, pk=case_pk, what="timeline")
     index = timeline_index(case)
     form = TimelineFilterForm(
         request.GET or None, agencies=selectors.timeline_agencies_for_case(case=case, index=index)

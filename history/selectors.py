@@ -1,13 +1,17 @@
 """Reading change history: the events of one record, as before/after changes with who and when."""
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import connection
 from django.http import Http404
 
+from accesslog.services import access_record, get_for_user
 from accounts.models import User
+from accounts.permissions import can_manage_audit
+from cases.models import AgencyReturn, Case
 
-from .models import EVENT_MODELS
+from .models import EVENT_MODELS, LegalHold
 
 LABELS = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
 
@@ -38,6 +42,47 @@ def event_model_for(app_label, model_name):
         return EVENT_MODELS[(app_label, model_name.lower())]
     except KeyError:
         raise Http404("No history is kept for that kind of record.") from None
+
+
+def _case_of(model, object_pk):
+    """The case a record belongs to (for the access log), if it still exists."""
+    tracked = model.pgh_tracked_model
+    obj = tracked._default_manager.filter(pk=object_pk).first()
+    if obj is None:
+        return None
+    if isinstance(obj, Case):
+        return obj
+    if hasattr(obj, "case_id"):
+        return Case.objects.filter(pk=obj.case_id).first()
+    if hasattr(obj, "agency_return_id"):
+        return Case.objects.filter(returns__pk=obj.agency_return_id).first()
+    if isinstance(obj, AgencyReturn):
+        return obj.case
+    return None
+
+
+def record_history_get_for_user(*, request, app_label, model_name, object_pk):
+    """The event model of a kind of record whose history is kept (404 otherwise) and the case the
+    record belongs to; the read of its history is written to the access log. (The view is the
+    Business Manager's; the history covers records that may since have been deleted, so the scope is
+    the role.)"""
+    event_model = event_model_for(app_label, model_name)
+    case = _case_of(event_model, object_pk)
+    access_record(
+        request=request,
+        what=f"history:{event_model.pgh_tracked_model._meta.model_name}",
+        obj=SimpleNamespace(pk=object_pk),
+        case=case,
+    )
+    return event_model, case
+
+
+def legal_hold_get_for_user_to_edit(*, request, pk):
+    """A legal hold still in place, for the user who may lift it (the Business Manager)."""
+    holds = LegalHold.objects.select_related("audit", "placed_by").filter(lifted_at__isnull=True)
+    if not can_manage_audit(request.user):
+        holds = holds.none()
+    return get_for_user(holds, request=request, what=None, pk=pk)
 
 
 def _display(model_field, value):

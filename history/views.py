@@ -1,17 +1,16 @@
 import datetime
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accesslog.services import access_record
 from accounts.permissions import permission_required
-from cases.models import AgencyReturn, Audit, Case
+from cases.models import Audit
+from cases.selectors import audit_get_for_user_to_edit
 from core.confirmation import Row, announce, confirmation_page
 
 from . import selectors, services
@@ -20,34 +19,12 @@ from .models import LegalHold, PurgeRecord
 from .retention import retention_plan
 
 
-def _case_of(model, object_pk):
-    """The case a record belongs to (for the access log), if it still exists."""
-    tracked = model.pgh_tracked_model
-    obj = tracked._default_manager.filter(pk=object_pk).first()
-    if obj is None:
-        return None
-    if isinstance(obj, Case):
-        return obj
-    if hasattr(obj, "case_id"):
-        return Case.objects.filter(pk=obj.case_id).first()
-    if hasattr(obj, "agency_return_id"):
-        return Case.objects.filter(returns__pk=obj.agency_return_id).first()
-    if isinstance(obj, AgencyReturn):
-        return obj.case
-    return None
-
-
 @permission_required("manage_audits")
 @require_safe
 def record_history(request, app_label, model_name, object_pk):
     """Who changed what on one record, with the values before and after each change."""
-    event_model = selectors.event_model_for(app_label, model_name)
-    case = _case_of(event_model, object_pk)
-    access_record(
-        request=request,
-        what=f"history:{event_model.pgh_tracked_model._meta.model_name}",
-        obj=SimpleNamespace(pk=object_pk),
-        case=case,
+    event_model, case = selectors.record_history_get_for_user(
+        request=request, app_label=app_label, model_name=model_name, object_pk=object_pk
     )
     context = {
         "items": selectors.record_history(event_model=event_model, object_pk=object_pk),
@@ -64,7 +41,6 @@ def _label(category):
 
 
 def _retention_context(request, forms=None):
-
     audits = Audit.objects.filter(status=Audit.Status.CLOSED).order_by("closed_at")
     holds = {
         h.audit_id: h for h in LegalHold.objects.filter(lifted_at__isnull=True).select_related("placed_by")
@@ -98,8 +74,7 @@ def retention(request):
 @permission_required("manage_audits")
 @require_POST
 def legal_hold_place(request, audit_pk):
-
-    audit = get_object_or_404(Audit, pk=audit_pk)
+    audit = audit_get_for_user_to_edit(request=request, pk=audit_pk)
     form = LegalHoldForm(request.POST, prefix=f"hold-{audit.pk}")
     if form.is_valid():
         try:
@@ -117,10 +92,7 @@ def legal_hold_place(request, audit_pk):
 @require_http_methods(["GET", "POST"])
 def legal_hold_lift(request, hold_pk):
     """GET: the confirmation page (what the purge will then remove, and when); POST: lift the hold."""
-
-    hold = get_object_or_404(
-        LegalHold.objects.select_related("audit", "placed_by"), pk=hold_pk, lifted_at__isnull=True
-    )
+    hold = selectors.legal_hold_get_for_user_to_edit(request=request, pk=hold_pk)
     audit = hold.audit
     if request.method == "GET":
         today = timezone.localdate()

@@ -3,7 +3,7 @@ on a recommendation, and "have we been here before?" beside a recommendation bei
 
 from django.template.loader import render_to_string
 
-from accounts.models import Role
+from accounts.permissions import allows, can_manage_audit
 from core import slots
 
 from . import selectors
@@ -25,7 +25,7 @@ def findings_themes(*, request, case, **_):
 
 def recommendation_themes(*, request, recommendation, **_):
     """On a recommendation's page: its themes (the Business Manager changes them there)."""
-    may_tag = request.user.role == Role.BUSINESS_MANAGER
+    may_tag = can_manage_audit(request.user)
     current = set(recommendation.themes.values_list("pk", flat=True))
     context = {
         "recommendation": recommendation,
@@ -40,7 +40,7 @@ def recommendation_themes(*, request, recommendation, **_):
 
 def recommendation_similar(*, request, audit, recommendation=None, text="", **_):
     """Beside the recommendation form: similar past recommendations for the text (updated as it is typed)."""
-    if request.user.role != Role.BUSINESS_MANAGER:
+    if not can_manage_audit(request.user):
         return ""
     if not hasattr(recommendation, "pk"):  # the create page has no recommendation yet
         recommendation = None
@@ -63,9 +63,9 @@ def recommendation_follow_up(*, request, recommendation, **_):
     or follow-up audit (the Business Manager)."""
     from .forms import FollowUpForm
 
-    if request.user.role == Role.BOARD_MEMBER:
+    if allows(request.user, "sit_on_board"):
         return ""
-    may_edit = request.user.role == Role.BUSINESS_MANAGER
+    may_edit = can_manage_audit(request.user)
     follow_up = getattr(recommendation, "follow_up", None)
     form = (
         FollowUpForm(
@@ -83,7 +83,7 @@ def recommendation_follow_up(*, request, recommendation, **_):
         "chain": selectors.follow_up_chain(recommendation=recommendation),
         "form": form,
         "may_edit": may_edit,
-        "reviewer": request.user.role in (Role.BUSINESS_MANAGER, Role.PANEL_MEMBER),
+        "reviewer": allows(request.user, "read_cases"),
     }
     return render_to_string("learning/_recommendation_follow_up.html", context, request=request)
 

@@ -26,7 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesslog.models import AccessLogEntry, path_without_secrets
+from accesslog.services import access_record, get_for_user
 from accounts.models import Role
+from accounts.permissions import allows, can_manage_audit
 from cases.models import Agency, Audit, Case
 from cases.selectors import audit_list_for_user
 from recommendations.models import Recommendation, RecommendationActivity, RecommendationResponse, letter_for
@@ -38,7 +40,8 @@ from reviews.models import AgencyAction, LearningPoint
 from reviews.selectors import agency_action_list_for_user
 
 from . import search
-from .models import Theme
+from .models import ProgrammeEntry, Theme
+from .publications import publication_list_for_user
 
 PAGE_SIZE = 20
 CANDIDATES_PER_KIND = 200
@@ -452,8 +455,42 @@ def theme_list_with_counts():
     ).select_related("merged_into")
 
 
-def theme_get(*, pk):
-    return Theme.objects.filter(pk=pk).first()
+def theme_get_for_user(*, request, pk):
+    """A theme (a word of the controlled list, not case data), for anyone who reads the learning."""
+    themes = Theme.objects.all() if allows(request.user, "read_learning") else Theme.objects.none()
+    return get_for_user(themes, request=request, what=None, pk=pk)
+
+
+def theme_get_for_user_to_edit(*, request, pk):
+    """A theme the user may rename or merge (the Business Manager)."""
+    themes = Theme.objects.all() if can_manage_audit(request.user) else Theme.objects.none()
+    return get_for_user(themes, request=request, what=None, pk=pk)
+
+
+def programme_entry_get_for_user_to_edit(*, request, pk):
+    """An entry of the audit programme the user may change or open an audit from (the Business
+    Manager). The programme holds no case data: nothing is logged."""
+    entries = (
+        ProgrammeEntry.objects.all() if can_manage_audit(request.user) else ProgrammeEntry.objects.none()
+    )
+    return get_for_user(entries, request=request, what=None, pk=pk)
+
+
+def _publication_audit(publication):
+    return publication.audit
+
+
+def publication_get_for_user(*, request, pk):
+    """A published briefing or yearly report the user may download (with its file bytes); the
+    download is logged."""
+    return get_for_user(
+        publication_list_for_user(user=request.user).defer(None),
+        request=request,
+        what="learning_publication",
+        audit=_publication_audit,
+        action=AccessLogEntry.Action.DOWNLOAD,
+        pk=pk,
+    )
 
 
 def active_themes():
@@ -560,6 +597,16 @@ class ThemeYears:
     @property
     def total_audits(self):
         return sum(v["audits"] for v in self.years.values())
+
+
+def similar_recommendations_get_for_user(*, request, text, exclude_pk=None, exclude_audit_pk=None):
+    """similar_recommendations for the user asking; when any are shown, the read is logged."""
+    found = similar_recommendations(
+        user=request.user, text=text, exclude_pk=exclude_pk, exclude_audit_pk=exclude_audit_pk
+    )
+    if found:
+        access_record(request=request, what="similar_recommendations")
+    return found
 
 
 def recurring_themes():

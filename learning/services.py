@@ -4,7 +4,7 @@ records who acted."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import Role
+from accounts.permissions import can_manage_audit, can_review_case
 
 from .models import Theme, ThemeEvent
 
@@ -12,17 +12,14 @@ NAME_MAX = 100
 
 
 def _require_business_manager(actor):
-    if actor.role != Role.BUSINESS_MANAGER:
+    if not can_manage_audit(actor):
         raise PermissionDenied("Only the Business Manager keeps the list of themes.")
 
 
 def _require_reviewer(actor, case):
     """The Business Manager or a member of the case's audit panel."""
-    if actor.role == Role.BUSINESS_MANAGER:
-        return
-    if actor.role == Role.PANEL_MEMBER and case.audit.panel_memberships.filter(user=actor).exists():
-        return
-    raise PermissionDenied("Only the Business Manager and the audit's panel tag its findings.")
+    if not can_review_case(actor, case):
+        raise PermissionDenied("Only the Business Manager and the audit's panel tag its findings.")
 
 
 def _clean_name(name, *, exclude_pk=None):

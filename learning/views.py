@@ -3,20 +3,19 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from accesslog.services import access_record
 from accounts.permissions import permission_required
-from cases.selectors import case_list_for_user
+from cases.selectors import audit_get_for_user, case_list_for_user
 from core.forms import add_service_errors
-from recommendations.selectors import recommendation_list_for_user
+from recommendations.selectors import recommendation_get_for_user_to_edit
 from reviews.models import AgencyAction, LearningPoint
+from reviews.selectors import case_review_get_for_user
 
 from . import charts, selectors, services
 from .forms import LibraryForm, SimilarForm, ThemeForm, ThemeMergeForm
-from .models import Theme
 
 # --- The list of themes (Business Manager) -----------------------------------------------------
 
@@ -42,7 +41,7 @@ def theme_list(request):
 
 @permission_required("manage_audits")
 def theme_edit(request, theme_pk):
-    theme = get_object_or_404(Theme, pk=theme_pk)
+    theme = selectors.theme_get_for_user_to_edit(request=request, pk=theme_pk)
     form = ThemeForm(
         request.POST if request.POST.get("action") == "rename" else None,
         initial={"name": theme.name, "description": theme.description},
@@ -99,7 +98,10 @@ def _posted_theme_ids(request, key):
 def findings_themes(request, case_pk):
     """Tag a case's learning points and confidential actions with themes (the panel, while writing
     the findings). GET shows the form on its own page; the findings page shows the same form."""
-    case = get_object_or_404(case_list_for_user(user=request.user), pk=case_pk)
+    # GET shows the case's learning points and actions: that read is logged.
+    case = case_review_get_for_user(
+        request=request, pk=case_pk, what=None if request.method == "POST" else "findings_themes"
+    )
     points = list(LearningPoint.objects.filter(case=case).order_by("position", "pk"))
     actions = list(
         AgencyAction.objects.filter(case=case).select_related("owner_agency").order_by("due_date", "pk")
@@ -128,7 +130,6 @@ def findings_themes(request, case_pk):
         else:
             messages.success(request, "Themes saved.")
         return redirect(reverse("reviews:findings", kwargs={"case_pk": case.pk}) + "#themes")
-    access_record(request=request, what="findings_themes", obj=case, case=case)
     return render(
         request, "learning/findings_themes_page.html", tagging_context(case, points, actions, themes)
     )
@@ -147,7 +148,7 @@ def tagging_context(case, points, actions, themes):
 @permission_required("manage_audits")
 @require_POST
 def recommendation_themes(request, recommendation_pk):
-    recommendation = get_object_or_404(recommendation_list_for_user(user=request.user), pk=recommendation_pk)
+    recommendation = recommendation_get_for_user_to_edit(request=request, pk=recommendation_pk)
     themes = list(selectors.active_themes().filter(pk__in=_posted_theme_ids(request, "themes")))
     try:
         services.recommendation_tags_set(recommendation=recommendation, actor=request.user, themes=themes)
@@ -206,14 +207,12 @@ def similar(request):
     found, text = [], ""
     if form.is_bound and form.is_valid():
         text = form.cleaned_data["text"] or ""
-        found = selectors.similar_recommendations(
-            user=request.user,
+        found = selectors.similar_recommendations_get_for_user(
+            request=request,
             text=text,
             exclude_pk=form.cleaned_data["exclude"],
             exclude_audit_pk=form.cleaned_data["audit"],
         )
-        if found:
-            access_record(request=request, what="similar_recommendations")
     template = "learning/_similar.html" if request.headers.get("HX-Request") else "learning/similar.html"
     return render(request, template, {"form": form, "similar": found, "text": text, "asked": bool(text)})
 
@@ -237,7 +236,7 @@ def recurring(request):
 @require_safe
 def theme_year(request, theme_pk, year):
     """The audits behind one bar of the chart: those the user may see or whose report is published."""
-    theme = get_object_or_404(Theme, pk=theme_pk)
+    theme = selectors.theme_get_for_user(request=request, pk=theme_pk)
     if not 1990 <= year <= 2200:
         raise Http404
     audits = selectors.theme_year_audits(user=request.user, theme=theme, year=year)
@@ -271,9 +270,8 @@ def programme(request):
 @permission_required("manage_audits")
 def programme_entry_edit(request, entry_pk=None):
     from .forms import ProgrammeEntryForm
-    from .models import ProgrammeEntry
 
-    entry = get_object_or_404(ProgrammeEntry, pk=entry_pk) if entry_pk else None
+    entry = selectors.programme_entry_get_for_user_to_edit(request=request, pk=entry_pk) if entry_pk else None
     form = ProgrammeEntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -295,9 +293,7 @@ def programme_entry_edit(request, entry_pk=None):
 @permission_required("manage_audits")
 @require_POST
 def programme_entry_open(request, entry_pk):
-    from .models import ProgrammeEntry
-
-    entry = get_object_or_404(ProgrammeEntry, pk=entry_pk)
+    entry = selectors.programme_entry_get_for_user_to_edit(request=request, pk=entry_pk)
     try:
         audit = services.programme_entry_open_audit(entry=entry, actor=request.user)
     except ValidationError as exc:
@@ -314,12 +310,10 @@ def programme_entry_open(request, entry_pk):
 def audit_learning(request, audit_pk):
     """How the audit's cases were sampled, whether it re-audits an earlier audit (with the grades side by
     side), and the recommendations it follows up. The Business Manager records; the panel reads."""
-    from cases.selectors import audit_list_for_user
-
     from .forms import ReAuditForm, SamplingForm
     from .models import CaseSampling
 
-    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    audit = audit_get_for_user(request=request, pk=audit_pk, what="audit_learning")
     cases = list(case_list_for_user(user=request.user).filter(audit=audit).order_by("number"))
     status = 200
     reaudit_form = ReAuditForm(request.POST if request.POST.get("action") == "reaudit" else None, audit=audit)
@@ -350,7 +344,6 @@ def audit_learning(request, audit_pk):
             raise
         status = 400
     sampling = {s.case_id: s for s in CaseSampling.objects.filter(case__in=cases)}
-    access_record(request=request, what="audit_learning", obj=audit, audit=audit)
     return render(
         request,
         "learning/audit_learning.html",
@@ -373,7 +366,7 @@ def audit_learning(request, audit_pk):
 def recommendation_follow_up(request, recommendation_pk):
     from .forms import FollowUpForm
 
-    recommendation = get_object_or_404(recommendation_list_for_user(user=request.user), pk=recommendation_pk)
+    recommendation = recommendation_get_for_user_to_edit(request=request, pk=recommendation_pk)
     form = FollowUpForm(request.POST, recommendation=recommendation)
     url = reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
     if form.is_valid():
@@ -405,13 +398,11 @@ def _pdf_response(pdf, filename, *, inline=False):
 def briefing(request, audit_pk):
     """The audit's 7-minute briefing: the Business Manager edits its texts, checks it with the leak
     guard and publishes a version (refused on any hit)."""
-    from cases.selectors import audit_list_for_user
-
     from . import publications
     from .forms import BriefingForm
     from .models import Briefing, Publication
 
-    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
+    audit = audit_get_for_user(request=request, pk=audit_pk, what="briefing")
     current = Briefing.objects.filter(audit=audit).first()
     initial = {
         "why_it_matters": getattr(current, "why_it_matters", ""),
@@ -444,7 +435,6 @@ def briefing(request, audit_pk):
                 return redirect("learning:briefing", audit_pk=audit.pk)
         elif action == "save":
             status = 400
-    access_record(request=request, what="briefing", obj=audit, audit=audit)
     return render(
         request,
         "learning/briefing.html",
@@ -464,12 +454,9 @@ def briefing(request, audit_pk):
 @permission_required("manage_audits")
 @require_safe
 def briefing_draft(request, audit_pk):
-    from cases.selectors import audit_list_for_user
-
     from . import publications
 
-    audit = get_object_or_404(audit_list_for_user(user=request.user), pk=audit_pk)
-    access_record(request=request, what="briefing_draft", obj=audit, audit=audit)
+    audit = audit_get_for_user(request=request, pk=audit_pk, what="briefing_draft")
     return _pdf_response(
         publications.render(publications.briefing_document(audit=audit)),
         f"audit-{audit.pk}-briefing-draft.pdf",
@@ -544,22 +531,9 @@ def yearly(request):
 def publication_download(request, publication_pk, fmt):
     from django.http import HttpResponse
 
-    from accesslog.models import AccessLogEntry
-
-    from . import publications
-
     if fmt not in ("pdf", "csv"):
         raise Http404
-    publication = get_object_or_404(
-        publications.publication_list_for_user(user=request.user).defer(None), pk=publication_pk
-    )
-    access_record(
-        request=request,
-        what="learning_publication",
-        obj=publication,
-        audit=publication.audit,
-        action=AccessLogEntry.Action.DOWNLOAD,
-    )
+    publication = selectors.publication_get_for_user(request=request, pk=publication_pk)
     if fmt == "csv":
         if not publication.csv:
             raise Http404

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from accesslog.services import access_record, get_for_user
 from accounts.models import Role
 
 from .models import Notification
@@ -13,6 +14,17 @@ def notification_list_for_user(*, user):
     if user.role != Role.BUSINESS_MANAGER or not user.is_active:
         return Notification.objects.none()
     return Notification.objects.select_related("recipient", "resent_by")
+
+
+def notification_list_get_for_user(*, request):
+    """The notification log for the user asking, the read written to the access log."""
+    access_record(request=request, what="notification_log")
+    return notification_list_for_user(user=request.user)
+
+
+def notification_get_for_user_to_edit(*, request, pk):
+    """A notification the user may send again (the Business Manager); 404 otherwise."""
+    return get_for_user(notification_list_for_user(user=request.user), request=request, what=None, pk=pk)
 
 
 def notification_list_about(*, user, obj, limit=50):

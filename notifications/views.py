@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from accesslog.services import access_record
 from accounts.permissions import permission_required
 
 from . import selectors, services
@@ -21,10 +20,9 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 def notification_log(request):
     """Every e-mail the system queued: sent, failed or waiting, to whom, when and about what."""
     filterset = NotificationFilter(
-        request.GET or None, queryset=selectors.notification_list_for_user(user=request.user)
+        request.GET or None, queryset=selectors.notification_list_get_for_user(request=request)
     )
     page = Paginator(filterset.qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    access_record(request=request, what="notification_log")
     attention_qs = selectors.notification_needs_attention_for_user(user=request.user)
     needs_attention = list(attention_qs[: PAGE_SIZE + 1])
     # One query while the list is short (the usual case); a count only when it overflows.
@@ -49,9 +47,7 @@ def notification_log(request):
 @require_POST
 def notification_resend(request, notification_pk):
     """Send a failed reminder (or one waiting for a later try) again now."""
-    notification = get_object_or_404(
-        selectors.notification_list_for_user(user=request.user), pk=notification_pk
-    )
+    notification = selectors.notification_get_for_user_to_edit(request=request, pk=notification_pk)
     try:
         services.notification_resend(notification=notification, actor=request.user)
     except ValueError as exc:

@@ -13,7 +13,10 @@ Who sees what:
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
+from accesslog.models import AccessLogEntry
+from accesslog.services import access_record, get_for_user
 from accounts.models import Role
+from accounts.permissions import can_manage_audit
 from cases.models import Agency, Audit
 
 from .models import BoardMeeting, EvidenceFile, Recommendation, RecommendationResponse
@@ -76,6 +79,78 @@ def evidence_list_for_user(*, user):
             response__agency_id=user.agency_id, response__recommendation__owners=user.agency_id
         )
     return evidence.none()
+
+
+# --- Accessors: one object, scoped to the user, 404 otherwise, the read written to the access log ----
+
+
+def _audit_of(recommendation):
+    return recommendation.audit
+
+
+def recommendation_get_for_user(*, request, pk, what="recommendation"):
+    """A recommendation whose page (responses, evidence) the user may open: not the Board."""
+    return get_for_user(
+        recommendation_detail_list_for_user(user=request.user),
+        request=request,
+        what=what,
+        audit=_audit_of,
+        pk=pk,
+    )
+
+
+def recommendation_get_for_user_to_edit(*, request, pk, what=None):
+    """A recommendation the user may change, move or decide on (the Business Manager). Its own text
+    is not case data; a page that shows its responses names `what`."""
+    recommendations = (
+        recommendation_list_for_user(user=request.user)
+        if can_manage_audit(request.user)
+        else Recommendation.objects.none()
+    )
+    return get_for_user(recommendations, request=request, what=what, audit=_audit_of, pk=pk)
+
+
+def recommendation_get_for_user_to_comment(*, request, pk, what="recommendation"):
+    return get_for_user(
+        recommendation_commentable_for_user(user=request.user),
+        request=request,
+        what=what,
+        audit=_audit_of,
+        pk=pk,
+    )
+
+
+def recommendation_get_for_user_to_respond(*, request, pk, what="recommendation"):
+    """A recommendation the contributor's agency owns; any other is 404."""
+    return get_for_user(
+        recommendation_respondable_for_user(user=request.user),
+        request=request,
+        what=what,
+        audit=_audit_of,
+        pk=pk,
+    )
+
+
+def evidence_get_for_user(*, request, pk):
+    """An evidence file the user may download, the download written to the access log."""
+    return get_for_user(
+        evidence_list_for_user(user=request.user).select_related("response__recommendation__audit"),
+        request=request,
+        what="recommendation_evidence",
+        audit=lambda evidence: evidence.response.recommendation.audit,
+        action=AccessLogEntry.Action.DOWNLOAD,
+        pk=pk,
+    )
+
+
+def board_meeting_get_for_user_to_edit(*, request, pk):
+    meetings = BoardMeeting.objects.all() if can_manage_audit(request.user) else BoardMeeting.objects.none()
+    return get_for_user(meetings, request=request, what=None, pk=pk)
+
+
+def tracker_export_record(*, request, kind):
+    """Write the export of the tracker (`kind`: csv or xlsx) to the access log."""
+    access_record(request=request, what=f"recommendation_tracker_{kind}", action=AccessLogEntry.Action.EXPORT)
 
 
 def audit_recommendations(*, audit):

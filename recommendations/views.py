@@ -3,28 +3,27 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from accesslog.models import AccessLogEntry
-from accesslog.services import access_record
 from accounts.permissions import (
+    allows,
     can_comment_on_recommendation,
     can_decide_recommendation,
     can_open_recommendation,
     can_respond_to_recommendation,
     permission_required,
 )
-from cases.models import Audit
+from cases.selectors import audit_get_for_user_to_edit
 from core.forms import add_service_errors
 
 from . import selectors, services
 from .export import tracker_csv, tracker_xlsx
 from .filters import TrackerFilter
 from .forms import BoardMeetingForm, CommentForm, DecisionForm, RecommendationForm, ResponseForm
-from .models import BoardMeeting, Recommendation, RecommendationActivity
+from .models import Recommendation, RecommendationActivity
 from .outbound import tracker_rows_checked
 from .tracker import rag_state
 
@@ -131,7 +130,9 @@ def tracker(request):
     all_query = query.copy()
     all_query["show"] = "all"
     rows = page.object_list
-    if request.user.is_board_member:  # the Board is outside every panel: nothing of a register reaches it
+    if allows(
+        request.user, "sit_on_board"
+    ):  # the Board is outside every panel: nothing of a register reaches it
         rows = tracker_rows_checked(list(rows), channel="Board's tracker page")
     return render(
         request,
@@ -163,7 +164,7 @@ def _one_audit(tracker_filter, rows):
 def _export(request, kind):
     tracker_filter = _tracker_filter(request)
     rows = tracker_rows_checked(tracker_filter.rows, channel=f"tracker {kind.upper()} export")
-    access_record(request=request, what=f"recommendation_tracker_{kind}", action=AccessLogEntry.Action.EXPORT)
+    selectors.tracker_export_record(request=request, kind=kind)
     stamp = timezone.localdate().isoformat()
     if kind == "csv":
         response = HttpResponse(tracker_csv(rows), content_type="text/csv; charset=utf-8")
@@ -216,7 +217,7 @@ def meeting_list(request):
 
 @permission_required("manage_audits")
 def meeting_edit(request, board_meeting_pk):
-    meeting = get_object_or_404(BoardMeeting, pk=board_meeting_pk)
+    meeting = selectors.board_meeting_get_for_user_to_edit(request=request, pk=board_meeting_pk)
     form = BoardMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -241,7 +242,7 @@ def meeting_edit(request, board_meeting_pk):
 
 @permission_required("manage_audits")
 def recommendation_create(request, audit_pk):
-    audit = get_object_or_404(Audit, pk=audit_pk)
+    audit = audit_get_for_user_to_edit(request=request, pk=audit_pk)
     form = RecommendationForm(request.POST or None, guard_audit=audit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -264,9 +265,7 @@ def recommendation_create(request, audit_pk):
 
 @permission_required("manage_audits")
 def recommendation_edit(request, recommendation_pk):
-    recommendation = get_object_or_404(
-        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
-    )
+    recommendation = selectors.recommendation_get_for_user_to_edit(request=request, pk=recommendation_pk)
     if request.method == "POST":
         form = RecommendationForm(request.POST, guard_audit=recommendation.audit)
     else:
@@ -296,9 +295,7 @@ def recommendation_edit(request, recommendation_pk):
 @permission_required("manage_audits")
 @require_POST
 def recommendation_move(request, recommendation_pk):
-    recommendation = get_object_or_404(
-        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
-    )
+    recommendation = selectors.recommendation_get_for_user_to_edit(request=request, pk=recommendation_pk)
     try:
         services.recommendation_move(
             recommendation=recommendation, actor=request.user, direction=request.POST.get("direction", "")
@@ -315,7 +312,7 @@ def recommendation_move(request, recommendation_pk):
 def _detail_context(request, recommendation, **forms):
     user = request.user
     events = recommendation.events.select_related("actor", "actor__agency")
-    if user.is_agency_contributor:
+    if allows(user, "use_agency_portal"):
         # A contributor sees status changes and their own agency's responses, not the panel's comments
         # nor another owner agency's activity.
         events = [
@@ -353,10 +350,7 @@ def _detail_context(request, recommendation, **forms):
 @require_safe
 def recommendation_detail(request, recommendation_pk):
     """A recommendation with its responses, evidence, comments (panel) and history."""
-    recommendation = get_object_or_404(
-        selectors.recommendation_detail_list_for_user(user=request.user), pk=recommendation_pk
-    )
-    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
+    recommendation = selectors.recommendation_get_for_user(request=request, pk=recommendation_pk)
     return render(
         request, "recommendations/recommendation_detail.html", _detail_context(request, recommendation)
     )
@@ -365,9 +359,8 @@ def recommendation_detail(request, recommendation_pk):
 @permission_required("comment_on_recommendations")
 @require_POST
 def recommendation_comment(request, recommendation_pk):
-    recommendation = get_object_or_404(
-        selectors.recommendation_commentable_for_user(user=request.user), pk=recommendation_pk
-    )
+    # A refused comment shows the recommendation's page again: the read is logged.
+    recommendation = selectors.recommendation_get_for_user_to_comment(request=request, pk=recommendation_pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.recommendation_comment_add(
@@ -378,7 +371,6 @@ def recommendation_comment(request, recommendation_pk):
             reverse("recommendations:recommendation_detail", kwargs={"recommendation_pk": recommendation.pk})
             + "#comments-h"
         )
-    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/recommendation_detail.html",
@@ -391,8 +383,9 @@ def recommendation_comment(request, recommendation_pk):
 @require_POST
 def recommendation_decide(request, recommendation_pk):
     """Mark assured, ask for more, or close: always with a reason."""
-    recommendation = get_object_or_404(
-        selectors.recommendation_list_for_user(user=request.user), pk=recommendation_pk
+    # A refused decision shows the recommendation's page again: the read is logged.
+    recommendation = selectors.recommendation_get_for_user_to_edit(
+        request=request, pk=recommendation_pk, what="recommendation"
     )
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -408,7 +401,6 @@ def recommendation_decide(request, recommendation_pk):
             )
             return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
     recommendation.refresh_from_db()
-    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/recommendation_detail.html",
@@ -421,9 +413,7 @@ def recommendation_decide(request, recommendation_pk):
 def recommendation_respond(request, recommendation_pk):
     """An owner agency's contributor posts a progress update or the final response, with evidence.
     Recommendations their agency does not own are 404."""
-    recommendation = get_object_or_404(
-        selectors.recommendation_respondable_for_user(user=request.user), pk=recommendation_pk
-    )
+    recommendation = selectors.recommendation_get_for_user_to_respond(request=request, pk=recommendation_pk)
     form = ResponseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -436,7 +426,6 @@ def recommendation_respond(request, recommendation_pk):
                 "Final response sent." if form.cleaned_data["is_final"] else "Progress update posted.",
             )
             return redirect("recommendations:recommendation_detail", recommendation_pk=recommendation.pk)
-    access_record(request=request, what="recommendation", obj=recommendation, audit=recommendation.audit)
     return render(
         request,
         "recommendations/response_form.html",
@@ -449,14 +438,7 @@ def recommendation_respond(request, recommendation_pk):
 @require_safe
 def evidence_download(request, evidence_pk):
     """Serve an evidence file as an attachment, only to those allowed, and log the download."""
-    evidence = get_object_or_404(selectors.evidence_list_for_user(user=request.user), pk=evidence_pk)
-    access_record(
-        request=request,
-        what="recommendation_evidence",
-        obj=evidence,
-        audit=evidence.response.recommendation.audit,
-        action=AccessLogEntry.Action.DOWNLOAD,
-    )
+    evidence = selectors.evidence_get_for_user(request=request, pk=evidence_pk)
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

@@ -3,6 +3,8 @@ reports/middleware.py for the way back to the report page)."""
 
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.permissions import can_override_leak_hit
+
 from .selectors import hit_list_for_user
 
 
@@ -19,12 +21,7 @@ def leak_fix(request):
     """The hit being fixed, for the Business Manager who followed its 'Fix the text' link."""
     pk = request.GET.get("leak_hit", "")
     user = getattr(request, "user", None)
-    if (
-        not pk.isdigit()
-        or not user
-        or not user.is_authenticated
-        or not getattr(user, "is_business_manager", False)
-    ):
+    if not pk.isdigit() or not can_override_leak_hit(user):
         return {}
 
     hit = hit_list_for_user(user=user).filter(pk=int(pk)).first()

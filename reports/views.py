@@ -3,18 +3,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accesslog.models import AccessLogEntry
-from accesslog.services import access_record
 from accounts.models import Role, User
 from accounts.permissions import can_publish, permission_required
-from cases.models import Audit
+from cases.selectors import audit_get_for_user_to_edit
 from core.confirmation import Row, announce, confirmation_page
 
 from . import selectors, services
@@ -73,16 +71,11 @@ def _build_context(request, build, *, offer_publish=True):
     }
 
 
-def _report_audit(request, audit_pk):
-    return get_object_or_404(selectors.report_audit_list_for_user(user=request.user), pk=audit_pk)
-
-
 @permission_required("read_cases")
 @require_safe
 def report_detail(request, audit_pk):
     """The report's page: framing text, the latest draft with its leak guard result, versions."""
-    audit = _report_audit(request, audit_pk)
-    access_record(request=request, what="report", obj=audit, audit=audit)
+    audit = selectors.report_audit_get_for_user(request=request, pk=audit_pk)
     framing = AuditReport.objects.filter(audit=audit).first()
     defaults = framing_defaults(audit=audit)
     texts = {key: (getattr(framing, key, "") or "") or default for key, default in defaults.items()}
@@ -99,7 +92,7 @@ def report_detail(request, audit_pk):
 
 @permission_required("manage_audits")
 def framing_edit(request, audit_pk):
-    audit = get_object_or_404(Audit, pk=audit_pk)
+    audit = audit_get_for_user_to_edit(request=request, pk=audit_pk)
     framing = AuditReport.objects.filter(audit=audit).first() or AuditReport(audit=audit)
     form = ReportFramingForm(
         request.POST or None, instance=framing, defaults=framing_defaults(audit=audit), guard_audit=audit
@@ -114,23 +107,18 @@ def framing_edit(request, audit_pk):
 @permission_required("manage_audits")
 @require_POST
 def build_create(request, audit_pk):
-    audit = get_object_or_404(Audit, pk=audit_pk)
+    audit = audit_get_for_user_to_edit(request=request, pk=audit_pk)
     services.report_build_request(audit=audit, actor=request.user)
     messages.info(request, "Building a draft of the report.")
     return redirect(reverse("reports:report_detail", kwargs={"audit_pk": audit.pk}) + "#draft")
-
-
-def _build_for_reader(request, build_pk):
-    return get_object_or_404(selectors.build_list_for_user(user=request.user).defer("pdf"), pk=build_pk)
 
 
 @permission_required("read_published")
 @require_safe
 def build_status(request, build_pk):
     """The draft's progress, polled by htmx every two seconds until the build has finished."""
-    build = _build_for_reader(request, build_pk)
-    if build.is_finished:  # the finished partial shows the leak guard's hits (polling has stopped)
-        access_record(request=request, what="report_leak_hits", obj=build, audit=build.audit)
+    # The finished partial shows the leak guard's hits (polling has stopped): the accessor logs it.
+    build = selectors.build_get_for_user(request=request, pk=build_pk)
     return render(
         request, "reports/_build_status.html", {"audit": build.audit, **_build_context(request, build)}
     )
@@ -140,16 +128,7 @@ def build_status(request, build_pk):
 @require_safe
 def build_preview(request, build_pk):
     """A finished draft, inline in the browser: Business Manager and the audit's panel only."""
-    build = get_object_or_404(selectors.build_list_for_user(user=request.user), pk=build_pk)
-    if build.status != ReportBuild.Status.DONE or not build.pdf:
-        raise Http404("This draft has not finished building.")
-    access_record(
-        request=request,
-        what="report_draft",
-        obj=build,
-        audit=build.audit,
-        action=AccessLogEntry.Action.DOWNLOAD,
-    )
+    build = selectors.build_get_for_user_to_preview(request=request, pk=build_pk)
     response = HttpResponse(bytes(build.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="audit-{build.audit_id}-draft-{build.pk}.pdf"'
     return response
@@ -245,10 +224,12 @@ def _past_deadline_warning(build):
 def build_publish(request, build_pk):
     """GET: what publishing this draft means (version, leak guard, what the Board receives);
     POST: publish it. The service checks everything again in the publishing transaction."""
-    build = get_object_or_404(ReportBuild.objects.defer("pdf").select_related("audit"), pk=build_pk)
+    # GET shows the leak guard's result on the draft: that read is logged.
+    build = selectors.build_get_for_user_to_edit(
+        request=request, pk=build_pk, what="report_leak_hits" if request.method == "GET" else None
+    )
     report_url = reverse("reports:report_detail", kwargs={"audit_pk": build.audit_id})
     if request.method == "GET":
-        access_record(request=request, what="report_leak_hits", obj=build, audit=build.audit)
         number, summary, problems = _publish_summary(request, build)
         return confirmation_page(
             request,
@@ -288,12 +269,7 @@ def build_publish(request, build_pk):
 
 @permission_required("manage_audits")
 def hit_override(request, hit_pk):
-    hit = get_object_or_404(
-        selectors.hit_list_for_user(user=request.user).select_related("build__audit"), pk=hit_pk
-    )
-    if not hit.can_override:
-        raise Http404("Only a pattern hit that has not been overridden can be overridden.")
-    access_record(request=request, what="leak_hit", obj=hit, case=hit.case, audit=hit.build.audit)
+    hit = selectors.leak_hit_get_for_user_to_edit(request=request, pk=hit_pk)
     form = LeakHitOverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,17 +288,8 @@ def hit_override(request, hit_pk):
 @require_safe
 def version_download(request, version_pk):
     """A published version, exactly as published (its checksum is verified before it is sent)."""
-    version = get_object_or_404(selectors.version_list_for_user(user=request.user).defer(None), pk=version_pk)
+    version = selectors.version_get_for_user(request=request, pk=version_pk)
     pdf = bytes(version.pdf)
-    if not version.checksum_matches():
-        raise RuntimeError(f"Report version {version.pk} does not match its checksum.")
-    access_record(
-        request=request,
-        what="report_version",
-        obj=version,
-        audit=version.audit,
-        action=AccessLogEntry.Action.DOWNLOAD,
-    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{version.filename}"'
     response["ETag"] = f'"{version.sha256}"'

@@ -13,6 +13,8 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accesslog.models import AccessLogEntry
+from accesslog.services import access_record
 from cases.models import AgencyReturn, ChronologyEntry
 from cases.timeline import case_timeline
 from core.pdf import render_pdf
@@ -103,6 +105,19 @@ def case_pack_current(*, case, reader):
     return CasePackBuild.objects.filter(
         case=case, reader=reader, version=case_pack_version(case=case)
     ).first()
+
+
+def case_pack_download(*, request, case):
+    """The reader's case pack as PDF bytes, the download written to the access log; None while the
+    worker is still preparing it (the caller shows its progress instead)."""
+    build = case_pack_prepare(case=case, reader=request.user)
+    build.refresh_from_db()
+    if build.status != build.Status.DONE:
+        return None
+    access_record(
+        request=request, what="case_pack", obj=case, case=case, action=AccessLogEntry.Action.DOWNLOAD
+    )
+    return bytes(build.pdf)
 
 
 def case_pack_prepare(*, case, reader, retry=False):

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 
+from accesslog.services import access_record, get_for_user
 from accounts.models import Role
 from accounts.permissions import can_raise_concern
 from cases.models import AgencyReturn, Case, ChronologyEntry
-from cases.selectors import case_list_for_user
+from cases.selectors import case_list_for_user, case_list_to_edit_for_user
 
 from .models import (
     AgencyAction,
@@ -31,9 +33,31 @@ from .models import (
 REVIEWABLE_RETURN_STATUSES = (AgencyReturn.Status.SUBMITTED, AgencyReturn.Status.ACCEPTED)
 
 
-def case_review_get_for_user(*, user, case_pk):
-    """The case, if the user is the Business Manager or sits on its audit's panel; else None."""
-    return case_list_for_user(user=user).prefetch_related("agencies").filter(pk=case_pk).first()
+def _case_of(obj):
+    return obj
+
+
+def _case_attr(obj):
+    return obj.case
+
+
+def case_review_get_for_user(*, request, pk, what="case_review"):
+    """The case under review, if the user is the Business Manager or sits on its audit's panel; 404
+    otherwise. Logged as `what` (the review page, the findings, the case pack ...)."""
+    return get_for_user(
+        case_list_for_user(user=request.user).prefetch_related("agencies"),
+        request=request,
+        what=what,
+        case=_case_of,
+        pk=pk,
+    )
+
+
+def case_review_get_for_user_to_edit(*, request, pk, what=None):
+    """The case, for the Business Manager's own steps of the review (circulating the pack, meetings)."""
+    return get_for_user(
+        case_list_to_edit_for_user(user=request.user), request=request, what=what, case=_case_of, pk=pk
+    )
 
 
 def review_mark_for(*, case, user):
@@ -84,13 +108,17 @@ def note_list(*, case):
     )
 
 
-def note_get_for_author(*, user, case_pk, note_pk):
-    """A note its author may edit: in a case they can read, written by them. Anything else is None."""
-    return (
-        CaseNote.objects.filter(case__in=case_list_for_user(user=user), case_id=case_pk, author=user)
-        .select_related("case__audit")
-        .filter(pk=note_pk)
-        .first()
+def note_get_for_user_to_edit(*, request, case_pk, pk, what="case_note"):
+    """A note its author may edit: in a case they can read, written by them. Anything else is 404."""
+    user = request.user
+    return get_for_user(
+        CaseNote.objects.filter(
+            case__in=case_list_for_user(user=user), case_id=case_pk, author=user
+        ).select_related("case__audit"),
+        request=request,
+        what=what,
+        case=_case_attr,
+        pk=pk,
     )
 
 
@@ -103,19 +131,33 @@ def meeting_list_for_user(*, user):
     )
 
 
-def meeting_detail_for_user(*, user, meeting_pk):
-    return (
-        meeting_list_for_user(user=user)
-        .prefetch_related(
-            "panel_attending",
-            Prefetch(
-                "invitations",
-                queryset=Invitation.objects.select_related("agency").order_by("agency__name", "name"),
-            ),
-        )
-        .filter(pk=meeting_pk)
-        .first()
+def _meeting_detail(meetings):
+    return meetings.prefetch_related(
+        "panel_attending",
+        Prefetch(
+            "invitations",
+            queryset=Invitation.objects.select_related("agency").order_by("agency__name", "name"),
+        ),
     )
+
+
+def meeting_get_for_user(*, request, pk, what="meeting"):
+    """A meeting of a case the user may read, with its invitations; 404 otherwise."""
+    return get_for_user(
+        _meeting_detail(meeting_list_for_user(user=request.user)),
+        request=request,
+        what=what,
+        case=_case_attr,
+        pk=pk,
+    )
+
+
+def meeting_get_for_user_to_edit(*, request, pk, what="meeting"):
+    """A meeting the user may change (the Business Manager runs meetings)."""
+    meetings = ReflectivePracticeMeeting.objects.filter(
+        case__in=case_list_to_edit_for_user(user=request.user)
+    ).select_related("case__audit", "created_by")
+    return get_for_user(_meeting_detail(meetings), request=request, what=what, case=_case_attr, pk=pk)
 
 
 def lead_time_days():
@@ -145,9 +187,12 @@ def invitees_changeable(meeting, *, now=None):
     return meeting.status == meeting.Status.SCHEDULED and meeting.starts_at > now
 
 
-def invitation_of_meeting(*, meeting, invitation_pk):
-    """One invitation of a meeting the user may read (the meeting came from its accessor)."""
-    return Invitation.objects.select_related("agency").filter(meeting=meeting, pk=invitation_pk).first()
+def invitation_get_for_user_to_edit(*, request, meeting, pk):
+    """One invitation of a meeting the user may change (`meeting` from meeting_get_for_user_to_edit);
+    404 otherwise. The meeting's accessor logs the read."""
+    return get_for_user(
+        Invitation.objects.select_related("agency").filter(meeting=meeting), request=request, what=None, pk=pk
+    )
 
 
 def invitation_sent_late(invitation, meeting):
@@ -275,11 +320,48 @@ def audit_meetings_and_rates(*, audit):
     return list(meetings.values()), _table(agency_rows)
 
 
-def invitation_for_token(*, pk):
-    return Invitation.objects.select_related("meeting__case", "agency").filter(pk=pk).first()
+def invitation_for_token(*, request, pk):
+    """The invitation a signed link names (the token is the practitioner's only credential), written
+    to the access log; None when it has been withdrawn (the page says so rather than a bare 404)."""
+    invitation = Invitation.objects.select_related("meeting__case", "agency").filter(pk=pk).first()
+    if invitation is not None:
+        access_record(request=request, what="invitation", obj=invitation, case=invitation.meeting.case)
+    return invitation
 
 
 # --- Findings and actions ---------------------------------------------------------------------
+
+
+def learning_point_get_for_user_to_edit(*, request, case, pk, what="learning_point"):
+    """A learning point of a case the user reviews (`case` comes from case_review_get_for_user)."""
+    return get_for_user(
+        LearningPoint.objects.filter(case=case), request=request, what=what, case=lambda point: case, pk=pk
+    )
+
+
+def agency_action_get_for_user_to_edit(*, request, case, pk, what="agency_action"):
+    """An agency action of a case the user reviews (`case` comes from case_review_get_for_user)."""
+    return get_for_user(
+        AgencyAction.objects.filter(case=case).select_related("owner_agency"),
+        request=request,
+        what=what,
+        case=lambda action: case,
+        pk=pk,
+    )
+
+
+def agency_action_get_for_user(*, request, pk, what="agency_action"):
+    """An action the user may see: contributors their own agency's, the panel and the Business Manager
+    those they monitor; 404 otherwise."""
+    return get_for_user(
+        agency_action_list_for_user(user=request.user), request=request, what=what, case=_case_attr, pk=pk
+    )
+
+
+def agency_action_list_get_for_user(*, request):
+    """Every action the user may see, the read written to the access log."""
+    access_record(request=request, what="agency_actions")
+    return agency_action_list_for_user(user=request.user)
 
 
 def learning_point_list(*, case):
@@ -345,10 +427,24 @@ def concern_list_for_user(*, user):
     return concerns.none()
 
 
-def concern_case_for_user(*, user, case_pk):
+def concern_case_get_for_user(*, request, pk, what="concern_raise"):
     """The case, if the user may raise a concern about it (reviewers, or a contributor whose agency
-    was asked for a return on it); None otherwise."""
-    case = Case.objects.select_related("audit").filter(pk=case_pk).first()
-    if case is None or not can_raise_concern(user, case):
-        return None
+    was asked for a return on it); 404 otherwise."""
+    case = Case.objects.select_related("audit").filter(pk=pk).first()
+    if case is None or not can_raise_concern(request.user, case):
+        raise Http404
+    access_record(request=request, what=what, obj=case, case=case)
     return case
+
+
+def concern_get_for_user(*, request, pk, what="safeguarding_concern"):
+    """A concern the user may see (concern_list_for_user); 404 otherwise."""
+    return get_for_user(
+        concern_list_for_user(user=request.user), request=request, what=what, case=_case_attr, pk=pk
+    )
+
+
+def concern_list_get_for_user(*, request):
+    """Every concern the user may see, the read written to the access log."""
+    access_record(request=request, what="safeguarding_concerns")
+    return concern_list_for_user(user=request.user)

@@ -7,6 +7,8 @@ pages.
 
 from django import template
 
+from accounts.permissions import allows
+
 from ..reminders import kind_labels
 from ..selectors import notification_list_about
 
@@ -18,7 +20,7 @@ def notifications_about(context, obj, user=None):
     if user is None:
         request = context.get("request")
         user = getattr(request, "user", None) or context.get("user")
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_business_manager:
+    if not allows(user, "manage_audits"):
         return {"show": False}
     return {
         "show": True,

@@ -4,12 +4,11 @@ own agency's actions and nothing else of the findings."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accesslog.services import access_record
 from accounts.permissions import permission_required
 from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
@@ -17,8 +16,7 @@ from core.templatetags.core_tags import roman  # the filter: a position outside 
 
 from .. import selectors, services
 from ..forms import ActionResponseForm, AgencyActionForm, AssuranceForm, LearningPointForm
-from ..models import AgencyAction, CaseAssurance, LearningPoint
-from ._common import case_for_reader
+from ..models import AgencyAction, CaseAssurance
 
 
 def _findings_url(case, anchor=""):
@@ -40,21 +38,21 @@ def _findings_context(case, *, point_form=None, assurance_form=None, action_form
 
 
 def _render_findings(request, case, status=200, **forms):
-    access_record(request=request, what="findings", obj=case, case=case)
     return render(request, "reviews/findings.html", _findings_context(case, **forms), status=status)
 
 
 @permission_required("read_cases")
 @require_safe
 def findings(request, case_pk):
-    case = case_for_reader(request, case_pk)
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what="findings")
     return _render_findings(request, case)
 
 
 @permission_required("read_cases")
 @require_POST
 def learning_point_add(request, case_pk):
-    case = case_for_reader(request, case_pk)
+    # A refused form shows the findings page again: the read is logged.
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what="findings")
     form = LearningPointForm(request.POST, guard_audit=case.audit)
     if form.is_valid():
         services.learning_point_add(case=case, actor=request.user, **form.cleaned_data)
@@ -63,9 +61,11 @@ def learning_point_add(request, case_pk):
     return _render_findings(request, case, status=400, point_form=form)
 
 
-def _point_for_reader(request, case_pk, point_pk):
-    case = case_for_reader(request, case_pk)
-    return case, get_object_or_404(LearningPoint.objects.filter(case=case), pk=point_pk)
+def _point_for_reader(request, case_pk, point_pk, what="learning_point"):
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what=None)
+    return case, selectors.learning_point_get_for_user_to_edit(
+        request=request, case=case, pk=point_pk, what=what
+    )
 
 
 @permission_required("read_cases")
@@ -76,7 +76,6 @@ def learning_point_edit(request, case_pk, point_pk):
         services.learning_point_update(point=point, actor=request.user, **form.cleaned_data)
         messages.success(request, "Learning point saved.")
         return redirect(_findings_url(case, f"#point-{point.pk}"))
-    access_record(request=request, what="learning_point", obj=point, case=case)
     return render(
         request,
         "reviews/learning_point_form.html",
@@ -88,7 +87,7 @@ def learning_point_edit(request, case_pk, point_pk):
 @permission_required("read_cases")
 @require_POST
 def learning_point_move(request, case_pk, point_pk):
-    case, point = _point_for_reader(request, case_pk, point_pk)
+    case, point = _point_for_reader(request, case_pk, point_pk, what=None)
     try:
         services.learning_point_move(point=point, actor=request.user, direction=request.POST.get("direction"))
     except ValidationError as exc:
@@ -103,7 +102,6 @@ def learning_point_delete(request, case_pk, point_pk):
     case, point = _point_for_reader(request, case_pk, point_pk)
     number = roman(point.position)
     if request.method == "GET":
-        access_record(request=request, what="learning_point", obj=point, case=case)
         return confirmation_page(
             request,
             caption=f"{case.pseudonym}, {case.audit}",
@@ -131,7 +129,8 @@ def learning_point_delete(request, case_pk, point_pk):
 @permission_required("read_cases")
 @require_POST
 def assurance_edit(request, case_pk):
-    case = case_for_reader(request, case_pk)
+    # A refused form shows the findings page again: the read is logged.
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what="findings")
     form = AssuranceForm(request.POST, case=case, guard_audit=case.audit)
     if form.is_valid():
         try:
@@ -147,7 +146,8 @@ def assurance_edit(request, case_pk):
 @permission_required("read_cases")
 @require_POST
 def action_add(request, case_pk):
-    case = case_for_reader(request, case_pk)
+    # A refused form shows the findings page again: the read is logged.
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what="findings")
     form = AgencyActionForm(request.POST, case=case)
     if form.is_valid():
         services.agency_action_add(case=case, actor=request.user, **form.cleaned_data)
@@ -158,16 +158,13 @@ def action_add(request, case_pk):
 
 @permission_required("read_cases")
 def action_edit(request, case_pk, action_pk):
-    case = case_for_reader(request, case_pk)
-    action = get_object_or_404(
-        AgencyAction.objects.filter(case=case).select_related("owner_agency"), pk=action_pk
-    )
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what=None)
+    action = selectors.agency_action_get_for_user_to_edit(request=request, case=case, pk=action_pk)
     form = AgencyActionForm(request.POST or None, instance=action, case=case)
     if request.method == "POST" and form.is_valid():
         services.agency_action_update(action=action, actor=request.user, **form.cleaned_data)
         messages.success(request, "Action saved.")
         return redirect(_findings_url(case, "#actions"))
-    access_record(request=request, what="agency_action", obj=action, case=case)
     return render(
         request,
         "reviews/action_form.html",
@@ -183,8 +180,7 @@ def action_edit(request, case_pk, action_pk):
 @require_safe
 def action_list(request):
     """Contributors: their own agency's actions. Panel and Business Manager: the actions they monitor."""
-    actions = selectors.agency_action_list_for_user(user=request.user).order_by("status", "due_date", "pk")
-    access_record(request=request, what="agency_actions")
+    actions = selectors.agency_action_list_get_for_user(request=request).order_by("status", "due_date", "pk")
     context = {
         "actions": actions,
         "today": timezone.localdate(),
@@ -199,7 +195,7 @@ def action_list(request):
 
 @permission_required("use_agency_portal")
 def action_respond(request, action_pk):
-    action = get_object_or_404(selectors.agency_action_list_for_user(user=request.user), pk=action_pk)
+    action = selectors.agency_action_get_for_user(request=request, pk=action_pk)
     form = ActionResponseForm(
         request.POST or None,
         initial={"response": action.agency_response, "completed": action.status == action.Status.COMPLETED},
@@ -212,7 +208,6 @@ def action_respond(request, action_pk):
         else:
             messages.success(request, "Your response has been recorded. The audit group will review it.")
             return redirect("reviews:action_list")
-    access_record(request=request, what="agency_action", obj=action, case=action.case)
     return render(
         request,
         "reviews/action_respond.html",

@@ -7,14 +7,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from accesslog.services import access_record
-from accounts.permissions import permission_required
+from accounts.permissions import can_manage_audit, permission_required
 from core.confirmation import announce
 from core.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import AttendanceForm, InvitationEditForm, InvitationForm, MeetingForm
-from ._common import case_for_reader, or_404
 
 
 def _meeting_context(request, meeting, *, invitation_form=None, attendance_form=None):
@@ -32,7 +30,7 @@ def _meeting_context(request, meeting, *, invitation_form=None, attendance_form=
         "lead_deadline": selectors.lead_time_deadline(meeting),
         "rates": selectors.meeting_rates(meeting=meeting),
     }
-    if request.user.is_business_manager:
+    if can_manage_audit(request.user, meeting.case.audit):
         if meeting.status == meeting.Status.SCHEDULED:
             context["invitation_form"] = invitation_form or InvitationForm(meeting=meeting)
         context["attendance_form"] = attendance_form or AttendanceForm(invitations=invitations)
@@ -41,13 +39,9 @@ def _meeting_context(request, meeting, *, invitation_form=None, attendance_form=
     return context
 
 
-def _meeting_for_reader(request, meeting_pk):
-    return or_404(selectors.meeting_detail_for_user(user=request.user, meeting_pk=meeting_pk))
-
-
 @permission_required("manage_audits")
 def meeting_create(request, case_pk):
-    case = case_for_reader(request, case_pk)
+    case = selectors.case_review_get_for_user_to_edit(request=request, pk=case_pk, what="case")
     if case.method != case.Method.MEETING:
         messages.error(request, "Reflective practice meetings are for cases whose audit method is a meeting.")
         return redirect("cases:case_detail", case_pk=case.pk)
@@ -78,9 +72,8 @@ def meeting_create(request, case_pk):
 
 @permission_required("manage_audits")
 def meeting_edit(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk)
     case = meeting.case
-    access_record(request=request, what="meeting", obj=meeting, case=case)
     form = MeetingForm(request.POST or None, instance=meeting, case=case)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -120,15 +113,15 @@ def meeting_edit(request, meeting_pk):
 @permission_required("read_cases")
 @require_safe
 def meeting_detail(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
-    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
+    meeting = selectors.meeting_get_for_user(request=request, pk=meeting_pk)
     return render(request, "reviews/meeting_detail.html", _meeting_context(request, meeting))
 
 
 @permission_required("manage_audits")
 @require_POST
 def invitation_add(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
+    # A refused form shows the meeting page again: the read is logged.
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk)
     form = InvitationForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
@@ -140,7 +133,6 @@ def invitation_add(request, meeting_pk):
                 request, f"{form.cleaned_data['name']} added. Send the invitations when the list is ready."
             )
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
-    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
     return render(
         request,
         "reviews/meeting_detail.html",
@@ -152,7 +144,7 @@ def invitation_add(request, meeting_pk):
 @permission_required("manage_audits")
 @require_POST
 def invitations_send(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk, what=None)
     try:
         sent = services.invitations_send(meeting=meeting, actor=request.user)
     except ValidationError as exc:
@@ -182,17 +174,16 @@ def _sent_message(meeting, sent):
     return level, text[0].upper() + text[1:]
 
 
-def _invitation(request, meeting_pk, invitation_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
-    invitation = or_404(selectors.invitation_of_meeting(meeting=meeting, invitation_pk=invitation_pk))
+def _invitation(request, meeting_pk, invitation_pk, what=None):
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk, what=what)
+    invitation = selectors.invitation_get_for_user_to_edit(request=request, meeting=meeting, pk=invitation_pk)
     return meeting, invitation
 
 
 @permission_required("manage_audits")
 def invitation_edit(request, meeting_pk, invitation_pk):
     """Correct an invitee; a new address is sent a new invitation (the old link stops working)."""
-    meeting, invitation = _invitation(request, meeting_pk, invitation_pk)
-    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
+    meeting, invitation = _invitation(request, meeting_pk, invitation_pk, what="meeting")
     form = InvitationEditForm(request.POST or None, instance=invitation, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,7 +219,10 @@ def invitation_edit(request, meeting_pk, invitation_pk):
 @permission_required("manage_audits")
 def invitation_remove(request, meeting_pk, invitation_pk):
     """Check page, then remove: the invitee's link then says the invitation was withdrawn."""
-    meeting, invitation = _invitation(request, meeting_pk, invitation_pk)
+    # The check page shows the meeting and the invitee: that read is logged.
+    meeting, invitation = _invitation(
+        request, meeting_pk, invitation_pk, what="meeting" if request.method != "POST" else None
+    )
     if request.method == "POST":
         try:
             services.invitation_remove(invitation=invitation, actor=request.user)
@@ -246,7 +240,6 @@ def invitation_remove(request, meeting_pk, invitation_pk):
                 ],
             )
         return redirect(reverse("reviews:meeting_detail", kwargs={"meeting_pk": meeting.pk}) + "#invitations")
-    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
     return render(
         request,
         "reviews/invitation_remove.html",
@@ -279,7 +272,7 @@ def invitation_resend(request, meeting_pk, invitation_pk):
 @permission_required("manage_audits")
 @require_POST
 def attendance_record(request, meeting_pk):
-    meeting = _meeting_for_reader(request, meeting_pk)
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk, what=None)
     form = AttendanceForm(request.POST, invitations=meeting.invitations.all())
     if form.is_valid():
         try:
@@ -296,8 +289,8 @@ def attendance_record(request, meeting_pk):
         else:
             messages.success(request, "Attendance recorded; the meeting is marked held.")
             return redirect("reviews:meeting_detail", meeting_pk=meeting.pk)
-    meeting = _meeting_for_reader(request, meeting_pk)
-    access_record(request=request, what="meeting", obj=meeting, case=meeting.case)
+    # The refused form shows the meeting page again, read afresh: that read is logged.
+    meeting = selectors.meeting_get_for_user_to_edit(request=request, pk=meeting_pk)
     return render(
         request,
         "reviews/meeting_detail.html",

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accesslog.services import access_record
 from cases.registers import case_terms
 from core.forms import add_service_errors
 from notifications.guard import register_hits
@@ -75,7 +74,7 @@ def invitation_respond(request, token):
             "e-mail exactly as it was sent, or reply to the e-mail.",
             status=400,
         )
-    invitation = selectors.invitation_for_token(pk=pk)
+    invitation = selectors.invitation_for_token(request=request, pk=pk)
     if invitation is None:
         return _problem(
             request,
@@ -92,7 +91,6 @@ def invitation_respond(request, token):
             status=410,
         )
     meeting = invitation.meeting
-    access_record(request=request, what="invitation", obj=invitation, case=meeting.case)
     context = {"invitation": invitation, "meeting": meeting, "case": meeting.case}
     context["withheld"] = _withheld_details(invitation, meeting)
     closed = (

@@ -10,15 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accesslog.models import AccessLogEntry
-from accesslog.services import access_record
-from accounts.permissions import permission_required
+from accounts.permissions import can_manage_audit, permission_required
 from cases.timeline import case_timeline, timeline_link_prefix, timeline_position
 from core.forms import add_service_errors
 
 from .. import pack, selectors, services
 from ..forms import CirculateForm, NoteForm
-from ._common import case_for_reader, or_404
 
 
 def _review_context(request, case, note_form=None):
@@ -34,7 +31,7 @@ def _review_context(request, case, note_form=None):
         "note_form": note_form or NoteForm(),
         "review_mark": selectors.review_mark_for(case=case, user=request.user),
         "circulate_form": CirculateForm(initial={"circulated_on": timezone.localdate()})
-        if request.user.is_business_manager
+        if can_manage_audit(request.user, case.audit)
         else None,
     }
 
@@ -42,15 +39,14 @@ def _review_context(request, case, note_form=None):
 @permission_required("read_cases")
 @require_safe
 def case_review(request, case_pk):
-    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
-    access_record(request=request, what="case_review", obj=case, case=case)
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk)
     return render(request, "reviews/case_review.html", _review_context(request, case))
 
 
 @permission_required("read_cases")
 @require_POST
 def note_add(request, case_pk):
-    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -60,7 +56,6 @@ def note_add(request, case_pk):
         else:
             messages.success(request, "Note added.")
             return redirect(reverse("reviews:case_review", kwargs={"case_pk": case.pk}) + "#notes")
-    access_record(request=request, what="case_review", obj=case, case=case)
     return render(
         request, "reviews/case_review.html", _review_context(request, case, note_form=form), status=400
     )
@@ -69,14 +64,13 @@ def note_add(request, case_pk):
 @permission_required("read_cases")
 def note_edit(request, case_pk, note_pk):
     """Only the note's author may edit it (anyone else: 404); the previous text is kept."""
-    note = or_404(selectors.note_get_for_author(user=request.user, case_pk=case_pk, note_pk=note_pk))
+    note = selectors.note_get_for_user_to_edit(request=request, case_pk=case_pk, pk=note_pk)
     case = note.case
     form = NoteForm(request.POST or None, initial={"body": note.body})
     if request.method == "POST" and form.is_valid():
         services.case_note_edit(note=note, actor=request.user, body=form.cleaned_data["body"])
         messages.success(request, "Note saved.")
         return redirect(reverse("reviews:case_review", kwargs={"case_pk": case.pk}) + f"#note-{note.pk}")
-    access_record(request=request, what="case_note", obj=note, case=case)
     return render(
         request,
         "reviews/note_edit.html",
@@ -88,7 +82,7 @@ def note_edit(request, case_pk, note_pk):
 @permission_required("manage_audits")
 @require_POST
 def case_pack_circulate(request, case_pk):
-    case = case_for_reader(request, case_pk)
+    case = selectors.case_review_get_for_user_to_edit(request=request, pk=case_pk)
     form = CirculateForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -112,7 +106,7 @@ def case_pack_circulate(request, case_pk):
 @require_POST
 def case_review_mark(request, case_pk):
     """A panel member marks the circulated case read (it leaves their "Needs your attention" list)."""
-    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what=None)
     try:
         services.case_review_mark(case=case, actor=request.user)
     except ValidationError as exc:
@@ -127,15 +121,11 @@ def case_review_mark(request, case_pk):
 def case_pack_pdf(request, case_pk):
     """The reader's case pack: the stored PDF of the current version, or (while the worker prepares
     it) the page that shows its progress."""
-    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
-    build = pack.case_pack_prepare(case=case, reader=request.user)
-    build.refresh_from_db()
-    if build.status != build.Status.DONE:
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what=None)
+    pdf = pack.case_pack_download(request=request, case=case)
+    if pdf is None:
         return redirect("reviews:case_pack_status", case_pk=case.pk)
-    access_record(
-        request=request, what="case_pack", obj=case, case=case, action=AccessLogEntry.Action.DOWNLOAD
-    )
-    response = HttpResponse(bytes(build.pdf), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     slug = case.pseudonym.lower().replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="case-pack-{slug}.pdf"'
     return response
@@ -145,11 +135,10 @@ def case_pack_pdf(request, case_pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_pack_status(request, case_pk):
     """How far the reader's case pack has got; a failed one can be tried again (POST)."""
-    case = or_404(selectors.case_review_get_for_user(user=request.user, case_pk=case_pk))
+    case = selectors.case_review_get_for_user(request=request, pk=case_pk, what="case_pack_status")
     if request.method == "POST":
         pack.case_pack_prepare(case=case, reader=request.user, retry=True)
         return redirect("reviews:case_pack_status", case_pk=case.pk)
-    access_record(request=request, what="case_pack_status", obj=case, case=case)
     build = pack.case_pack_current(case=case, reader=request.user)
     template = (
         "reviews/_case_pack_status.html"
