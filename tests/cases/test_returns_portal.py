@@ -184,8 +184,10 @@ def test_business_manager_accepts_a_submitted_return(cast, client):
     r = AgencyReturn.objects.get(pk=cast.agency_return.pk)
     assert r.status == "accepted" and r.accepted_at is not None
     history = [(t.from_status, t.to_status, t.actor.email) for t in r.transitions.order_by("at", "pk")]
+    # Submitting goes through the check-your-answers page: what was typed is saved as a draft first.
     assert history == [
-        ("requested", "submitted", cast.contributor.email),
+        ("requested", "draft", cast.contributor.email),
+        ("draft", "submitted", cast.contributor.email),
         ("submitted", "accepted", cast.bm.email),
     ]
     assert all(t.at is not None for t in r.transitions.all())
@@ -230,7 +232,12 @@ def test_business_manager_returns_for_changes_and_the_agency_resubmits(
     assert response.status_code == 302
     r.refresh_from_db()
     assert r.status == "submitted" and r.lessons_learnt == "The child's views now added."
-    assert [t.to_status for t in r.transitions.order_by("at", "pk")] == ["submitted", "returned", "submitted"]
+    assert [t.to_status for t in r.transitions.order_by("at", "pk")] == [
+        "draft",
+        "submitted",
+        "returned",
+        "submitted",
+    ]
 
 
 def test_accept_refused_unless_submitted(cast, client):

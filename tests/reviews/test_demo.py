@@ -64,4 +64,6 @@ def test_demo_meeting_page_shows_case_four_attendance(client):
     meeting = ReflectivePracticeMeeting.objects.get(case__number=4)
     html = client.get(reverse("reviews:meeting_detail", kwargs={"meeting_pk": meeting.pk})).content.decode()
     assert "Did not attend" in html and "Sent apologies" in html
-    assert "sent inside the 28-day lead time" in html
+    # One lead-time banner: the demo's invitations for case four went out late.
+    assert html.count("lead-time-warning") == 1
+    assert "Inside the 28-day lead time" in html and "went out after that" in html
