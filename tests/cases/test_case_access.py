@@ -115,4 +115,6 @@ def test_audit_page_query_count_is_flat(client, cast):
         case.agencies.set([cast.agency])
         AgencyReturnFactory(case=case, agency=cast.agency, requested_by=cast.bm)
     assert _query_count(client, url) == before
-    assert before <= 25
+    # The stages' task list (one aggregate query) and the learning panels (themes, re-audit) added
+    # a fixed few; the count must stay the same however many cases and returns the audit holds.
+    assert before <= 28

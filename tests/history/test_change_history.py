@@ -32,11 +32,11 @@ def test_history_shows_before_and_after_of_an_edited_chronology_entry(client, ca
         entry.save()
     login(client, cast.bm)
     html = client.get(history_url(entry)).content.decode()
-    changed = html.split('class="mb-4 history-event"')[1]  # newest first
+    changed = html.split('history-event"')[1]  # newest first
     assert "Changed on" in changed and "by Cora Contributor" in changed
-    assert '<td class="before">Strategy discussion held.</td>' in changed
-    assert '<td class="after">Strategy discussion held with the school nurse.</td>' in changed
-    assert '<td class="before">Social worker; police officer</td>' in changed
+    assert '<td class="govuk-table__cell before">Strategy discussion held.</td>' in changed
+    assert '<td class="govuk-table__cell after">Strategy discussion held with the school nurse.</td>' in changed
+    assert '<td class="govuk-table__cell before">Social worker; police officer</td>' in changed
     assert "Created on" in html
     # Fields that did not change are not listed as changes.
     assert "Source document" not in changed
@@ -83,8 +83,8 @@ def test_an_edit_through_a_page_records_who_made_it(client, cast):
     assert event.pgh_context.metadata["user"] == cast.bm.pk
     html = client.get(history_url(cast.case)).content.decode()
     assert "by Beatrice Manager" in html
-    assert '<td class="before">Child protection plan</td>' in html
-    assert '<td class="after">Looked after</td>' in html
+    assert '<td class="govuk-table__cell before">Child protection plan</td>' in html
+    assert '<td class="govuk-table__cell after">Looked after</td>' in html
 
 
 def test_unknown_record_types_have_no_history_page(client, cast):

@@ -156,5 +156,5 @@ def test_history_shows_the_edit_of_each_kind_of_finding(client, records, name):
     login(client, records.bm)
     html = client.get(history_url(obj)).content.decode()
     assert "Changed on" in html and "Created on" in html
-    assert f'<td class="after">{value}</td>' in html
-    assert f'<td class="before">{before}</td>' in html
+    assert f'<td class="govuk-table__cell after">{value}</td>' in html
+    assert f'<td class="govuk-table__cell before">{before}</td>' in html
