@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 
 from cases.models import Case
+from core.dates import BoundedDateField
 
 from .models import Theme
 from .selectors import KINDS
@@ -124,7 +125,7 @@ class ReAuditForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    reaudit_by = forms.DateField(label="Re-audit by", required=False, help_text="For example, 31/3/2028")
+    reaudit_by = BoundedDateField(label="Re-audit by", required=False, help_text="For example, 31/3/2028")
     audit = forms.ModelChoiceField(
         label="Follow-up audit", queryset=None, required=False, empty_label="None yet"
     )
@@ -167,8 +168,8 @@ class BriefingForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", help_text="For example, 1/4/2026")
-    end = forms.DateField(label="To", help_text="For example, 31/3/2027")
+    start = BoundedDateField(label="From", help_text="For example, 1/4/2026")
+    end = BoundedDateField(label="To", help_text="For example, 31/3/2027")
 
     def clean(self):
         import datetime

@@ -92,7 +92,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
         model = Case
 
     audit = factory.SubFactory(AuditFactory)
-    number = factory.Sequence(lambda n: n + 1)
+    # Case numbers run from 1 to 999 (the pseudonym spells them out); the sequence counts across the
+    # whole test session, so it wraps rather than failing once a long run has made 999 cases.
+    number = factory.Sequence(lambda n: n % 999 + 1)
     pseudonym = factory.LazyAttribute(lambda o: f"Case {number_in_words(o.number)}")
     selection_basis = Case.SelectionBasis.SECTION_47
     child_status = Case.ChildStatus.CLOSED
