@@ -29,7 +29,7 @@ def test_grading_moderation_and_an_immediate_concern(page, journey, live_server,
     journey.step("contributor opens the audit tool questions of their return")
     page.get_by_role("group", name=RECOGNITION).get_by_label("Outstanding").check()
     page.get_by_role(
-        "group", name="Were the risks to the child recognised when they first showed? Required"
+        "group", name="Were the risks to the child recognised when they first showed?"
     ).get_by_label("Yes").check()
     page.get_by_role("button", name="Save answers").click()
     expect(page.get_by_role("status")).to_contain_text("Answers saved")
