@@ -35,7 +35,9 @@ def test_history_shows_before_and_after_of_an_edited_chronology_entry(client, ca
     changed = html.split('history-event"')[1]  # newest first
     assert "Changed on" in changed and "by Cora Contributor" in changed
     assert '<td class="govuk-table__cell before">Strategy discussion held.</td>' in changed
-    assert '<td class="govuk-table__cell after">Strategy discussion held with the school nurse.</td>' in changed
+    assert (
+        '<td class="govuk-table__cell after">Strategy discussion held with the school nurse.</td>' in changed
+    )
     assert '<td class="govuk-table__cell before">Social worker; police officer</td>' in changed
     assert "Created on" in html
     # Fields that did not change are not listed as changes.
