@@ -98,6 +98,16 @@ def nav_link(context, url_name, label, *also):
     }
 
 
+@register.filter
+def govuk_anchor(field):
+    """The id the error summary links to for a field: its box, the first box of a date, the first
+    option of radios or checkboxes (Django gives such a field no id of its own)."""
+    if isinstance(field.field.widget, SELECT_MULTIPLE):
+        options = field.subwidgets
+        return options[0].id_for_label if options else field.auto_id
+    return field.id_for_label or field.auto_id
+
+
 @register.simple_tag
 def govuk_error_summary(form):
     """The form's error summary, once per page: base.html draws it at the top of the main content
