@@ -116,7 +116,36 @@ def govuk_error_summary(form):
     if not isinstance(form, forms.BaseForm) or not form.errors or getattr(form, "govuk_summary_shown", False):
         return ""
     form.govuk_summary_shown = True
-    return render_to_string("gds/error_summary.html", {"form": form})
+    return render_to_string("gds/error_summary.html", {"forms": [form]})
+
+
+def _bound_forms(context):
+    """Every form in the template's context that has errors, `form` first."""
+    found = []
+    flat = context.flatten()
+    for value in [flat.get("form"), *flat.values()]:
+        if isinstance(value, forms.BaseForm) and value.is_bound and value.errors and value not in found:
+            found.append(value)
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def govuk_error_prefix(context):
+    """'Error: ' before the page title when a form of the page has errors (GOV.UK's pattern)."""
+    return "Error: " if _bound_forms(context) else ""
+
+
+@register.simple_tag(takes_context=True)
+def govuk_page_error_summary(context):
+    """The page's error summary (base.html, top of the main content): the errors of every form of
+    the page that has them, whatever name the view gave it (`form`, `note_form`, ...). A page with
+    several forms gets one summary; a form it lists draws none of its own later."""
+    shown = [f for f in _bound_forms(context) if not getattr(f, "govuk_summary_shown", False)]
+    if not shown:
+        return ""
+    for form in shown:
+        form.govuk_summary_shown = True
+    return render_to_string("gds/error_summary.html", {"forms": shown})
 
 
 @register.simple_tag

@@ -199,6 +199,15 @@ def empty_answers(form):
         kind = control.attrs.get("type", "text").lower() if control.tag == "input" else control.tag
         if kind in {"checkbox", "radio", "file"}:
             continue
+        if kind == "select":
+            # A browser cannot send nothing for a select: it sends its first option, or the one
+            # selected, when there is no empty one.
+            options = [o for o in control.iter() if o.tag == "option"]
+            values = [o.attrs.get("value", o.text()) for o in options]
+            if "" not in values and values:
+                chosen = [v for o, v in zip(options, values, strict=True) if "selected" in o.attrs]
+                data[control.attrs["name"]] = (chosen or values)[0]
+                continue
         data[control.attrs["name"]] = ""
     return data
 
@@ -262,8 +271,19 @@ def _matching_form(context_forms, names):
     return best
 
 
-def _has_required_field(form):
-    return any(f.required and not f.disabled for f in form.fields.values())
+def _unanswered_required(form, data):
+    """The required fields of `form` left empty in `data` (a select with no empty option always
+    sends a choice: its field is answered)."""
+    return [
+        name
+        for name, f in form.fields.items()
+        if f.required
+        and not f.disabled
+        and not any(
+            value and (key == form.add_prefix(name) or key.startswith(form.add_prefix(name) + "_"))
+            for key, value in data.items()
+        )
+    ]
 
 
 # --- Checking an answer -------------------------------------------------------------------------
@@ -436,11 +456,14 @@ def _check_form(client, page, form, action, base, label, accepted_empty, offendi
     def send(data):
         return _in_rollback(lambda: client.post(action, {**base, **data}))
 
-    response = send(empty_answers(form))
+    empty = empty_answers(form)
+    response = send(empty)
     if response.status_code in (301, 302, 303):
         matched = _matching_form(_context_forms(page), form.names())
-        if matched is not None and not _has_required_field(matched):
-            accepted_empty[label] = "no required field: an empty answer is a valid one"
+        if matched is not None and not _unanswered_required(matched, empty):
+            accepted_empty[label] = "no required field left empty: an empty answer is a valid one"
+        elif matched is None and all(c.attrs.get("type") == "checkbox" for c in form.fields):
+            accepted_empty[label] = "only checkboxes: ticking none is an answer"
         else:
             found.append(f"empty: redirected to {response['Location']} (saved with nothing filled in?)")
     else:
