@@ -355,7 +355,6 @@ def return_tool(request, return_pk):
                     request, "Answers saved. Submit the return from its main page when it is complete."
                 )
                 return redirect("audittools:return_tool", return_pk=agency_return.pk)
-        messages.error(request, "Nothing was saved: correct the answers marked below.")
     return render(
         request,
         "audittools/return_tool.html",

@@ -67,7 +67,7 @@ def recommendation_follow_up(*, request, recommendation, **_):
         return ""
     may_edit = can_manage_audit(request.user)
     follow_up = getattr(recommendation, "follow_up", None)
-    form = (
+    form = getattr(request, "learning_follow_up_form", None) or (
         FollowUpForm(
             recommendation=recommendation,
             initial={
