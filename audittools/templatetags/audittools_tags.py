@@ -79,12 +79,6 @@ def section_boxes(form, block):
     return form.section_fields(block)[1]
 
 
-@register.filter
-def with_class(bound_field, css):
-    attrs = {"class": css + (" is-invalid" if bound_field.errors else "")}
-    return bound_field.as_widget(attrs=attrs)
-
-
 @register.inclusion_tag("audittools/_case_pack_answers.html")
 def case_pack_answers(case):
     """The case pack's side-by-side table of tool answers and grades (panel and Business Manager)."""

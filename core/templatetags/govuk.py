@@ -40,7 +40,12 @@ def govuk_field_info(field):
         info.update(kind="fieldset", choice_kind="radios")
     elif isinstance(widget, forms.CheckboxInput):
         info["kind"] = "checkbox"
-    info["optional"] = not field.field.required and info["kind"] != "checkbox"
+    # A field left blank in a draft but required when the whole is submitted is not "optional".
+    info["optional"] = (
+        not field.field.required
+        and not getattr(field.field, "required_on_submit", False)
+        and info["kind"] != "checkbox"
+    )
     ids = []
     if field.help_text:
         ids.append(f"{field.auto_id}_hint")

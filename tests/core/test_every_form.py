@@ -471,9 +471,54 @@ def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
     assert len(tried) >= MINIMUM_FORMS_TRIED, f"only {len(tried)} forms tried: {sorted(tried)}"
 
 
+def _label_text(tree, control_id):
+    """The label of a box, or the legend of the fieldset around radios, checkboxes or a date."""
+    node = next((n for n in tree.iter() if n.attrs.get("id") == control_id), None)
+    if node is None:
+        return None
+    fieldset = node.ancestor(lambda n: n.tag == "fieldset")
+    if node.attrs.get("type") in {"radio", "checkbox"} or "govuk-date-input__input" in node.classes():
+        if fieldset is not None:
+            legend = next((n for n in fieldset.iter() if n.tag == "legend"), None)
+            if legend is not None:
+                return legend.text()
+    label = next((n for n in tree.iter() if n.tag == "label" and n.attrs.get("for") == control_id), None)
+    return label.text() if label is not None else None
+
+
+def problems_with_labels(page, tree, form):
+    """Optional fields say "(optional)"; no select offers Django's "---------"."""
+    found = []
+    for select in (c for c in form.fields if c.tag == "select"):
+        if any(o.tag == "option" and o.text().strip().strip("-") == "" and o.text().strip() for o in select.iter()):
+            found.append(f'the select {select.attrs["name"]} offers "---------"')
+    matched = _matching_form(_context_forms(page), form.names())
+    if matched is None:
+        return found
+    names = set(form.names())
+    for bound in matched:
+        widget = bound.field.widget
+        # A field blank in a draft but required when the whole is submitted (the return's tool
+        # questions: `required_on_submit`) is not optional either.
+        if (
+            bound.field.required
+            or getattr(bound.field, "required_on_submit", False)
+            or bound.is_hidden
+            or isinstance(widget, forms.CheckboxInput)
+        ):
+            continue
+        if not any(n == bound.html_name or n.startswith(bound.html_name + "_") for n in names):
+            continue
+        anchor = bound.auto_id if not isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)) else f"{bound.auto_id}_0"
+        text = _label_text(tree, anchor)
+        if text is not None and "(optional)" not in text:
+            found.append(f"the optional field {bound.html_name} is not marked (optional): {text.strip()!r}")
+    return found
+
+
 def _check_form(client, page, form, action, base, label, accepted_empty):
     """What is wrong with the answers the form gives to invalid data ([] when all is right)."""
-    found = []
+    found = problems_with_labels(page, parse(page.content.decode()), form)
 
     def send(data):
         return _in_rollback(lambda: client.post(action, {**base, **data}))
