@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from django import forms
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
-from tests.authz.test_matrix import KWARGS, RULES, URLS, full_cast  # noqa: F401 (full_cast: fixture)
+from tests.authz import test_matrix as matrix
+from tests.authz.test_matrix import KWARGS, RULES, URLS
 from tests.conftest import PERSONAS
 from tests.helpers import login
 
@@ -74,9 +76,7 @@ class Node:
 
     def find_all(self, tag=None, cls=None):
         return [
-            n
-            for n in self.iter()
-            if (tag is None or n.tag == tag) and (cls is None or cls in n.classes())
+            n for n in self.iter() if (tag is None or n.tag == tag) and (cls is None or cls in n.classes())
         ]
 
     def text(self):
@@ -160,7 +160,9 @@ def page_forms(tree, page_url):
             continue
         # Rows a script copies from a <template> are not sent.
         controls = [
-            n for n in form.iter() if n.tag in {"input", "select", "textarea", "button"} and not _in_template(n)
+            n
+            for n in form.iter()
+            if n.tag in {"input", "select", "textarea", "button"} and not _in_template(n)
         ]
         hidden = [
             (c.attrs["name"], c.attrs.get("value", ""))
@@ -185,9 +187,13 @@ def page_forms(tree, page_url):
 
 
 def _limit(control):
-    if control.tag == "input" and control.attrs.get("type", "text") in {"text", "email", "url", "tel", "search"}:
-        if control.attrs.get("maxlength", "").isdigit():
-            return int(control.attrs["maxlength"])
+    boxes = {"text", "email", "url", "tel", "search"}
+    if (
+        control.tag == "input"
+        and control.attrs.get("type", "text") in boxes
+        and control.attrs.get("maxlength", "").isdigit()
+    ):
+        return int(control.attrs["maxlength"])
     if control.tag == "textarea":
         counted = control.ancestor(lambda n: "data-maxlength" in n.attrs)
         if counted is not None and counted.attrs["data-maxlength"].isdigit():
@@ -257,7 +263,10 @@ def _context_forms(response):
                 if isinstance(item, forms.BaseFormSet):
                     candidates = [item, *item.forms]
                 for candidate in candidates:
-                    if isinstance(candidate, (forms.BaseForm, forms.BaseFormSet)) and id(candidate) not in seen:
+                    if (
+                        isinstance(candidate, (forms.BaseForm, forms.BaseFormSet))
+                        and id(candidate) not in seen
+                    ):
                         seen.add(id(candidate))
                         found.append(candidate)
     return found
@@ -271,11 +280,7 @@ def _matching_form(context_forms, names):
         if not isinstance(form, forms.BaseForm):
             continue
         html_names = {bf.html_name for bf in form}
-        overlap = sum(
-            1
-            for n in names
-            if n in html_names or any(n.startswith(h + "_") for h in html_names)
-        )
+        overlap = sum(1 for n in names if n in html_names or any(n.startswith(h + "_") for h in html_names))
         if overlap > best_overlap:
             best, best_overlap = form, overlap
     return best
@@ -305,9 +310,7 @@ def _linked_ids(summary):
 
 def _field_ids(group):
     return {
-        n.attrs["id"]
-        for n in group.iter()
-        if n.tag in {"input", "select", "textarea"} and n.attrs.get("id")
+        n.attrs["id"] for n in group.iter() if n.tag in {"input", "select", "textarea"} and n.attrs.get("id")
     }
 
 
@@ -348,7 +351,9 @@ def problems_with(response, *, typed=None):
     for group in tree.find_all(cls="govuk-form-group--error"):
         controls = _field_ids(group)
         if controls and not controls & linked:
-            found.append(f"the field {sorted(controls)[0]} is marked in error but not linked from the summary")
+            found.append(
+                f"the field {sorted(controls)[0]} is marked in error but not linked from the summary"
+            )
     for message in tree.find_all(cls="govuk-error-message"):
         if message.ancestor(lambda n: "govuk-form-group--error" in n.classes()) is None:
             found.append(f"an error message outside a field marked in error: {message.text().strip()!r}")
@@ -407,6 +412,15 @@ def _in_rollback(fn):
     return result
 
 
+@pytest.fixture
+def full_cast(cast):
+    """The standing cast with every object the matrix's pages need (tests/authz/rules_*.py)."""
+    for module in matrix._rule_modules():
+        if hasattr(module, "extend_cast"):
+            module.extend_cast(cast)
+    return cast
+
+
 def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
     client = Client(enforce_csrf_checks=True)
     tried, accepted_empty, offending, passing_known = {}, {}, {}, []
@@ -435,7 +449,13 @@ def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
                         allowed = _post_allowed(action, persona)
                         if not allowed or not allowed[0]:
                             continue
-                        key = (allowed[1], urlsplit(action).query, tuple(form.names()), button_name, button_value)
+                        key = (
+                            allowed[1],
+                            urlsplit(action).query,
+                            tuple(form.names()),
+                            button_name,
+                            button_value,
+                        )
                         if key in tried:
                             continue
                         known = f"{allowed[1]} {button_name}={button_value}" if button_name else allowed[1]
@@ -466,8 +486,12 @@ def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
     print(f"{len(tried)} forms tried; accepted an empty answer, rightly:")
     for label, why in sorted(accepted_empty.items()):
         print(f"  {label}: {why}")
-    assert not unexpected, f"{len(unexpected)} of the {len(tried)} forms tried answer invalid data wrongly:\n{report}"
-    assert not passing_known, f"Known failures that now pass (remove them from KNOWN_FAILURES): {passing_known}"
+    assert not unexpected, (
+        f"{len(unexpected)} of the {len(tried)} forms tried answer invalid data wrongly:\n{report}"
+    )
+    assert not passing_known, (
+        f"Known failures that now pass (remove them from KNOWN_FAILURES): {passing_known}"
+    )
     assert len(tried) >= MINIMUM_FORMS_TRIED, f"only {len(tried)} forms tried: {sorted(tried)}"
 
 
@@ -477,11 +501,11 @@ def _label_text(tree, control_id):
     if node is None:
         return None
     fieldset = node.ancestor(lambda n: n.tag == "fieldset")
-    if node.attrs.get("type") in {"radio", "checkbox"} or "govuk-date-input__input" in node.classes():
-        if fieldset is not None:
-            legend = next((n for n in fieldset.iter() if n.tag == "legend"), None)
-            if legend is not None:
-                return legend.text()
+    grouped = node.attrs.get("type") in {"radio", "checkbox"} or "govuk-date-input__input" in node.classes()
+    if grouped and fieldset is not None:
+        legend = next((n for n in fieldset.iter() if n.tag == "legend"), None)
+        if legend is not None:
+            return legend.text()
     label = next((n for n in tree.iter() if n.tag == "label" and n.attrs.get("for") == control_id), None)
     return label.text() if label is not None else None
 
@@ -490,7 +514,10 @@ def problems_with_labels(page, tree, form):
     """Optional fields say "(optional)"; no select offers Django's "---------"."""
     found = []
     for select in (c for c in form.fields if c.tag == "select"):
-        if any(o.tag == "option" and o.text().strip().strip("-") == "" and o.text().strip() for o in select.iter()):
+        if any(
+            o.tag == "option" and o.text().strip().strip("-") == "" and o.text().strip()
+            for o in select.iter()
+        ):
             found.append(f'the select {select.attrs["name"]} offers "---------"')
     matched = _matching_form(_context_forms(page), form.names())
     if matched is None:
@@ -509,7 +536,11 @@ def problems_with_labels(page, tree, form):
             continue
         if not any(n == bound.html_name or n.startswith(bound.html_name + "_") for n in names):
             continue
-        anchor = bound.auto_id if not isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)) else f"{bound.auto_id}_0"
+        anchor = (
+            bound.auto_id
+            if not isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
+            else f"{bound.auto_id}_0"
+        )
         text = _label_text(tree, anchor)
         if text is not None and "(optional)" not in text:
             found.append(f"the optional field {bound.html_name} is not marked (optional): {text.strip()!r}")
