@@ -812,25 +812,43 @@ def grade_comparison(*, user, audit):
 
 def follow_up_chain(*, recommendation, depth=5):
     """Did it stick? The recommendation's follow-up (re-audit date, follow-up audit), the re-audits that
-    re-tested it, and, from the follow-up audit, its own recommendations that were followed up in turn."""
-    from .models import RecommendationFollowUp
+    re-tested it, and, from the follow-up audit, its own recommendations that were followed up in turn
+    (the first of them by position), at most `depth` links.
 
+    Three queries whatever the chain's length: the follow-ups (a row for each recommendation given
+    one, a few dozen a year) to walk the chain, then its recommendations with their audits and
+    follow-ups, and the re-audits that re-tested them."""
+    from .models import ReAudit, RecommendationFollowUp
+
+    follow_up_audit, first_followed = {}, {}
+    for rec_pk, audit_pk, position, follow_up_audit_pk in RecommendationFollowUp.objects.values_list(
+        "recommendation_id", "recommendation__audit_id", "recommendation__position", "audit_id"
+    ):
+        follow_up_audit[rec_pk] = follow_up_audit_pk
+        first_followed[audit_pk] = min(first_followed.get(audit_pk, (position, rec_pk)), (position, rec_pk))
+    pks, current = [], recommendation.pk
+    while current is not None and current not in pks and len(pks) < depth:
+        pks.append(current)
+        nxt = first_followed.get(follow_up_audit.get(current))
+        current = nxt[1] if nxt else None
+    found = Recommendation.objects.select_related("audit", "follow_up__audit").in_bulk(pks)
+    retested = {}
+    for link in (
+        ReAudit.recommendations.through.objects.filter(recommendation_id__in=pks)
+        .select_related("reaudit__audit")
+        .order_by("reaudit_id")
+    ):
+        retested.setdefault(link.recommendation_id, []).append(link.reaudit)
     chain = []
-    current = recommendation
-    seen = set()
-    while current is not None and current.pk not in seen and len(chain) < depth:
-        seen.add(current.pk)
-        follow_up = (
-            RecommendationFollowUp.objects.filter(recommendation=current).select_related("audit").first()
+    for pk in pks:
+        rec = found.get(pk)
+        if rec is None:
+            break
+        chain.append(
+            {
+                "recommendation": recommendation if pk == recommendation.pk else rec,
+                "follow_up": getattr(rec, "follow_up", None),
+                "retested": retested.get(pk, []),
+            }
         )
-        retested = list(current.retested_by.select_related("audit"))
-        chain.append({"recommendation": current, "follow_up": follow_up, "retested": retested})
-        nxt = None
-        if follow_up and follow_up.audit_id:
-            nxt = (
-                Recommendation.objects.filter(audit_id=follow_up.audit_id, follow_up__isnull=False)
-                .order_by("position")
-                .first()
-            )
-        current = nxt
     return chain
