@@ -850,9 +850,10 @@ def _find_learning_objects(world):
         .first()
     )
     years = list(
-        ProgrammeEntry.objects.values("year").annotate(n=Count("pk")).order_by("-n", "-year").values_list(
-            "year", flat=True
-        )
+        ProgrammeEntry.objects.values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "-year")
+        .values_list("year", flat=True)
     )
     if years:
         world.largest_programme_year, world.smallest_programme_year = years[0], years[-1]

@@ -1,11 +1,9 @@
 from django import forms
 from django.db.models import Q
 
-from cases.models import Case
 from core.dates import BoundedDateField
 
 from .models import Theme
-from .selectors import KINDS
 
 
 class ThemeForm(forms.Form):

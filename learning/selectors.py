@@ -380,7 +380,9 @@ def library_search(*, request, filters, page=1):
     for kind, row in shown:
         audit_pk = row["audit_pk"]
         readable, version_pk = links.get(audit_pk, (False, None))
-        report_url = reverse("reports:version_download", kwargs={"version_pk": version_pk}) if version_pk else ""
+        report_url = (
+            reverse("reports:version_download", kwargs={"version_pk": version_pk}) if version_pk else ""
+        )
         result = LibraryResult(
             kind=kind,
             pk=row["pk"],
