@@ -637,6 +637,7 @@ def similar_recommendations(*, user, text, exclude_pk=None, exclude_audit_pk=Non
 class ThemeYears:
     theme: Theme
     years: dict  # year -> {"audits": n, "points": n}
+    cells: list = field(default_factory=list)  # (year, its cell or None) for every year of the table
 
     @property
     def total_points(self):
@@ -687,7 +688,14 @@ def recurring_themes():
         cell["points"] = row["n"]
     themes = Theme.objects.filter(pk__in=table).order_by("name")
     years = sorted({y for cells in table.values() for y in cells})
-    rows = [ThemeYears(theme=t, years=dict(sorted(table[t.pk].items()))) for t in themes]
+    rows = [
+        ThemeYears(
+            theme=t,
+            years=dict(sorted(table[t.pk].items())),
+            cells=[(year, table[t.pk].get(year)) for year in years],
+        )
+        for t in themes
+    ]
     rows.sort(key=lambda r: (-r.total_audits, -r.total_points, r.theme.name))
     return {"rows": rows, "years": years}
 
