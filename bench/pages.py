@@ -34,7 +34,10 @@ class Page:
 PAGES = [
     Page("Dashboard: audit list", "bm", ["cases:audit_list"]),
     Page("Audit list of a panel member", "panel", ["cases:audit_list"], main=False),
-    Page("Audit page with its matrix", "bm", ["cases:audit_detail"]),
+    Page("Audit overview: its stages as a task list", "bm", ["cases:audit_detail"]),
+    # The heaviest of the audit's stage pages: the case x agency completion matrix of every return.
+    Page("Audit returns page with its completion matrix", "bm", ["cases:audit_returns"]),
+    Page("Audit findings page", "bm", ["cases:audit_findings"], main=False),
     Page("Case page, largest case", "panel", ["cases:case_detail"]),
     Page(
         "Case review with merged timeline, largest case",
