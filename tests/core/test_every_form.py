@@ -43,9 +43,8 @@ MINIMUM_FORMS_TRIED = 55
 # starts passing, so the entry is removed as soon as the conversion lands. Keyed by the URL name the
 # form posts to and its button.
 KNOWN_FAILURES = {
-    # cases/templates/cases/return_edit.html draws its own Bootstrap summary (cases/_error_summary.html)
-    # instead of the GOV.UK one; it is being converted with the chronology table.
-    "cases:return_edit action=submit": "the return editor's error summary is not yet the GOV.UK one",
+    # None now: the return editor, chronology and merged timeline were converted off Bootstrap and
+    # pass. An entry is "url name[ button=value]": "why it fails".
 }
 
 # Buttons that do not check the answers: they change the form itself and draw it again, as typed.
@@ -359,7 +358,9 @@ def problems_with(response, *, typed=None):
             found.append(f"an error message outside a field marked in error: {message.text().strip()!r}")
     listed = {re.sub(r"\s+", " ", a.text()).strip() for a in summary.find_all("a")}
     for text in _error_texts(response):
-        if re.sub(r"\s+", " ", text).strip() not in listed:
+        # Listed as it is, or with the field's name before it ("Involvement: Complete this ...").
+        wanted = re.sub(r"\s+", " ", text).strip()
+        if not any(item == wanted or item.endswith(f": {wanted}") for item in listed):
             found.append(f"the error {text!r} is not in the summary")
     for name, value in (typed or {}).items():
         shown = [
@@ -483,6 +484,8 @@ def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
         for label, found in cases
     )
     # Shown with -s (or -rP): the forms that rightly took an empty answer, and why.
+    for known in sorted(set(offending) & set(KNOWN_FAILURES)):
+        print(f"known failure {known}: {offending[known]}")
     print(f"{len(tried)} forms tried; accepted an empty answer, rightly:")
     for label, why in sorted(accepted_empty.items()):
         print(f"  {label}: {why}")
