@@ -1,4 +1,4 @@
-"""The completion matrix on the audit page: case x agency, each cell's status, counts per status."""
+"""The completion matrix on the audit's returns page: case x agency, each cell's status, counts per status."""
 
 import datetime
 
@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _audit_page(client, cast):
-    return client.get(reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk}))
+    """The audit's returns page, where the matrix is."""
+    return client.get(reverse("cases:audit_returns", kwargs={"audit_pk": cast.audit.pk}))
 
 
 def test_matrix_shows_each_cells_status_and_the_counts(cast, client):
