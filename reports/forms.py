@@ -46,4 +46,6 @@ class LeakHitOverrideForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Override as a false positive", css_class="govuk-button--warning"))
+        self.helper.add_input(
+            Submit("submit", "Override as a false positive", css_class="govuk-button--warning")
+        )
