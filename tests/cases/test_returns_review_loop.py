@@ -121,7 +121,7 @@ def test_return_for_changes_sets_the_new_due_date_and_state_and_the_agency_sees_
             c for _, cells in audit.context["returns_matrix"].rows for c in cells if c and c.pk == r.pk
         )
         assert cell.cell_status == "returned" and not cell.is_overdue
-        assert "due 29 March 2027" in audit.content.decode()
+        assert "Due 29 March 2027" in audit.content.decode()
 
 
 def test_a_past_new_due_date_is_refused(cast, client):
