@@ -204,7 +204,9 @@ class Limits(GovukFormMixin, forms.Form):
     who = forms.CharField(label="Who was involved", max_length=10, required=False)
     code = forms.CharField(label="Code", min_length=4, required=False)
     year = forms.IntegerField(label="Year", min_value=2000, max_value=2100, required=False)
-    own = forms.CharField(label="Own", max_length=3, required=False, error_messages={"max_length": "Too long"})
+    own = forms.CharField(
+        label="Own", max_length=3, required=False, error_messages={"max_length": "Too long"}
+    )
 
 
 def test_a_value_out_of_bounds_gets_a_gov_uk_message_not_djangos():
