@@ -66,10 +66,40 @@ MAIN_PAGES = {
     "learning:library": ("library", "bm"),
 }
 
-# Known failures, each (url name, persona, axe rule id or "reflow"): pages whose templates another
-# piece of work is rewriting. The test reports them apart and fails when one of them starts passing,
-# so that the entry is removed and the page is checked again like any other.
-KNOWN_FAILURES = set()
+# Known failures, each (url name, persona, axe rule id, or "reflow" / "scroll-region" / "load"): pages
+# whose templates another piece of work is rewriting. The test prints them apart and fails when one
+# of them no longer happens, so that the entry is removed and the page is checked like any other.
+KNOWN_FAILURES = {
+    # The swim lanes (cases/_timeline_lanes.html) scroll sideways at 390 px inside a <figure> that is
+    # neither focusable nor a labelled region: the case timeline and the case review, which shows it.
+    # To go when the swim lanes move to the GOV.UK scroll container (issue 15, Bootstrap removal).
+    *(
+        (url_name, persona, rule)
+        for url_name in ("cases:case_timeline", "reviews:case_review")
+        for persona in ("bm", "panel")
+        for rule in ("scroll-region", "scrollable-region-focusable")
+    ),
+    # The return editor's chronology table sits in Bootstrap's .table-responsive, which does not
+    # contain the absolutely placed visually hidden header text ("Move or remove"), so the main area
+    # scrolls sideways at 390 px (static/css/app.css keeps the legacy #main:has(table.chron-table)
+    # rule until then; without it the whole page would). To go with the editor's GOV.UK conversion.
+    ("cases:return_edit", "bm", "scroll-region"),
+    ("cases:return_edit", "contributor", "scroll-region"),
+}
+
+
+@pytest.fixture
+def cast(cast):
+    """The standing cast, after putting back the rows the data migrations made (the audit-tool
+    library, the themes), which an earlier live-server test's flush removed; the matrix's cast
+    (`full_cast`, which builds on this fixture) needs them."""
+    from audittools.library import install_library
+    from learning.models import SEED_THEMES, Theme
+
+    install_library()
+    for name, description in SEED_THEMES:
+        Theme.objects.get_or_create(name=name, defaults={"description": description})
+    return cast
 
 
 def _url(url_name, cast):
@@ -114,6 +144,13 @@ def _targets(violation):
 
 WIDEST_ELEMENTS = """(limit) => [...document.querySelectorAll('body *')]
     .filter(el => el.getBoundingClientRect().right > limit + 1 && getComputedStyle(el).position !== 'fixed')
+    .filter(el => { /* not clipped by a container that scrolls or hides its overflow (which an
+                       absolutely placed element escapes unless the container is positioned) */
+        if (getComputedStyle(el).position === 'absolute') return true;
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== 'visible') return false;
+        }
+        return true; })
     .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > limit + 1))
     .slice(0, 4)
     .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
@@ -259,9 +296,6 @@ class Crawl:
         return problems
 
 
-# serialized_rollback: the rows the data migrations made (the audit-tool library, the themes), which
-# an earlier live-server test's flush removed, are restored first; the matrix's cast needs them.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_page_is_accessible_and_reflows(_playwright_browser, live_server, full_cast):  # noqa: F811
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
