@@ -95,6 +95,117 @@ def _tag_with_themes(objects, relation, column, rnd):
     through.objects.bulk_create(rows, batch_size=BATCH)
 
 
+PROGRAMME_REASONS = [
+    ("practice_review", "Learning from a local child safeguarding practice review."),
+    ("inspection", "A finding of the last joint targeted area inspection."),
+    ("performance_data", "A rise in re-referrals in the quarterly data."),
+    ("earlier_audit", "Re-testing the recommendations of last year's audit."),
+]
+
+
+def _programme_and_follow_ups(audits, recommendations, *, leads, bm, rnd, today):
+    """The learning app's audit programme and follow-ups over the years (if the app is installed):
+
+    - a programme per year: an entry for each audit that was held (done, or in progress for the open
+      ones), two that slipped in each past year, and four planned for this year and the next;
+    - did it stick: each audit's first recommendation is assured and followed up by the audit of the
+      same slot a year later (same theme at full scale), which is marked as its re-audit and re-tests
+      it, so the chains run the whole ten years; each second recommendation has a re-audit date only.
+
+    Returns {name: count} for the data summary."""
+    try:
+        from learning.models import ProgrammeEntry, ReAudit, RecommendationFollowUp, Theme
+    except ImportError:
+        return {}
+    themes = list(Theme.objects.filter(is_active=True).order_by("pk"))
+    if not themes:
+        return {}
+    entries, audit_tags = [], []
+    per_year = {}
+    for i, audit in enumerate(audits):
+        theme = themes[i % len(themes)]
+        reason, detail = PROGRAMME_REASONS[i % len(PROGRAMME_REASONS)]
+        year = audit.period_start.year
+        per_year[year] = per_year.get(year, 0) + 1
+        entries.append(
+            ProgrammeEntry(
+                year=year,
+                title=audit.title,
+                theme=theme,
+                reason=reason,
+                reason_detail=detail,
+                quarter=(audit.period_start.month - 1) // 3 + 1,
+                lead=rnd.choice(leads),
+                status=ProgrammeEntry.Status.DONE
+                if audit.status == Audit.Status.CLOSED
+                else ProgrammeEntry.Status.IN_PROGRESS,
+                audit=audit,
+                created_by=bm,
+            )
+        )
+        audit_tags.append(Theme.audits.through(theme_id=theme.pk, audit_id=audit.pk))
+    unheld = [(year, ProgrammeEntry.Status.SLIPPED, 2) for year in sorted(per_year) if year < today.year]
+    unheld += [(year, ProgrammeEntry.Status.PLANNED, 4) for year in (today.year, today.year + 1)]
+    for year, status, count in unheld:
+        for k in range(count):
+            theme = themes[(year + k) % len(themes)]
+            reason, detail = PROGRAMME_REASONS[(year + k) % len(PROGRAMME_REASONS)]
+            entries.append(
+                ProgrammeEntry(
+                    year=year,
+                    title=f"Multi-agency audit {year}/{k + 1}: {theme.name.lower()}",
+                    theme=theme,
+                    reason=reason,
+                    reason_detail=detail,
+                    quarter=1 + (k + year) % 4,
+                    lead=rnd.choice(leads) if k % 2 == 0 else None,
+                    status=status,
+                    created_by=bm,
+                )
+            )
+    ProgrammeEntry.objects.bulk_create(entries, batch_size=BATCH)
+    Theme.audits.through.objects.bulk_create(audit_tags, batch_size=BATCH, ignore_conflicts=True)
+
+    # The audit a year later in the same slot of the year's programme follows each audit up.
+    step = max(1, len(audits) // YEARS)
+    by_audit = {}
+    for rec in recommendations:
+        by_audit.setdefault(rec.audit_id, []).append(rec)
+    follow_ups, reaudits, assured = [], [], []
+    for n, audit in enumerate(audits):
+        first, second = sorted(by_audit.get(audit.pk, []), key=lambda r: r.position)[:2]
+        later = audits[n + step] if n + step < len(audits) else None
+        if audit.status == Audit.Status.CLOSED and later is not None:
+            assured.append(first.pk)
+            follow_ups.append(
+                RecommendationFollowUp(
+                    recommendation=first, reaudit_by=later.period_start, audit=later, updated_by=bm
+                )
+            )
+            reaudits.append(ReAudit(audit=later, earlier=audit, created_by=bm))
+        follow_ups.append(
+            RecommendationFollowUp(
+                recommendation=second,
+                reaudit_by=audit.period_end + datetime.timedelta(days=540),
+                updated_by=bm,
+            )
+        )
+    Recommendation.objects.filter(pk__in=assured).update(status=Recommendation.Status.ASSURED)
+    RecommendationFollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
+    reaudits = ReAudit.objects.bulk_create(reaudits, batch_size=BATCH)
+    first_of = {
+        audit_id: min(recs, key=lambda r: r.position).pk for audit_id, recs in by_audit.items() if recs
+    }
+    ReAudit.recommendations.through.objects.bulk_create(
+        [
+            ReAudit.recommendations.through(reaudit_id=link.pk, recommendation_id=first_of[link.earlier_id])
+            for link in reaudits
+        ],
+        batch_size=BATCH,
+    )
+    return {"programme entries": len(entries), "follow-ups": len(follow_ups), "re-audits": len(reaudits)}
+
+
 THEMES = [
     "Intra-familial child sexual abuse",
     "Neglect",
@@ -179,6 +290,12 @@ class World:
     smallest_case: object = None
     largest_return: object = None
     smallest_return: object = None
+    # The learning app's pages: the recommendation with the longest follow-up chain and one with no
+    # follow-up; the programme year with the most entries and the one with the fewest.
+    largest_recommendation: object = None
+    smallest_recommendation: object = None
+    largest_programme_year: int = None
+    smallest_programme_year: int = None
     seconds: float = 0.0
 
 
@@ -596,7 +713,16 @@ def generate(shape=None, *, seed=2016, log=print):
                     )
         Owners.objects.bulk_create(owner_links, batch_size=BATCH)
         RecommendationResponse.objects.bulk_create(responses, batch_size=BATCH)
-        log(f"  registers, reviews, recommendations: {time.perf_counter() - started:.1f} s")
+        learning = _programme_and_follow_ups(
+            audits,
+            recommendations,
+            leads=[bm, *panel_pool[:8]],
+            bm=bm,
+            rnd=rnd,
+            today=today,
+        )
+        _find_learning_objects(world)
+        log(f"  registers, reviews, recommendations, programme: {time.perf_counter() - started:.1f} s")
 
         readers = [u.pk for u in users if u.role in (Role.BUSINESS_MANAGER, Role.PANEL_MEMBER)]
         first_day = datetime.datetime(FIRST_YEAR, 1, 1, tzinfo=datetime.UTC)
@@ -638,7 +764,9 @@ def generate(shape=None, *, seed=2016, log=print):
         log(f"  {access:,} access-log entries (COPY): {time.perf_counter() - started:.1f} s")
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As a restored database is after autovacuum: statistics and visibility maps. VACUUM cannot run
+        # inside a transaction (the test of this generator runs in one): statistics alone there.
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     world.counts = {
         "agencies": len(agencies),
         "users": len(users),
@@ -648,6 +776,7 @@ def generate(shape=None, *, seed=2016, log=print):
         "chronology entries": entries,
         "identifying terms": len(terms),
         "recommendations": len(recommendations),
+        **learning,
         "access-log entries": access,
     }
     world.seconds = time.perf_counter() - started
@@ -674,6 +803,7 @@ def world_from_database():
     returns = AgencyReturn.objects.annotate(n=Count("entries"))
     world.largest_return = returns.filter(agency_id=busiest).order_by("-n").first()
     world.smallest_return = returns.filter(agency_id=quietest).order_by("n").first()
+    _find_learning_objects(world)
     world.counts = {
         "agencies": Agency.objects.count(),
         "users": User.objects.count(),
@@ -683,9 +813,50 @@ def world_from_database():
         "chronology entries": ChronologyEntry.objects.count(),
         "identifying terms": IdentifyingTerm.objects.count(),
         "recommendations": Recommendation.objects.count(),
+        **_learning_counts(),
         "access-log entries": _count("accesslog_accesslogentry"),
     }
     return world
+
+
+def _learning_counts():
+    try:
+        from learning.models import ProgrammeEntry, ReAudit, RecommendationFollowUp
+    except ImportError:
+        return {}
+    return {
+        "programme entries": ProgrammeEntry.objects.count(),
+        "follow-ups": RecommendationFollowUp.objects.count(),
+        "re-audits": ReAudit.objects.count(),
+    }
+
+
+def _find_learning_objects(world):
+    """The recommendation whose follow-up chain starts earliest (the longest) and one of the smallest
+    audit with no follow-up; the programme years with the most and the fewest entries."""
+    try:
+        from learning.models import ProgrammeEntry
+    except ImportError:
+        return
+    from django.db.models import Count
+
+    followed = Recommendation.objects.filter(follow_up__audit__isnull=False).order_by(
+        "audit__period_end", "position", "pk"
+    )
+    world.largest_recommendation = followed.first()
+    world.smallest_recommendation = (
+        Recommendation.objects.filter(audit=world.smallest_audit, follow_up__isnull=True)
+        .order_by("position", "pk")
+        .first()
+    )
+    years = list(
+        ProgrammeEntry.objects.values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "-year")
+        .values_list("year", flat=True)
+    )
+    if years:
+        world.largest_programme_year, world.smallest_programme_year = years[0], years[-1]
 
 
 def _count(table):

@@ -2,8 +2,8 @@
 
 A page of a later feature is listed by the URL names it may have; the first name that resolves is
 measured, and a page none of whose names resolve is reported as "not present yet". To add a page,
-add a line to PAGES: keyword arguments are filled by name from the generated world (audit_pk,
-case_pk, return_pk, agency_pk), large and small.
+add a line to PAGES: keyword arguments (and {names} in its query) are filled by name from the generated
+world (audit_pk, case_pk, return_pk, agency_pk, recommendation_pk, programme_year), large and small.
 """
 
 import statistics
@@ -34,7 +34,10 @@ class Page:
 PAGES = [
     Page("Dashboard: audit list", "bm", ["cases:audit_list"]),
     Page("Audit list of a panel member", "panel", ["cases:audit_list"], main=False),
-    Page("Audit page with its matrix", "bm", ["cases:audit_detail"]),
+    Page("Audit overview: its stages as a task list", "bm", ["cases:audit_detail"]),
+    # The heaviest of the audit's stage pages: the case x agency completion matrix of every return.
+    Page("Audit returns page with its completion matrix", "bm", ["cases:audit_returns"]),
+    Page("Audit findings page", "bm", ["cases:audit_findings"], main=False),
     Page("Case page, largest case", "panel", ["cases:case_detail"]),
     Page(
         "Case review with merged timeline, largest case",
@@ -65,6 +68,19 @@ PAGES = [
         main=False,
     ),
     Page("Recurring themes", "board", ["learning:recurring"], main=False),
+    Page(
+        "Audit programme, busiest year",
+        "bm",
+        ["learning:programme"],
+        query="?year={programme_year}",
+        main=False,
+    ),
+    Page(
+        "Did it stick: recommendation with its follow-up chain",
+        "bm",
+        ["recommendations:recommendation_detail"],
+        main=False,
+    ),
     Page("Access log search", "bm", ["accesslog:search"]),
     Page(
         "Access log, a case's reads",
@@ -102,18 +118,22 @@ def resolve_pages(world, pages=None):
         "case_pk": world.largest_case.pk,
         "return_pk": world.largest_return.pk,
         "agency_pk": world.contributor_busiest.agency_id,
+        "recommendation_pk": getattr(world.largest_recommendation, "pk", None),
+        "programme_year": world.largest_programme_year,
     }
     small = {
         "audit_pk": world.smallest_audit.pk,
         "case_pk": world.smallest_case.pk,
         "return_pk": world.smallest_return.pk,
         "agency_pk": world.contributor_quietest.agency_id,
+        "recommendation_pk": getattr(world.smallest_recommendation, "pk", None),
+        "programme_year": world.smallest_programme_year,
     }
     known = url_keywords()
     for page in pages:
         for name in page.url_names:
             keywords = known.get(name)
-            if keywords is None or not set(keywords) <= set(large):
+            if keywords is None or not set(keywords) <= {k for k, v in large.items() if v is not None}:
                 continue
             try:
                 page.urls = {

@@ -22,7 +22,10 @@ def _text(value):
 def _error_block(field_id, messages):
     if not messages:
         return ""
-    return f'<div class="invalid-feedback" id="{field_id}-error">{_text(" ".join(str(m) for m in messages))}</div>'
+    return (
+        f'<p class="govuk-error-message" id="{field_id}-error"><span class="govuk-visually-hidden">Error:</span> '
+        f"{_text(' '.join(str(m) for m in messages))}</p>"
+    )
 
 
 def _control_attrs(field_id, label, n, errors):
@@ -30,23 +33,30 @@ def _control_attrs(field_id, label, n, errors):
     return f'name="{field_id}" id="{field_id}" aria-label="{_text(label)}, row {n}"{described}'
 
 
-def _input(prefix, i, n, name, label, value, errors, *, size=None, maxlength=None):
+def _cell(errors):
+    return '<td class="govuk-table__cell app-cell--error">' if errors else '<td class="govuk-table__cell">'
+
+
+def _input(prefix, i, n, name, label, value, errors, *, width=None, maxlength=None):
     field_id = f"{prefix}-{i}-{name}"
-    extra = (f' size="{size}"' if size else "") + (f' maxlength="{maxlength}"' if maxlength else "")
-    invalid = " is-invalid" if errors else ""
+    extra = f' maxlength="{maxlength}"' if maxlength else ""
+    css = (
+        "govuk-input"
+        + (f" govuk-input--width-{width}" if width else "")
+        + (" govuk-input--error" if errors else "")
+    )
     return (
-        f'<td><input class="form-control form-control-sm{invalid}" type="text"{extra} '
-        f'{_control_attrs(field_id, label, n, errors)} value="{_text(value)}">{_error_block(field_id, errors)}</td>'
+        f'{_cell(errors)}{_error_block(field_id, errors)}<input class="{css}" type="text"{extra} '
+        f'{_control_attrs(field_id, label, n, errors)} value="{_text(value)}"></td>'
     )
 
 
 def _textarea(prefix, i, n, name, label, value, errors):
     field_id = f"{prefix}-{i}-{name}"
-    invalid = " is-invalid" if errors else ""
+    invalid = " govuk-textarea--error" if errors else ""
     return (
-        f'<td><textarea class="form-control form-control-sm chron-text{invalid}" rows="1" '
-        f"{_control_attrs(field_id, label, n, errors)}>{_text(value)}</textarea>"
-        f"{_error_block(field_id, errors)}</td>"
+        f'{_cell(errors)}{_error_block(field_id, errors)}<textarea class="govuk-textarea chron-text{invalid}" rows="1" '
+        f"{_control_attrs(field_id, label, n, errors)}>{_text(value)}</textarea></td>"
     )
 
 
@@ -56,19 +66,18 @@ def _select(prefix, i, n, value, errors):
         f'<option value="{v}"{" selected" if (value or "") == v else ""}>{_text(label)}</option>'
         for v, label in _PRECISIONS
     )
-    invalid = " is-invalid" if errors else ""
+    invalid = " govuk-select--error" if errors else ""
     return (
-        f'<td><select class="form-select form-select-sm{invalid}" '
-        f"{_control_attrs(field_id, 'Date precision', n, errors)}>{options}</select>"
-        f"{_error_block(field_id, errors)}</td>"
+        f'{_cell(errors)}{_error_block(field_id, errors)}<select class="govuk-select{invalid}" '
+        f"{_control_attrs(field_id, 'Date precision', n, errors)}>{options}</select></td>"
     )
 
 
 def _button(i, n, action, symbol, words, style):
     return (
-        f'<button class="btn btn-sm btn-outline-{style}" type="submit" name="action" value="{action}:{i}" '
-        f'data-chron-action="{action}" formnovalidate title="{words}"><span aria-hidden="true">{symbol}</span>'
-        f'<span class="visually-hidden">{words} row {n}</span></button>'
+        f'<button class="govuk-button govuk-button--{style} app-button--icon" type="submit" name="action" '
+        f'value="{action}:{i}" data-chron-action="{action}" formnovalidate title="{words}">'
+        f'<span aria-hidden="true">{symbol}</span><span class="govuk-visually-hidden">{words} row {n}</span></button>'
     )
 
 
@@ -81,12 +90,12 @@ def render_row(row, *, i, n, prefix, imported=False):
     return "".join(
         [
             f'<tr id="row-{n}" class="{classes}" data-chron-row>',
-            f'<th scope="row" class="chron-number"><span data-chron-number>{n}</span>',
-            '<span class="visually-hidden"> (imported)</span>' if imported else "",
+            f'<th scope="row" class="govuk-table__header chron-number"><span data-chron-number>{n}</span>',
+            '<span class="govuk-visually-hidden"> (imported)</span>' if imported else "",
             f'<input type="hidden" name="{prefix}-{i}-id" value="{_text(entry_id)}"></th>',
-            _input(prefix, i, n, "date", "Date", row.get("date"), errors.get("date"), size=11),
+            _input(prefix, i, n, "date", "Date", row.get("date"), errors.get("date"), width=10),
             _select(prefix, i, n, row.get("date_precision"), errors.get("date_precision")),
-            _input(prefix, i, n, "time", "Time", row.get("time"), errors.get("time"), size=5),
+            _input(prefix, i, n, "time", "Time", row.get("time"), errors.get("time"), width=4),
             _textarea(
                 prefix,
                 i,
@@ -125,14 +134,17 @@ def render_row(row, *, i, n, prefix, imported=False):
                 row.get("significance"),
                 errors.get("significance"),
             ),
-            f'<td class="text-center"><input class="form-check-input" type="checkbox" name="{prefix}-{i}-is_key_event" '
-            f'id="{prefix}-{i}-is_key_event" aria-label="Key event, row {n}"{key}></td>',
-            '<td class="text-nowrap">',
+            '<td class="govuk-table__cell"><div class="govuk-checkboxes govuk-checkboxes--small">'
+            f'<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" type="checkbox" '
+            f'name="{prefix}-{i}-is_key_event" id="{prefix}-{i}-is_key_event" aria-label="Key event, row {n}"{key}>'
+            f'<label class="govuk-label govuk-checkboxes__label" for="{prefix}-{i}-is_key_event">'
+            '<span class="govuk-visually-hidden">Key event</span></label></div></div></td>',
+            '<td class="govuk-table__cell app-nowrap">',
             _button(i, n, "up", "↑", "Move up", "secondary"),
             " ",
             _button(i, n, "down", "↓", "Move down", "secondary"),
             " ",
-            _button(i, n, "remove", "✕", "Remove", "danger"),
+            _button(i, n, "remove", "✕", "Remove", "warning"),
             "</td></tr>\n",
         ]
     )

@@ -391,14 +391,14 @@ class ChronologyImportForm(GovukFormMixin, forms.Form):
 class TimelineFilterForm(forms.Form):
     agency = forms.ModelMultipleChoiceField(
         queryset=Agency.objects.none(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "govuk-checkboxes__input"}),
         required=False,
         label="Agencies",
     )
     key_events = forms.BooleanField(
         label="Key events only",
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
     )
 
     def __init__(self, *args, agencies, **kwargs):

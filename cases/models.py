@@ -264,6 +264,18 @@ class AgencyReturn(TimeStamped):
     def is_overdue(self):
         return self.status in self.OPEN_STATUSES and self.due_date < timezone.localdate()
 
+    @property
+    def days_overdue(self):
+        """How many days an open return is past its due date (0 when it is not overdue)."""
+        return (timezone.localdate() - self.due_date).days if self.is_overdue else 0
+
+    @property
+    def days_late(self):
+        """How many days after its due date a submitted or accepted return was submitted (0 if on time)."""
+        if self.status in self.OPEN_STATUSES or self.submitted_at is None:
+            return 0
+        return max(0, (timezone.localdate(self.submitted_at) - self.due_date).days)
+
 
 class ChronologyEntry(TimeStamped):
     """One key event in an agency's chronology. People are described by role, never by name."""

@@ -212,7 +212,16 @@ def return_matrix_for_audit(*, user, audit):
     returns = list(
         AgencyReturn.objects.filter(case__audit=audit)
         .select_related("agency")
-        .only("id", "case_id", "agency_id", "status", "due_date", "agency__name", "entered_on_behalf")
+        .only(
+            "id",
+            "case_id",
+            "agency_id",
+            "status",
+            "due_date",
+            "submitted_at",
+            "agency__name",
+            "entered_on_behalf",
+        )
     )
     cases = list(audit.cases.order_by("number").only("id", "pseudonym", "number", "audit_id"))
     agencies = sorted({r.agency for r in returns}, key=lambda a: a.name)
@@ -224,6 +233,8 @@ def return_matrix_for_audit(*, user, audit):
         if r.is_overdue:
             counts["overdue"] += 1
     rows = [(case, [by_cell.get((case.pk, a.pk)) for a in agencies]) for case in cases]
+    for case, cells in rows:
+        case.matrix_asked = any(cells)  # a phone's card per case says when nothing was asked
     return ReturnsMatrix(
         agencies=agencies,
         rows=rows,

@@ -1,13 +1,25 @@
 from django.urls import path
 
-from . import views, views_returns
+from . import views, views_audit, views_returns
 
 app_name = "cases"
 
 urlpatterns = [
     path("audits/", views.audit_list, name="audit_list"),
     path("audits/new/", views.audit_create, name="audit_create"),
-    path("audits/<int:audit_pk>/", views.audit_detail, name="audit_detail"),
+    path("audits/<int:audit_pk>/", views_audit.audit_detail, name="audit_detail"),
+    path("audits/<int:audit_pk>/cases/", views_audit.audit_cases, name="audit_cases"),
+    path("audits/<int:audit_pk>/returns/", views_audit.audit_returns, name="audit_returns"),
+    path("audits/<int:audit_pk>/grades/", views_audit.audit_grades, name="audit_grades"),
+    path("audits/<int:audit_pk>/panel/", views_audit.audit_panel, name="audit_panel"),
+    path("audits/<int:audit_pk>/meetings/", views_audit.audit_meetings, name="audit_meetings"),
+    path("audits/<int:audit_pk>/findings/", views_audit.audit_findings, name="audit_findings"),
+    path(
+        "audits/<int:audit_pk>/recommendations/",
+        views_audit.audit_recommendations,
+        name="audit_recommendations",
+    ),
+    path("audits/<int:audit_pk>/assurance/", views_audit.audit_assurance, name="audit_assurance"),
     path("audits/<int:audit_pk>/edit/", views.audit_edit, name="audit_edit"),
     path("audits/<int:audit_pk>/panel/add/", views.panel_add, name="panel_add"),
     path("audits/<int:audit_pk>/panel/<int:membership_pk>/remove/", views.panel_remove, name="panel_remove"),

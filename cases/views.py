@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -13,6 +12,7 @@ from core.forms import add_service_errors
 from . import selectors, services
 from .forms import AuditForm, CaseForm, IdentifyingTermForm, PanelMembershipForm
 from .models import AgencyReturn
+from .views_audit import render_audit_panel
 
 
 @permission_required("read_cases")
@@ -45,27 +45,6 @@ def audit_create(request):
     return render(request, "cases/audit_form.html", {"form": form, "title": "Create an audit"})
 
 
-@permission_required("read_cases")
-@require_safe
-def audit_detail(request, audit_pk):
-    audit = selectors.audit_get_for_user(request=request, pk=audit_pk)
-    cases = (
-        audit.cases.annotate(return_count=Count("returns", distinct=True))
-        .prefetch_related("agencies")
-        .order_by("number")
-    )
-    panel = audit.panel_memberships.select_related("user")
-    context = {
-        "audit": audit,
-        "cases": cases,
-        "panel": panel,
-        "returns_matrix": selectors.return_matrix_for_audit(user=request.user, audit=audit),
-    }
-    if can_manage_audit(request.user, audit):
-        context["panel_form"] = PanelMembershipForm(audit=audit)
-    return render(request, "cases/audit_detail.html", context)
-
-
 @permission_required("manage_audits")
 def audit_edit(request, audit_pk):
     audit = selectors.audit_get_for_user_to_edit(request=request, pk=audit_pk)
@@ -84,25 +63,14 @@ def audit_edit(request, audit_pk):
 @permission_required("manage_audits")
 @require_POST
 def panel_add(request, audit_pk):
-    # The page shown again on a refused form is the audit's page: the read is logged.
-    audit = selectors.audit_get_for_user_to_edit(request=request, pk=audit_pk, what="audit")
+    # The page shown again on a refused form is the audit's panel page: the read is logged.
+    audit = selectors.audit_get_for_user_to_edit(request=request, pk=audit_pk, what="audit_panel")
     form = PanelMembershipForm(request.POST, audit=audit)
     if form.is_valid():
         services.panel_member_add(audit=audit, actor=request.user, **form.cleaned_data)
         messages.success(request, "Panel member added.")
-        return redirect("cases:audit_detail", audit_pk=audit.pk)
-    cases = audit.cases.annotate(return_count=Count("returns")).prefetch_related("agencies")
-    return render(
-        request,
-        "cases/audit_detail.html",
-        {
-            "audit": audit,
-            "cases": cases,
-            "panel": audit.panel_memberships.select_related("user"),
-            "panel_form": form,
-        },
-        status=400,
-    )
+        return redirect("cases:audit_panel", audit_pk=audit.pk)
+    return render_audit_panel(request, audit, form, status=400)
 
 
 @permission_required("manage_audits")
@@ -112,7 +80,7 @@ def panel_remove(request, audit_pk, membership_pk):
     membership = selectors.panel_membership_get_for_user_to_edit(
         request=request, audit_pk=audit_pk, pk=membership_pk
     )
-    audit_url = reverse("cases:audit_detail", kwargs={"audit_pk": audit_pk}) + "#panel-h"
+    audit_url = reverse("cases:audit_panel", kwargs={"audit_pk": audit_pk})
     name = membership.user.full_name
     if request.method == "GET":
         return confirmation_page(
@@ -138,7 +106,7 @@ def panel_remove(request, audit_pk, membership_pk):
         title=f"{name} removed from the panel",
         next_steps=[
             f"{name} can no longer open this audit. Their notes and learning points stay with the cases.",
-            "To seat them again, add them under Panel on this page.",
+            "To seat them again, add them on this page.",
         ],
     )
     return redirect(audit_url)

@@ -1,11 +1,9 @@
 from django import forms
 from django.db.models import Q
 
-from cases.models import Case
 from core.dates import BoundedDateField
 
 from .models import Theme
-from .selectors import KINDS
 
 
 class ThemeForm(forms.Form):
@@ -29,24 +27,23 @@ class ThemeMergeForm(forms.Form):
 
 
 class LibraryForm(forms.Form):
-    """The library's search box and filters (a GET form: the URL of a search can be shared)."""
+    """The library's search box and filters (a GET form: the URL of a search can be shared). The theme
+    and agency filters give their pk; their options come from `library_filter_choices` (one query)."""
 
     q = forms.CharField(label="Search words", max_length=200, required=False)
-    theme = forms.ModelChoiceField(
-        label="Theme", queryset=Theme.objects.all(), required=False, empty_label="Any theme"
-    )
+    theme = forms.TypedChoiceField(label="Theme", coerce=int, required=False, empty_value=None)
     year = forms.TypedChoiceField(label="Year", coerce=int, required=False, empty_value=None)
-    agency = forms.ModelChoiceField(label="Agency", queryset=None, required=False, empty_label="Any agency")
+    agency = forms.TypedChoiceField(label="Agency", coerce=int, required=False, empty_value=None)
     method = forms.ChoiceField(label="Audit method", required=False)
     kind = forms.ChoiceField(label="Kind of record", required=False)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = Theme.objects.filter(merged_into__isnull=True).order_by("name")
+        self.fields["theme"].choices = [("", "Any theme")] + list(choices["themes"])
         self.fields["year"].choices = [("", "Any year")] + [(y, str(y)) for y in choices["years"]]
-        self.fields["agency"].queryset = choices["agencies"]
-        self.fields["method"].choices = [("", "Any method")] + list(Case.Method.choices)
-        self.fields["kind"].choices = [("", "Everything")] + list(KINDS.items())
+        self.fields["agency"].choices = [("", "Any agency")] + list(choices["agencies"])
+        self.fields["method"].choices = [("", "Any method")] + list(choices["methods"])
+        self.fields["kind"].choices = [("", "Everything")] + list(choices["kinds"])
 
 
 class SimilarForm(forms.Form):

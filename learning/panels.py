@@ -26,12 +26,13 @@ def findings_themes(*, request, case, **_):
 def recommendation_themes(*, request, recommendation, **_):
     """On a recommendation's page: its themes (the Business Manager changes them there)."""
     may_tag = can_manage_audit(request.user)
-    current = set(recommendation.themes.values_list("pk", flat=True))
+    tagged = list(recommendation.themes.order_by("name", "pk"))
+    current = {t.pk for t in tagged}
     context = {
         "recommendation": recommendation,
         "may_tag": may_tag,
-        "current": [t for t in selectors.active_themes() if t.pk in current]
-        + list(recommendation.themes.filter(is_active=False)),
+        # Its themes still offered first, then any retired since it was tagged.
+        "current": [t for t in tagged if t.is_active] + [t for t in tagged if not t.is_active],
         "themes": list(selectors.active_themes()) if may_tag else [],
         "chosen": current,
     }
@@ -66,7 +67,8 @@ def recommendation_follow_up(*, request, recommendation, **_):
     if allows(request.user, "sit_on_board"):
         return ""
     may_edit = can_manage_audit(request.user)
-    follow_up = getattr(recommendation, "follow_up", None)
+    chain = selectors.follow_up_chain(recommendation=recommendation)
+    follow_up = chain[0]["follow_up"] if chain else None
     form = (
         FollowUpForm(
             recommendation=recommendation,
@@ -80,7 +82,7 @@ def recommendation_follow_up(*, request, recommendation, **_):
     )
     context = {
         "recommendation": recommendation,
-        "chain": selectors.follow_up_chain(recommendation=recommendation),
+        "chain": chain,
         "form": form,
         "may_edit": may_edit,
         "reviewer": allows(request.user, "read_cases"),
@@ -90,10 +92,12 @@ def recommendation_follow_up(*, request, recommendation, **_):
 
 def audit_panel(*, request, audit, **_):
     """On the audit page: its place in the programme, whether it re-audits or follows up another."""
+    from .models import ReAudit
+
     context = {
         "audit": audit,
         "entry": getattr(audit, "programme_entry", None),
-        "reaudit": getattr(audit, "reaudit", None),
+        "reaudit": ReAudit.objects.filter(audit=audit).select_related("earlier").first(),
         "follows_up": audit.follows_up.select_related("recommendation__audit"),
         "themes": list(audit.themes.values_list("name", flat=True)),
     }

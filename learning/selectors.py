@@ -20,8 +20,22 @@ search and one for each case whose material it showed.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, FloatField, OuterRef, Q, Value
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,13 +98,23 @@ def library_may_search(user):
     return user.is_authenticated and user.role != Role.ADMINISTRATOR
 
 
+def _sees_everything(user):
+    """The Business Manager reads every audit (cases.selectors.audit_list_for_user), so every item of the
+    library: their querysets need no scoping subqueries (simpler SQL, less to build on each search)."""
+    return user.role == Role.BUSINESS_MANAGER
+
+
 def learning_point_list_for_user(*, user):
+    if _sees_everything(user):
+        return LearningPoint.objects.all()
     readable = audit_list_for_user(user=user).values("pk")
     published = library_published_audits_for_user(user=user).values("pk")
     return LearningPoint.objects.filter(Q(case__audit__in=readable) | Q(case__audit__in=published))
 
 
 def library_recommendation_list_for_user(*, user):
+    if _sees_everything(user):
+        return Recommendation.objects.all()
     if is_qa(user):
         return Recommendation.objects.filter(audit__in=library_published_audits_for_user(user=user))
     published = library_published_audits_for_user(user=user).values("pk")
@@ -112,6 +136,8 @@ def library_response_list_for_user(*, user):
 
 
 def library_action_list_for_user(*, user):
+    if _sees_everything(user):
+        return AgencyAction.objects.all()
     return AgencyAction.objects.filter(pk__in=agency_action_list_for_user(user=user).values("pk"))
 
 
@@ -121,9 +147,9 @@ def library_action_list_for_user(*, user):
 @dataclass
 class LibraryFilters:
     query: str = ""
-    theme: Theme | None = None
+    theme: int | None = None  # a Theme's pk
     year: int | None = None
-    agency: Agency | None = None
+    agency: int | None = None  # an Agency's pk
     method: str = ""
     kind: str = ""
 
@@ -244,31 +270,66 @@ STATUS_LABELS = {
 }
 
 
-def _rows(kind, queryset, filters):
-    """The matching rows of one kind as dicts, best first (at most CANDIDATES_PER_KIND)."""
+# The columns every kind's candidates are read as, in this order: a kind without one reads NULL, so
+# that the kinds' rows line up (PostgreSQL reads all the kinds in one UNION ALL).
+COLUMNS = {
+    "text": TextField(),
+    "response_text": TextField(),
+    "audit_pk": BigIntegerField(),
+    "audit_title": CharField(),
+    "period_end": DateField(),
+    "case_pk": BigIntegerField(),
+    "pseudonym": CharField(),
+    "agency": CharField(),
+    "status": CharField(),
+    "recommendation_pk": BigIntegerField(),
+    "position": IntegerField(),
+}
+
+
+def _candidates(kind, queryset, filters):
+    """One kind's matching documents as rows of the same columns for every kind (c_pk, c_rank, c_kind
+    and COLUMNS, prefixed c_), best first (newest first without words), not yet sliced."""
     names = VALUES[kind]
     if filters.query:
         queryset = search.matching(queryset, kind, filters.query)
     else:
         queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    columns = {"pk": "pk", "rank": "rank", **names}
-    rows = queryset.values(*columns.values())
+    columns = {"c_pk": F("pk"), "c_rank": F("rank"), "c_kind": Value(kind)}
+    for key, output in COLUMNS.items():
+        # A typed NULL: PostgreSQL types a UNION's columns part by part, and an untyped NULL is text.
+        columns[f"c_{key}"] = F(names[key]) if key in names else Cast(Value(None), output_field=output)
+    rows = queryset.annotate(**columns).values(*columns)
     if filters.query and search.is_postgres():
-        rows = rows.order_by("-rank", f"-{names['period_end']}", "pk")
-    else:
-        rows = rows.order_by(f"-{names['period_end']}", "pk")
-    limit = CANDIDATES_PER_KIND if (search.is_postgres() or not filters.query) else CANDIDATES_PER_KIND * 5
+        return rows.order_by("-c_rank", "-c_period_end", "c_pk")
+    return rows.order_by("-c_period_end", "c_pk")
+
+
+def _unprefixed(row):
+    return {key[2:]: value for key, value in row.items()}
+
+
+def _matches(kinds, querysets, filters):
+    """Every kind's best matches (at most CANDIDATES_PER_KIND a kind) as dicts (pk, rank, kind and
+    COLUMNS). PostgreSQL: one query, each kind's best by ts_rank, UNION ALL. SQLite: a query a kind
+    (it cannot limit the parts of a UNION), ranked here by `search.score`."""
+    parts = [_candidates(kind, _filtered(querysets[kind], kind, filters), filters) for kind in kinds]
+    if search.is_postgres():
+        sliced = [part[:CANDIDATES_PER_KIND] for part in parts]
+        union = sliced[0].union(*sliced[1:], all=True) if len(sliced) > 1 else sliced[0]
+        return [_unprefixed(row) for row in union]
     out = []
-    for row in rows[:limit]:
-        item = {key: row[column] for key, column in columns.items()}
-        if filters.query and not search.is_postgres():
+    for part in parts:
+        if not filters.query:
+            out.extend(_unprefixed(row) for row in part[:CANDIDATES_PER_KIND])
+            continue
+        found = [_unprefixed(row) for row in part[: CANDIDATES_PER_KIND * 5]]
+        for item in found:
             item["rank"] = search.score(
                 " ".join(str(item.get(k) or "") for k in ("text", "response_text")), filters.query
             )
-        out.append(item)
-    if filters.query and not search.is_postgres():
-        out.sort(key=lambda r: (-r["rank"], -r["period_end"].toordinal(), r["pk"]))
-        out = out[:CANDIDATES_PER_KIND]
+        found.sort(key=lambda r: (-r["rank"], -r["period_end"].toordinal(), r["pk"]))
+        out.extend(found[:CANDIDATES_PER_KIND])
     return out
 
 
@@ -281,24 +342,49 @@ def _kind_querysets(user):
     }
 
 
-def _themes_by_object(kind, pks):
-    if not pks or kind == "response":
+THEME_TAGS = {  # kind -> (the m2m field on Theme, its column for the tagged object)
+    "learning_point": ("learning_points", "learningpoint_id"),
+    "recommendation": ("recommendations", "recommendation_id"),
+    "agency_action": ("agency_actions", "agencyaction_id"),
+}
+
+
+def _themes_by_object(pks_by_kind):
+    """{kind: {pk: [theme names, sorted]}} of the shown documents, in one query whatever the kinds
+    (responses carry no themes of their own)."""
+    parts = []
+    for kind, (relation, column) in THEME_TAGS.items():
+        pks = pks_by_kind.get(kind)
+        if pks:
+            through = getattr(Theme, relation).through
+            parts.append(
+                through.objects.filter(**{f"{column}__in": pks})
+                .order_by()
+                .annotate(kind=Value(kind), object_id=F(column), name=F("theme__name"))
+                .values_list("kind", "object_id", "name")
+            )
+    if not parts:
         return {}
-    relation = {"learning_point": "learning_points", "recommendation": "recommendations"}.get(
-        kind, "agency_actions"
-    )
-    through = getattr(Theme, relation).through
-    column = {
-        "learning_points": "learningpoint_id",
-        "recommendations": "recommendation_id",
-        "agency_actions": "agencyaction_id",
-    }[relation]
     out = {}
-    for object_id, name in through.objects.filter(**{f"{column}__in": pks}).values_list(
-        column, "theme__name"
-    ):
-        out.setdefault(object_id, []).append(name)
-    return {k: sorted(v) for k, v in out.items()}
+    for kind, object_id, name in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        out.setdefault(kind, {}).setdefault(object_id, []).append(name)
+    return {kind: {pk: sorted(names) for pk, names in found.items()} for kind, found in out.items()}
+
+
+def _audit_links(user, audit_pks):
+    """{audit pk: (whether the user may open the audit's pages, its latest report version's pk or None)}
+    in one query."""
+    latest = ReportVersion.objects.filter(audit=OuterRef("pk")).order_by("-number").values("pk")[:1]
+    rows = (
+        Audit.objects.filter(pk__in=audit_pks)
+        .order_by()
+        .annotate(
+            readable=Exists(audit_list_for_user(user=user).order_by().filter(pk=OuterRef("pk"))),
+            latest_version=Subquery(latest),
+        )
+        .values_list("pk", "readable", "latest_version")
+    )
+    return {pk: (bool(readable), version) for pk, readable, version in rows}
 
 
 def library_search(*, request, filters, page=1):
@@ -310,11 +396,10 @@ def library_search(*, request, filters, page=1):
         return LibraryPage(results=[], total=0, page=1, pages=0, counts={})
     querysets = _kind_querysets(user)
     kinds = [filters.kind] if filters.kind in KINDS else list(KINDS)
-    merged, counts = [], {}
-    for kind in kinds:
-        rows = _rows(kind, _filtered(querysets[kind], kind, filters), filters)
-        counts[kind] = len(rows)
-        merged.extend((kind, row) for row in rows)
+    merged, counts = [], dict.fromkeys(kinds, 0)
+    for row in _matches(kinds, querysets, filters):
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+        merged.append((row["kind"], row))
     if filters.query:
         # Each kind's ranks are on the same scale (ts_rank, or the same score), so they merge.
         merged.sort(key=lambda kr: (-kr[1]["rank"], -kr[1]["period_end"].toordinal(), kr[0], kr[1]["pk"]))
@@ -325,18 +410,7 @@ def library_search(*, request, filters, page=1):
     page = min(max(1, page), pages)
     shown = merged[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
 
-    readable_audits = set(
-        audit_list_for_user(user=user)
-        .filter(pk__in={row["audit_pk"] for _k, row in shown})
-        .values_list("pk", flat=True)
-    )
-    latest_versions = {}
-    for audit_id, version_id in (
-        ReportVersion.objects.filter(audit_id__in={row["audit_pk"] for _k, row in shown})
-        .order_by("audit_id", "-number")
-        .values_list("audit_id", "pk")
-    ):
-        latest_versions.setdefault(audit_id, version_id)
+    links = _audit_links(user, {row["audit_pk"] for _k, row in shown})
     detail_recs = set()
     rec_pks = {
         row.get("recommendation_pk") or row["pk"] for k, row in shown if k in ("recommendation", "response")
@@ -345,18 +419,17 @@ def library_search(*, request, filters, page=1):
         detail_recs = set(
             recommendation_detail_list_for_user(user=user).filter(pk__in=rec_pks).values_list("pk", flat=True)
         )
-    themes = {}
-    for kind in kinds:
-        themes[kind] = _themes_by_object(kind, [row["pk"] for k, row in shown if k == kind])
+    pks_by_kind = {}
+    for kind, row in shown:
+        pks_by_kind.setdefault(kind, []).append(row["pk"])
+    themes = _themes_by_object(pks_by_kind)
 
     results = []
     for kind, row in shown:
         audit_pk = row["audit_pk"]
-        readable = audit_pk in readable_audits
+        readable, version_pk = links.get(audit_pk, (False, None))
         report_url = (
-            reverse("reports:version_download", kwargs={"version_pk": latest_versions[audit_pk]})
-            if audit_pk in latest_versions
-            else ""
+            reverse("reports:version_download", kwargs={"version_pk": version_pk}) if version_pk else ""
         )
         result = LibraryResult(
             kind=kind,
@@ -428,16 +501,39 @@ def _log_search(request, results):
     AccessLogEntry.objects.bulk_create(entries)
 
 
+def _by_name(choice):
+    return (choice[1].casefold(), choice[1], choice[0])
+
+
 def library_filter_choices(*, user):
-    """The themes, years and agencies the filters offer."""
-    years = sorted(
-        {d.year for d in Audit.objects.dates("period_end", "year")},
-        reverse=True,
+    """What the filters offer, in one query: the years audits ended in (newest first), the themes not
+    merged into another (a retired theme still finds what was tagged with it) and the agencies, as
+    (pk, name); the methods and kinds are fixed lists. Nothing here is case data."""
+    blank = Value("")
+    years = (
+        Audit.objects.order_by()
+        .annotate(part=Value("year"), value=ExtractYear("period_end"), label=blank)
+        .values_list("part", "value", "label")
+        .distinct()
     )
+    themes = (
+        Theme.objects.filter(merged_into__isnull=True)
+        .order_by()
+        .annotate(part=Value("theme"), value=F("pk"), label=F("name"))
+        .values_list("part", "value", "label")
+    )
+    agencies = (
+        Agency.objects.order_by()
+        .annotate(part=Value("agency"), value=F("pk"), label=F("name"))
+        .values_list("part", "value", "label")
+    )
+    found = {"year": [], "theme": [], "agency": []}
+    for part, value, label in years.union(themes, agencies, all=True):
+        found[part].append((int(value), label))
     return {
-        "themes": Theme.objects.filter(is_active=True).order_by("name"),
-        "years": years,
-        "agencies": Agency.objects.order_by("name"),
+        "themes": sorted(found["theme"], key=_by_name),
+        "years": sorted({year for year, _ in found["year"]}, reverse=True),
+        "agencies": sorted(found["agency"], key=_by_name),
         "methods": Case.Method.choices,
         "kinds": list(KINDS.items()),
     }
@@ -589,6 +685,7 @@ def similar_recommendations(*, user, text, exclude_pk=None, exclude_audit_pk=Non
 class ThemeYears:
     theme: Theme
     years: dict  # year -> {"audits": n, "points": n}
+    cells: list = field(default_factory=list)  # (year, its cell or None) for every year of the table
 
     @property
     def total_points(self):
@@ -639,7 +736,14 @@ def recurring_themes():
         cell["points"] = row["n"]
     themes = Theme.objects.filter(pk__in=table).order_by("name")
     years = sorted({y for cells in table.values() for y in cells})
-    rows = [ThemeYears(theme=t, years=dict(sorted(table[t.pk].items()))) for t in themes]
+    rows = [
+        ThemeYears(
+            theme=t,
+            years=dict(sorted(table[t.pk].items())),
+            cells=[(year, table[t.pk].get(year)) for year in years],
+        )
+        for t in themes
+    ]
     rows.sort(key=lambda r: (-r.total_audits, -r.total_points, r.theme.name))
     return {"rows": rows, "years": years}
 
@@ -766,25 +870,43 @@ def grade_comparison(*, user, audit):
 
 def follow_up_chain(*, recommendation, depth=5):
     """Did it stick? The recommendation's follow-up (re-audit date, follow-up audit), the re-audits that
-    re-tested it, and, from the follow-up audit, its own recommendations that were followed up in turn."""
-    from .models import RecommendationFollowUp
+    re-tested it, and, from the follow-up audit, its own recommendations that were followed up in turn
+    (the first of them by position), at most `depth` links.
 
+    Three queries whatever the chain's length: the follow-ups (a row for each recommendation given
+    one, a few dozen a year) to walk the chain, then its recommendations with their audits and
+    follow-ups, and the re-audits that re-tested them."""
+    from .models import ReAudit, RecommendationFollowUp
+
+    follow_up_audit, first_followed = {}, {}
+    for rec_pk, audit_pk, position, follow_up_audit_pk in RecommendationFollowUp.objects.values_list(
+        "recommendation_id", "recommendation__audit_id", "recommendation__position", "audit_id"
+    ):
+        follow_up_audit[rec_pk] = follow_up_audit_pk
+        first_followed[audit_pk] = min(first_followed.get(audit_pk, (position, rec_pk)), (position, rec_pk))
+    pks, current = [], recommendation.pk
+    while current is not None and current not in pks and len(pks) < depth:
+        pks.append(current)
+        nxt = first_followed.get(follow_up_audit.get(current))
+        current = nxt[1] if nxt else None
+    found = Recommendation.objects.select_related("audit", "follow_up__audit").in_bulk(pks)
+    retested = {}
+    for link in (
+        ReAudit.recommendations.through.objects.filter(recommendation_id__in=pks)
+        .select_related("reaudit__audit")
+        .order_by("reaudit_id")
+    ):
+        retested.setdefault(link.recommendation_id, []).append(link.reaudit)
     chain = []
-    current = recommendation
-    seen = set()
-    while current is not None and current.pk not in seen and len(chain) < depth:
-        seen.add(current.pk)
-        follow_up = (
-            RecommendationFollowUp.objects.filter(recommendation=current).select_related("audit").first()
+    for pk in pks:
+        rec = found.get(pk)
+        if rec is None:
+            break
+        chain.append(
+            {
+                "recommendation": recommendation if pk == recommendation.pk else rec,
+                "follow_up": getattr(rec, "follow_up", None),
+                "retested": retested.get(pk, []),
+            }
         )
-        retested = list(current.retested_by.select_related("audit"))
-        chain.append({"recommendation": current, "follow_up": follow_up, "retested": retested})
-        nxt = None
-        if follow_up and follow_up.audit_id:
-            nxt = (
-                Recommendation.objects.filter(audit_id=follow_up.audit_id, follow_up__isnull=False)
-                .order_by("position")
-                .first()
-            )
-        current = nxt
     return chain

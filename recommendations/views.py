@@ -253,9 +253,7 @@ def recommendation_create(request, audit_pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, f"Recommendation ({recommendation.letter}) drafted.")
-            return redirect(
-                reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk}) + "#recommendations-h"
-            )
+            return redirect("cases:audit_recommendations", audit_pk=audit.pk)
     return render(
         request,
         "recommendations/recommendation_form.html",
@@ -304,9 +302,7 @@ def recommendation_move(request, recommendation_pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"Recommendation moved; it is now ({recommendation.letter}).")
-    return redirect(
-        reverse("cases:audit_detail", kwargs={"audit_pk": recommendation.audit_id}) + "#recommendations-h"
-    )
+    return redirect("cases:audit_recommendations", audit_pk=recommendation.audit_id)
 
 
 def _detail_context(request, recommendation, **forms):

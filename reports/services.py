@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import io
 import logging
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -163,6 +164,20 @@ def board_vocabulary():
     ]
 
 
+# A word the renderer hyphenated at a line end ("Commis-" / "sioning"): the hyphen it inserts is
+# U+2010 or a soft hyphen, never typed text, so the two halves are one word. A typed hyphen-minus at a
+# line end ("Smith-" / "Jones") keeps its hyphen and loses the break.
+_RENDERER_HYPHEN_BREAK = re.compile(r"(\w)[\u2010\u00ad][ \t]*\r?\n[ \t]*(\w)")
+_TYPED_HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\r?\n[ \t]*(\w)")
+
+
+def reader_text(text):
+    """Page text as a reader reads it: words split across lines by hyphenation joined again, so that
+    neither a name split by the renderer escapes the register nor the halves of an ordinary word
+    ("Constabu", "lary") look like unknown names."""
+    return _TYPED_HYPHEN_BREAK.sub(r"\1-\2", _RENDERER_HYPHEN_BREAK.sub(r"\1\2", text))
+
+
 def pdf_texts(pdf):
     """The PDF as it will be read: each page's extracted text and the document's metadata, located."""
     from pypdf import PdfReader
@@ -170,7 +185,7 @@ def pdf_texts(pdf):
     reader = PdfReader(io.BytesIO(pdf))
     texts = [
         leakguard.LocatedText(
-            "Printed PDF", f"Page {n}", page.extract_text() or "", object_type="pdf_page", page=n
+            "Printed PDF", f"Page {n}", reader_text(page.extract_text() or ""), object_type="pdf_page", page=n
         )
         for n, page in enumerate(reader.pages, start=1)
     ]

@@ -44,7 +44,7 @@ def hit_fix_url(hit, audit_pk):
         return reverse("reports:build_preview", kwargs={"build_pk": hit.build_id}) + (
             f"#page={hit.page}" if hit.page else ""
         )
-    return audit_url + "#panel-h"
+    return audit_url
 
 
 def _build_context(request, build, *, offer_publish=True):

@@ -389,10 +389,10 @@ def agency_action_list_for_user(*, user):
     return actions.none()
 
 
-def audit_section_data(*, audit, user):
-    """What the audit page shows of reviews: each case's findings progress, and the meetings with their
-    response and attendance rates per agency."""
-    cases = (
+def audit_findings_cases(*, audit, user):
+    """The audit's findings page: each case's findings progress (notes, learning points, assurance,
+    open actions), in one query."""
+    return (
         case_list_for_user(user=user)
         .filter(audit=audit)
         .annotate(
@@ -407,8 +407,16 @@ def audit_section_data(*, audit, user):
         .select_related("assurance")
         .order_by("number")
     )
-    meetings, rates = audit_meetings_and_rates(audit=audit)
-    return {"cases": cases, "meetings": meetings, "rates": rates}
+
+
+def audit_pack_cases(*, audit, user):
+    """The audit's cases with when their pack was circulated and how many notes the panel has written."""
+    return (
+        case_list_for_user(user=user)
+        .filter(audit=audit)
+        .annotate(note_count=Count("notes", distinct=True))
+        .order_by("number")
+    )
 
 
 # --- Immediate safeguarding concerns ----------------------------------------------------------

@@ -610,15 +610,15 @@ class Stage:
     name: str
     status: str  # "Completed", "In progress", "Not started", "Not needed"
     hint: str
-    anchor: str
+    page: str  # the url name of the audit's page for this stage
 
 
-def _stage(name, done, total, hint, anchor, *, needed=True):
+def _stage(name, done, total, hint, page, *, needed=True):
     if not needed:
-        return Stage(name, "Not needed", hint, anchor)
+        return Stage(name, "Not needed", hint, page)
     if total and done >= total:
-        return Stage(name, "Completed", hint, anchor)
-    return Stage(name, "In progress" if done else "Not started", hint, anchor)
+        return Stage(name, "Completed", hint, page)
+    return Stage(name, "In progress" if done else "Not started", hint, page)
 
 
 def audit_stages(*, audit):
@@ -671,36 +671,56 @@ def audit_stages(*, audit):
     m = row["n_meeting_cases"]
     k = row["n_recommendations"]
     return [
-        _stage("Cases selected", n, 1, _plural(n, "case"), "cases-h"),
+        _stage("Cases selected", n, 1, _plural(n, "case"), "cases:audit_cases"),
         _stage(
-            "Returns requested", row["n_cases_asked"], n, f"{row['n_cases_asked']} of {n} cases", "matrix-h"
+            "Returns requested",
+            row["n_cases_asked"],
+            n,
+            f"{row['n_cases_asked']} of {n} cases",
+            "cases:audit_returns",
         ),
         _stage(
             "Returns received and accepted",
             row["n_accepted"],
             r,
             f"{row['n_received']} of {r} received, {row['n_accepted']} accepted",
-            "matrix-h",
+            "cases:audit_returns",
         ),
         _stage(
-            "Case packs circulated", row["n_circulated"], n, f"{row['n_circulated']} of {n} cases", "cases-h"
+            "Case packs circulated",
+            row["n_circulated"],
+            n,
+            f"{row['n_circulated']} of {n} cases",
+            "cases:audit_panel",
         ),
         _stage(
             "Meetings held",
             row["n_held"],
             m,
             f"{row['n_held']} of {m} meeting cases" if m else "No case is audited by meeting",
-            "reviews-h",
+            "cases:audit_meetings",
             needed=bool(m) or not n,
         ),
-        _stage("Findings agreed", row["n_findings"], n, f"{row['n_findings']} of {n} cases", "reviews-h"),
-        _stage("Recommendations agreed", k, 1, _plural(k, "recommendation"), "recommendations-h"),
-        _stage("Report published", row["n_versions"], 1, _plural(row["n_versions"], "version"), "report-h"),
+        _stage(
+            "Findings agreed",
+            row["n_findings"],
+            n,
+            f"{row['n_findings']} of {n} cases",
+            "cases:audit_findings",
+        ),
+        _stage("Recommendations agreed", k, 1, _plural(k, "recommendation"), "cases:audit_recommendations"),
+        _stage(
+            "Report published",
+            row["n_versions"],
+            1,
+            _plural(row["n_versions"], "version"),
+            "reports:report_detail",
+        ),
         _stage(
             "Recommendations assured",
             row["n_assured"],
             k,
             f"{row['n_assured']} of {k} assured or closed",
-            "recommendations-h",
+            "cases:audit_assurance",
         ),
     ]

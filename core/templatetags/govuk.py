@@ -98,15 +98,34 @@ def nav_link(context, url_name, label, *also):
     }
 
 
+ERROR_SUMMARY_LIMIT = 200
+
+
 @register.simple_tag
-def govuk_error_summary(form):
+def govuk_error_summary(form, items=None, title=None):
     """The form's error summary, once per page: base.html draws it at the top of the main content
     for the page's `form`; a form drawn later by crispy (templates/gds/errors.html) draws its own
-    only if it has not been drawn already."""
-    if not isinstance(form, forms.BaseForm) or not form.errors or getattr(form, "govuk_summary_shown", False):
+    only if it has not been drawn already.
+
+    A page whose problems are not all the form's (the chronology editor's rows) passes them as
+    `items`, a list of {"text", "anchor"} (the anchor is the id of the input at fault), which then
+    replace the form's own list; at most ERROR_SUMMARY_LIMIT are linked, the rest counted. `title`
+    replaces "There is a problem"."""
+    if items is None:
+        if (
+            not isinstance(form, forms.BaseForm)
+            or not form.errors
+            or getattr(form, "govuk_summary_shown", False)
+        ):
+            return ""
+    elif not items:
         return ""
-    form.govuk_summary_shown = True
-    return render_to_string("gds/error_summary.html", {"form": form})
+    if isinstance(form, forms.BaseForm):
+        form.govuk_summary_shown = True
+    context = {"form": form, "title": title or "There is a problem"}
+    if items is not None:
+        context.update(items=items[:ERROR_SUMMARY_LIMIT], more=max(0, len(items) - ERROR_SUMMARY_LIMIT))
+    return render_to_string("gds/error_summary.html", context)
 
 
 @register.simple_tag

@@ -9,8 +9,8 @@ register = template.Library()
 
 @register.inclusion_tag("recommendations/_audit_recommendations.html", takes_context=True)
 def recommendations_for_audit(context, audit):
-    """The audit page's recommendations section: letters, owners, deadlines, states (one query +
-    one for the owners), with the Business Manager's reorder buttons."""
+    """The audit's recommendations page: letters, text, owners and deadlines (one query + one for the
+    owners), with the Business Manager's reorder buttons."""
     user = context["request"].user
     recommendations = list(audit_recommendations(audit=audit))
     return {
@@ -19,6 +19,17 @@ def recommendations_for_audit(context, audit):
         "user": user,
         "csrf_token": context.get("csrf_token"),
         "last_index": len(recommendations),
+    }
+
+
+@register.inclusion_tag("recommendations/_audit_assurance_body.html", takes_context=True)
+def recommendations_assurance_for_audit(context, audit):
+    """The audit's assurance page: each recommendation's state, responses and tracker state (one query
+    + one for the owners)."""
+    return {
+        "audit": audit,
+        "recommendations": audit_recommendations(audit=audit),
+        "user": context["request"].user,
     }
 
 

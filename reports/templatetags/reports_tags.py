@@ -41,19 +41,6 @@ def published_reports(user, since=None):
     }
 
 
-@register.inclusion_tag("reports/_audit_section_body.html")
-def report_audit_section(audit, user):
-    """The audit page's report summary: the latest draft and the latest published version."""
-    latest_version = (
-        selectors.version_list_for_user(user=user).filter(audit=audit).order_by("-number").first()
-    )
-    return {
-        "audit": audit,
-        "latest_build": selectors.latest_build(audit=audit),
-        "latest_version": latest_version,
-    }
-
-
 @register.inclusion_tag("reports/_published_since.html")
 def reports_published_since(user, since):
     """The report versions published since `since` (the last Board meeting's date), newest first."""

@@ -30,7 +30,20 @@ def case_review_section(case, user):
     return {"visible": True, "case": case, "user": user, "meetings": meetings, **counts}
 
 
-@register.inclusion_tag("reviews/_audit_section_body.html")
-def audit_review_section(audit, user):
-    """Findings progress per case, the meetings, and response/attendance rates per agency."""
-    return {"audit": audit, "user": user, **selectors.audit_section_data(audit=audit, user=user)}
+@register.inclusion_tag("reviews/_audit_findings_body.html")
+def audit_findings_section(audit, user):
+    """The audit's findings page: each case's notes, learning points, assurance and open actions."""
+    return {"audit": audit, "user": user, "cases": selectors.audit_findings_cases(audit=audit, user=user)}
+
+
+@register.inclusion_tag("reviews/_audit_packs_body.html")
+def audit_packs_section(audit, user):
+    """The audit's panel page: when each case's pack went to the panel (one query)."""
+    return {"audit": audit, "user": user, "cases": selectors.audit_pack_cases(audit=audit, user=user)}
+
+
+@register.inclusion_tag("reviews/_audit_meetings_body.html")
+def audit_meetings_section(audit, user):
+    """The audit's meetings page: the meetings, and response and attendance rates per agency."""
+    meetings, rates = selectors.audit_meetings_and_rates(audit=audit)
+    return {"audit": audit, "user": user, "meetings": meetings, "rates": rates}

@@ -24,8 +24,8 @@
       const n = i + 1;
       tr.id = "row-" + n;
       tr.querySelector("[data-chron-number]").textContent = String(n);
-      tr.querySelectorAll("[name], [id], [aria-label], [aria-describedby]").forEach(function (el) {
-        ["name", "id", "aria-describedby"].forEach(function (attr) {
+      tr.querySelectorAll("[name], [id], [for], [aria-label], [aria-describedby]").forEach(function (el) {
+        ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
           const value = el.getAttribute(attr);
           if (value) el.setAttribute(attr, value.replace(/entries-(\d+|__prefix__)-/, "entries-" + i + "-"));
         });
@@ -34,7 +34,7 @@
       });
       tr.querySelectorAll("button[data-chron-action]").forEach(function (button) {
         button.value = button.dataset.chronAction + ":" + i;
-        const hidden = button.querySelector(".visually-hidden");
+        const hidden = button.querySelector(".govuk-visually-hidden");
         if (hidden) hidden.textContent = hidden.textContent.replace(/row \d*$/, "row " + n);
       });
     });
@@ -49,7 +49,7 @@
   // --- Paging -------------------------------------------------------------------------------
   const nav = document.createElement("nav");
   nav.setAttribute("aria-label", "Chronology pages");
-  nav.className = "chron-pager my-2";
+  nav.className = "chron-pager govuk-button-group";
   table.parentElement.before(nav);
 
   function pages() {
@@ -59,7 +59,7 @@
   function pageButton(label, onClick, current) {
     const button = document.createElement("button");
     button.type = "button";
-    button.className = "btn btn-sm " + (current ? "btn-secondary" : "btn-outline-secondary") + " me-1 mb-1";
+    button.className = "govuk-button app-button--small" + (current ? "" : " govuk-button--secondary");
     button.textContent = label;
     if (current) button.setAttribute("aria-current", "page");
     button.addEventListener("click", onClick);
@@ -138,9 +138,10 @@
     });
   }
 
-  // Links in the error summary (and a #entries-… address) open the page holding the field.
+  // Links in the error summary (and a #entries-… address) open the page holding the field. (The
+  // summary's own script handles a link only to a field with a <label>; the cells have none.)
   document.addEventListener("click", function (event) {
-    const link = event.target.closest("a[data-chron-goto]");
+    const link = event.target.closest(".govuk-error-summary a[href^='#']");
     if (!link) return;
     const target = document.getElementById(link.getAttribute("href").slice(1));
     if (target && body.contains(target)) {
@@ -153,13 +154,11 @@
 
   renumber();
   show();
-  const summary = document.getElementById("error-summary");
   const hashTarget = window.location.hash && document.getElementById(window.location.hash.slice(1));
   if (hashTarget && body.contains(hashTarget)) {
     reveal(hashTarget);
   } else {
-    const firstInvalid = body.querySelector(".is-invalid");
+    const firstInvalid = body.querySelector("tr.chron-invalid");
     if (firstInvalid) reveal(firstInvalid);
   }
-  if (summary) summary.focus();
 })();

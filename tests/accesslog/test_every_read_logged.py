@@ -24,6 +24,14 @@ VIEW, DOWNLOAD, EXPORT = (
 # url name, persona, what, action, the case the entry names (attribute of the cast, or None)
 READS = [
     ("cases:audit_detail", "panel", "audit", VIEW, None),
+    ("cases:audit_cases", "panel", "audit_cases", VIEW, None),
+    ("cases:audit_returns", "panel", "audit_returns", VIEW, None),
+    ("cases:audit_grades", "panel", "audit_grades", VIEW, None),
+    ("cases:audit_panel", "panel", "audit_panel", VIEW, None),
+    ("cases:audit_meetings", "panel", "audit_meetings", VIEW, None),
+    ("cases:audit_findings", "panel", "audit_findings", VIEW, None),
+    ("cases:audit_recommendations", "panel", "audit_recommendations", VIEW, None),
+    ("cases:audit_assurance", "panel", "audit_assurance", VIEW, None),
     ("cases:case_detail", "panel", "case", VIEW, "case"),
     ("cases:case_detail", "panel", "identifying_terms", VIEW, "case"),
     ("cases:case_edit", "bm", "case", VIEW, "case"),

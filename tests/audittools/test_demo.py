@@ -40,7 +40,7 @@ def test_the_demo_has_a_graded_moderated_audit_and_a_resolved_concern(client):
     assert concern.status == "resolved" and concern.action_taken
 
     login(client, User.objects.get(email="bm@pscb.example"))
-    page = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk})).content.decode()
+    page = client.get(reverse("cases:audit_grades", kwargs={"audit_pk": audit.pk})).content.decode()
     assert "Agreement between self-grades and moderated grades: <strong>50%</strong>" in page
     # No identifying term of the demo register appears in any answer.
     text = " ".join(ReturnAnswer.objects.values_list("value", flat=True)).lower()

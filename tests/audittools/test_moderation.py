@@ -143,7 +143,7 @@ def test_the_audit_page_counts_grades_per_domain_and_agency_and_the_agreement_ra
         answer=graded.answers[("police", "recognition")], actor=graded.panel, grade="requires_improvement"
     )
     login(client, graded.bm)
-    page = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": graded.audit.pk})).content.decode()
+    page = client.get(reverse("cases:audit_grades", kwargs={"audit_pk": graded.audit.pk})).content.decode()
     assert "<strong>67%</strong> (2 of 3 moderated grades unchanged)" in page
     domains = page.split('id="grades-by-domain"')[1].split("</table>")[0]
     # Columns: Outstanding, Good, Requires improvement, Inadequate (final grades: the panel's where given)

@@ -18,6 +18,16 @@ RULES = {
     "cases:audit_list": Rule(get=READERS | {"panel_other"}),  # scoped list: own audits only
     "cases:audit_create": Rule(get=BM),
     "cases:audit_detail": Rule(get=READERS),
+    # The audit's pages, one per stage: the same readers as the overview (and as the sections had on
+    # the single page they replace).
+    "cases:audit_cases": Rule(get=READERS),
+    "cases:audit_returns": Rule(get=READERS),
+    "cases:audit_grades": Rule(get=READERS),
+    "cases:audit_panel": Rule(get=READERS),
+    "cases:audit_meetings": Rule(get=READERS),
+    "cases:audit_findings": Rule(get=READERS),
+    "cases:audit_recommendations": Rule(get=READERS),
+    "cases:audit_assurance": Rule(get=READERS),
     "cases:audit_edit": Rule(get=BM),
     "cases:panel_add": Rule(get=None, post=BM),
     "cases:panel_remove": Rule(get=BM),

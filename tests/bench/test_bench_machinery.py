@@ -38,8 +38,34 @@ def test_generator_builds_the_shape_it_promises(db):
     for audit in (world.largest_audit, world.smallest_audit):
         assert audit.panel_memberships.filter(user=world.panel).exists()
 
+    # The learning app's programme and follow-ups: an entry per audit held, two slipped a past year,
+    # four planned this year and next; each closed audit's first recommendation followed up by the
+    # next audit (its re-audit), each second one given a re-audit date.
+    from learning.models import ProgrammeEntry, ReAudit
+
+    assert world.counts["programme entries"] == 3 + 2 * 3 + 4 * 2
+    assert ProgrammeEntry.objects.filter(audit__isnull=False).count() == 3
+    assert world.counts["re-audits"] == 2 and world.counts["follow-ups"] == 2 + 3
+    chain = world.largest_recommendation
+    assert chain.status == "assured" and chain.audit_id == world.smallest_audit.pk
+    assert chain.follow_up.audit.reaudit.earlier_id == chain.audit_id
+    assert ReAudit.objects.get(earlier=chain.audit).recommendations.get() == chain
+    assert not hasattr(world.smallest_recommendation, "follow_up")
+    per_year = ProgrammeEntry.objects.filter
+    assert (
+        per_year(year=world.largest_programme_year).count()
+        > per_year(year=world.smallest_programme_year).count()
+        > 0
+    )
+
     again = generate.world_from_database()
     assert again.largest_case.pk == world.largest_case.pk
+    assert again.largest_recommendation.pk == world.largest_recommendation.pk
+    assert again.smallest_recommendation.pk == world.smallest_recommendation.pk
+    assert (again.largest_programme_year, again.smallest_programme_year) == (
+        world.largest_programme_year,
+        world.smallest_programme_year,
+    )
     assert again.counts == world.counts
 
 
@@ -52,6 +78,9 @@ def test_every_measured_page_answers_its_persona(db):
         "cases:case_detail",
         "cases:portal",
         "recommendations:board_home",
+        "learning:library",
+        "learning:programme",
+        "recommendations:recommendation_detail",
     }
     for page in measured:
         for size in ("large", "small"):

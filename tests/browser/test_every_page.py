@@ -69,23 +69,7 @@ MAIN_PAGES = {
 # Known failures, each (url name, persona, axe rule id, or "reflow" / "scroll-region" / "load"): pages
 # whose templates another piece of work is rewriting. The test prints them apart and fails when one
 # of them no longer happens, so that the entry is removed and the page is checked like any other.
-KNOWN_FAILURES = {
-    # The swim lanes (cases/_timeline_lanes.html) scroll sideways at 390 px inside a <figure> that is
-    # neither focusable nor a labelled region: the case timeline and the case review, which shows it.
-    # To go when the swim lanes move to the GOV.UK scroll container (issue 15, Bootstrap removal).
-    *(
-        (url_name, persona, rule)
-        for url_name in ("cases:case_timeline", "reviews:case_review")
-        for persona in ("bm", "panel")
-        for rule in ("scroll-region", "scrollable-region-focusable")
-    ),
-    # The return editor's chronology table sits in Bootstrap's .table-responsive, which does not
-    # contain the absolutely placed visually hidden header text ("Move or remove"), so the main area
-    # scrolls sideways at 390 px (static/css/app.css keeps the legacy #main:has(table.chron-table)
-    # rule until then; without it the whole page would). To go with the editor's GOV.UK conversion.
-    ("cases:return_edit", "bm", "scroll-region"),
-    ("cases:return_edit", "contributor", "scroll-region"),
-}
+KNOWN_FAILURES = set()
 
 
 @pytest.fixture

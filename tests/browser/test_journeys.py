@@ -16,8 +16,13 @@ from .journey import browser_login, fill_date
 
 
 def cases_section(page):
-    """The audit page's "Cases" section (the returns matrix and panel review also link the cases)."""
-    return page.locator("section", has=page.get_by_role("heading", name="Cases", exact=True))
+    """The "Cases selected" section of the audit's cases page."""
+    return page.locator("section", has=page.get_by_role("heading", name="Cases selected", exact=True))
+
+
+def open_stage(page, name):
+    """From the audit's overview, follow one stage of its task list to that stage's page."""
+    page.locator(".govuk-task-list").get_by_role("link", name=name).click()
 
 
 def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, journey, live_server, cast):
@@ -29,8 +34,13 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
 
     page.get_by_role("link", name="Audit under test").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit under test")
+    expect(page.locator(".govuk-task-list__item", has_text="Cases selected")).to_contain_text("Completed")
+    journey.step("opens the audit: its stages as a task list")
+
+    open_stage(page, "Cases selected")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
     expect(cases_section(page).get_by_role("link", name="Case One")).to_be_visible()
-    journey.step("opens the audit and sees Case One")
+    journey.step("follows the stage 'Cases selected' to the cases page and sees Case One")
 
     page.get_by_role("link", name="Add a case").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a case")
@@ -63,6 +73,8 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
     journey.step("adds a school to the identifying-terms register")
 
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Audit under test").click()
+    open_stage(page, "Case packs circulated")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Panel and case packs")
     panel = page.locator("section", has=page.get_by_role("heading", name="Panel", exact=True))
     panel.get_by_label("Panel member").select_option(label=str(cast.panel_other))
     panel.get_by_label("Panel role").fill("Designated Nurse")
@@ -70,8 +82,9 @@ def test_business_manager_adds_a_case_a_register_term_and_a_panel_member(page, j
     expect(page.get_by_role("status")).to_have_text("Panel member added.")
     member = panel.locator(".govuk-summary-list__row", has_text=cast.panel_other.full_name)
     expect(member).to_contain_text("Designated Nurse")
-    expect(cases_section(page).get_by_role("link", name="Case Two")).to_be_visible()
-    journey.step("adds a panel member and sees both cases in the audit")
+    packs = page.locator("section", has=page.get_by_role("heading", name="Case packs", exact=True))
+    expect(packs.get_by_role("link", name="Case Two")).to_be_visible()
+    journey.step("adds a panel member and sees both cases' packs on the panel page")
 
     name = cast.panel_other.full_name
     panel.get_by_role("link", name=f"Remove {name} from the panel").click()
@@ -121,8 +134,10 @@ def test_panel_member_reads_the_case_and_its_register(page, journey, live_server
     journey.step("panel member lands on the audits of their panel")
 
     page.get_by_role("link", name="Audit under test").click()
+    expect(page.get_by_role("link", name="Edit the audit's details")).to_have_count(0)
+    open_stage(page, "Cases selected")
     expect(page.get_by_role("link", name="Add a case")).to_have_count(0)
-    journey.step("opens the audit, without the Business Manager's buttons")
+    journey.step("opens the audit's cases, without the Business Manager's buttons")
 
     cases_section(page).get_by_role("link", name="Case One").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Case One")

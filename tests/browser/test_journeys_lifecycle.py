@@ -99,6 +99,8 @@ def test_returns_are_requested_completed_with_an_import_and_accepted(
     # The Business Manager accepts it; the completion matrix shows it.
     log_in_as(page, live_server, cast.bm)
     page.goto(f"{live_server.url}/audits/{cast.audit.pk}/")
+    page.locator(".govuk-task-list").get_by_role("link", name="Returns received and accepted").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Returns")
     matrix = page.locator("#returns-matrix")
     matrix.get_by_role("link", name=f"Submitted ({agency}, Case Two)").click()
     expect(page.get_by_text("Health visitor raised concern about home conditions")).to_be_visible()
@@ -108,7 +110,7 @@ def test_returns_are_requested_completed_with_an_import_and_accepted(
     expect(page.get_by_role("status")).to_have_text(f"{agency}'s return accepted.")
     journey.step("accepts it")
 
-    page.goto(f"{live_server.url}/audits/{cast.audit.pk}/")
+    page.goto(f"{live_server.url}/audits/{cast.audit.pk}/returns/")
     expect(matrix.get_by_role("link", name=f"Accepted ({agency}, Case Two)")).to_be_visible()
     journey.step("the audit's completion matrix shows the return accepted")
     assert AgencyReturn.objects.get(case=case_two).status == AgencyReturn.Status.ACCEPTED
@@ -127,6 +129,7 @@ def test_panel_member_reviews_a_case_and_records_a_note_and_a_learning_point(
     log_in_as(page, live_server, cast.panel)
     page.goto(f"{live_server.url}/audits/")  # the home page is "Needs your attention"
     page.get_by_role("link", name="Audit under test").click()
+    page.locator(".govuk-task-list").get_by_role("link", name="Findings agreed").click()
     page.get_by_role("link", name="Case One").and_(page.locator("a[href$='/review/']")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Case One")
     timeline = page.locator("#timeline")
@@ -164,7 +167,7 @@ def test_report_is_built_published_and_downloaded_by_the_board(page, journey, li
     # The Business Manager builds a draft; the build runs (inline in tests) and the page polls until ready.
     log_in_as(page, live_server, cast.bm)
     page.goto(f"{live_server.url}/audits/{cast.audit.pk}/")
-    page.get_by_role("link", name="Open the report").click()
+    page.locator(".govuk-task-list").get_by_role("link", name="Report published").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("The anonymised report")
     journey.step("Business Manager opens the report page")
 

@@ -34,6 +34,9 @@ def test_business_manager_adds_a_case_with_the_keyboard_only(page, journey, live
     press_tab_until(page, page.get_by_role("link", name="Audit under test"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit under test")
+    press_tab_until(page, page.locator(".govuk-task-list").get_by_role("link", name="Cases selected"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
 
     press_tab_until(page, page.get_by_role("link", name="Add a case"))
     page.keyboard.press("Enter")

@@ -91,9 +91,11 @@ def test_on_a_phone_the_lanes_keep_readable_labels_and_scroll_inside_their_figur
     page.goto(f"{live_server.url}/cases/{cast.case.pk}/timeline/")
     lanes = page.get_by_role("group", name="Swim lanes of Case One")
     expect(lanes).to_be_visible()
-    # The page itself does not scroll sideways; the figure does.
+    # The page itself does not scroll sideways; the figure's focusable region does.
     assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1")
-    assert page.locator("figure.timeline-lanes").evaluate("(el) => el.scrollWidth > el.clientWidth")
+    assert page.locator("figure.timeline-lanes [role=region]").evaluate(
+        "(el) => el.scrollWidth > el.clientWidth"
+    )
     # Every label line is drawn at least at 12 px, in full.
     heights = page.locator("figure.timeline-lanes g.lane text tspan").evaluate_all(
         "(spans) => spans.map((s) => s.getBoundingClientRect().height)"

@@ -156,11 +156,15 @@ def test_a_refused_save_gives_back_every_row_as_typed_with_a_summary(cast, clien
     assert shown[699]["date"] == "31/02/2024" and shown[899]["who_involved"] == "Health visitor, typed"
     page = response.content.decode()
     assert "There is a problem: nothing was saved" in page
-    assert '<a class="alert-link" href="#entries-699-date" data-chron-goto>Row 700, Date:' in page
+    # One GOV.UK error summary, each row's problem linked to the input at fault.
+    assert page.count('class="govuk-error-summary"') == 1
+    assert '<li><a href="#entries-699-date">Row 700, Date:' in page
+    assert '<li><a href="#entries-899-what_happened">Row 900, What happened: Describe what happened.' in page
     assert (
-        '<a class="alert-link" href="#entries-899-what_happened" data-chron-goto>Row 900, What happened: Describe what happened.'
+        'class="govuk-input govuk-input--width-10 govuk-input--error" type="text" name="entries-699-date"'
         in page
     )
+    assert 'aria-describedby="entries-699-date-error"' in page and 'id="entries-699-date-error"' in page
     assert 'id="entries-699-date"' in page and 'value="31/02/2024"' in page
     assert "My paragraph" in page
 

@@ -33,7 +33,7 @@ def test_demo_returns_cover_every_state_and_load_once(client):
 
     audit = Audit.objects.get(title=DEMO_TITLE)
     login(client, User.objects.get(email="panel@pscb.example"))
-    page = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk}))
+    page = client.get(reverse("cases:audit_returns", kwargs={"audit_pk": audit.pk}))
     assert page.context["returns_matrix"].total == len(returns)
     case_one = audit.cases.get(number=1)
     response = client.get(reverse("cases:case_timeline", kwargs={"case_pk": case_one.pk}))

@@ -116,12 +116,12 @@ def test_return_for_changes_sets_the_new_due_date_and_state_and_the_agency_sees_
         assert "Returned for changes" in portal and "resubmit by 29 March 2027" in portal
         assert "Overdue" not in portal
         login(client, cast.bm)
-        audit = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk}))
+        audit = client.get(reverse("cases:audit_returns", kwargs={"audit_pk": cast.audit.pk}))
         cell = next(
             c for _, cells in audit.context["returns_matrix"].rows for c in cells if c and c.pk == r.pk
         )
         assert cell.cell_status == "returned" and not cell.is_overdue
-        assert "due 29 March 2027" in audit.content.decode()
+        assert "Due 29 March 2027" in audit.content.decode()
 
 
 def test_a_past_new_due_date_is_refused(cast, client):

@@ -69,6 +69,6 @@ def test_business_manager_sees_the_demo_audit_with_four_cases(client):
     # Password and second factor, as a Business Manager needs both to read cases.
     login(client, User.objects.get(email="bm@pscb.example"))
     audit = Audit.objects.get(title=DEMO_TITLE)
-    html = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk})).content.decode()
+    html = client.get(reverse("cases:audit_cases", kwargs={"audit_pk": audit.pk})).content.decode()
     for name in ("Case One", "Case Two", "Case Three", "Case Four"):
         assert name in html

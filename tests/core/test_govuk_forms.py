@@ -159,6 +159,37 @@ def test_the_error_summary_is_drawn_once_when_the_page_already_drew_it():
     assert page.count("govuk-error-summary__title") == 1
 
 
+def test_a_page_with_problems_beyond_its_form_lists_them_all_in_the_one_summary():
+    """The chronology editor: each row's problem links to the input at fault; past the limit the rest
+    are counted, and the form's own summary is not drawn a second time."""
+    form = Sample(data={})
+    items = [
+        {"text": f"Row {n}, Date: Enter a date", "anchor": f"entries-{n - 1}-date"} for n in range(1, 203)
+    ]
+    page = Template(
+        "{% load govuk crispy_forms_tags %}"
+        "{% govuk_error_summary form items=items title='There is a problem: nothing was saved' %}"
+        "{% govuk_error_summary form %}{{ form|crispy }}"
+    ).render(Context({"form": form, "items": items}))
+    assert page.count("govuk-error-summary__title") == 1
+    assert "There is a problem: nothing was saved</h2>" in page
+    assert '<li><a href="#entries-0-date">Row 1, Date: Enter a date</a></li>' in page
+    assert '<li><a href="#entries-199-date">Row 200, Date: Enter a date</a></li>' in page
+    assert "#entries-200-date" not in page
+    assert "… and 2 more problems, marked in their rows." in page
+
+
+def test_no_items_and_a_valid_form_draw_no_summary():
+    form = Sample(
+        data={"name": "A", "kind": "a", "due_day": "1", "due_month": "2", "due_year": "2030", "agree": "on"}
+    )
+    form.is_valid()
+    html = Template("{% load govuk %}{% govuk_error_summary form items=items %}").render(
+        Context({"form": form, "items": []})
+    )
+    assert "govuk-error-summary" not in html
+
+
 class WithButton(CrispyFormMixin, forms.Form):
     submit_label = "Add to panel"
     name = forms.CharField()

@@ -46,7 +46,8 @@ def records(cast):
 
 
 PAGES = [
-    ("cases:audit_detail", {"audit_pk": "audit"}, ["audit", "membership"]),
+    ("cases:audit_detail", {"audit_pk": "audit"}, ["audit"]),
+    ("cases:audit_panel", {"audit_pk": "audit"}, ["membership"]),
     ("role_grants", {}, ["panel"]),
     ("cases:case_detail", {"case_pk": "case"}, ["case", "term"]),
     ("cases:return_detail", {"return_pk": "agency_return"}, ["agency_return", "entry"]),
@@ -58,7 +59,7 @@ PAGES = [
         {"recommendation_pk": "recommendation"},
         ["recommendation", "response"],
     ),
-    ("cases:audit_detail", {"audit_pk": "audit"}, ["audit_tool"]),
+    ("cases:audit_grades", {"audit_pk": "audit"}, ["audit_tool"]),
     ("audittools:return_tool", {"return_pk": "agency_return"}, ["answer", "reflection"]),
     ("reviews:case_review", {"case_pk": "case"}, ["moderation", "judgement"]),
     ("reviews:concern_detail", {"concern_pk": "concern"}, ["concern"]),

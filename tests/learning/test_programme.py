@@ -178,6 +178,44 @@ def test_follow_up_chain_on_an_assured_recommendation(client, cast):
     )
 
 
+def test_a_long_follow_up_chain_is_read_in_as_many_queries_as_a_short_one(cast, django_assert_num_queries):
+    from learning.selectors import follow_up_chain
+
+    audits = [cast.other_audit, cast.audit] + [
+        AuditFactory(
+            title=f"Follow-up audit {year}",
+            period_start=datetime.date(year, 1, 1),
+            period_end=datetime.date(year, 6, 30),
+        )
+        for year in (2027, 2028, 2029)
+    ]
+    recs = []
+    for earlier, later in zip(audits, audits[1:], strict=False):
+        # The second recommendation (by position) is the one followed up: the chain takes the first
+        # followed-up one of each audit, not the first recommendation.
+        RecommendationFactory(audit=earlier, position=1, created_by=cast.bm)
+        rec = RecommendationFactory(audit=earlier, position=2, status="assured", created_by=cast.bm)
+        services.recommendation_follow_up_set(recommendation=rec, actor=cast.bm, audit=later)
+        recs.append(rec)
+    link = ReAudit.objects.create(audit=audits[1], earlier=audits[0], created_by=cast.bm)
+    link.recommendations.set([recs[0]])
+    last = recs[-1]
+    with django_assert_num_queries(3):
+        short = follow_up_chain(recommendation=last)
+    with django_assert_num_queries(3):
+        chain = follow_up_chain(recommendation=recs[0])
+    assert [c["recommendation"].pk for c in short] == [last.pk]
+    assert [c["recommendation"].pk for c in chain] == [r.pk for r in recs]
+    assert [c["follow_up"].audit.title for c in chain] == [a.title for a in audits[1:]]
+    assert [[r.audit_id for r in c["retested"]] for c in chain] == [[audits[1].pk], [], [], []]
+    with django_assert_num_queries(3):
+        assert len(follow_up_chain(recommendation=recs[0], depth=2)) == 2
+    # A chain that comes back on itself stops where it started.
+    services.recommendation_follow_up_set(recommendation=last, actor=cast.bm, audit=audits[0])
+    looped = follow_up_chain(recommendation=recs[0], depth=10)
+    assert [c["recommendation"].pk for c in looped] == [r.pk for r in recs]
+
+
 def test_quality_assurance_sees_programme_aggregates_and_published_learning_only(client, cast, themes):
     entry(cast, themes, year=2026)
     hidden = LearningPointFactory(case=cast.case, text="Curiosity in an unpublished audit.", position=1)

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _audit_url(audit):
-    return reverse("cases:audit_detail", kwargs={"audit_pk": audit.pk})
+    """The audit's recommendations page (the stage "Recommendations agreed")."""
+    return reverse("cases:audit_recommendations", kwargs={"audit_pk": audit.pk})
 
 
 def _create(client, audit, **data):

@@ -39,10 +39,12 @@ def test_demo_with_findings_builds_and_publishes_version_one_once():
     call_command("load_demo", force=True)
     build = ReportBuild.objects.get()
     assert build.status == ReportBuild.Status.DONE
-    if build.hits.filter(overridden_at__isnull=True).exists():
-        assert not ReportVersion.objects.exists()
-    else:
-        version = ReportVersion.objects.get()
-        assert version.number == 1 and version.checksum_matches()
-        body = flat(pdf_text(bytes(version.pdf)))
-        assert "What we found" in body and "Case One Learning" in body
+    # The demo is fictional and anonymised: its draft must be clean (a hit here is a false positive
+    # of the guard, or a real slip in the demo text), and so published for the Board to see.
+    assert not build.hits.filter(overridden_at__isnull=True).exists(), [
+        (h.section, h.label, h.matched) for h in build.hits.all()
+    ]
+    version = ReportVersion.objects.get()
+    assert version.number == 1 and version.checksum_matches()
+    body = flat(pdf_text(bytes(version.pdf)))
+    assert "What we found" in body and "Case One Learning" in body

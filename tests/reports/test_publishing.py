@@ -154,13 +154,18 @@ def test_publish_button_publishes_and_the_audit_page_shows_it(build_of, cast, se
     response = client.post(reverse("reports:build_publish", kwargs={"build_pk": build.pk}))
     assert response.status_code == 302
     version = ReportVersion.objects.get()
+    report_url = reverse("reports:report_detail", kwargs={"audit_pk": seeded.audit.pk})
     audit_page = client.get(
         reverse("cases:audit_detail", kwargs={"audit_pk": seeded.audit.pk})
     ).content.decode()
-    assert "Published: version 1" in audit_page
-    assert reverse("reports:version_download", kwargs={"version_pk": version.pk}) in audit_page
-    report_page = client.get(reverse("reports:report_detail", kwargs={"audit_pk": seeded.audit.pk}))
-    assert "Published as version 1." in report_page.content.decode()
+    # The overview's stage "Report published" is completed and leads to the report's page.
+    stage = audit_page.split(">Report published</a>")[0].rsplit("<li", 1)[1]
+    assert f'href="{report_url}"' in stage
+    after = audit_page.split(">Report published</a>")[1].split("</li>")[0]
+    assert "1 version" in after and "Completed" in after
+    report_page = client.get(report_url).content.decode()
+    assert "Published as version 1." in report_page
+    assert reverse("reports:version_download", kwargs={"version_pk": version.pk}) in report_page
 
 
 def test_an_agency_that_contributed_or_owns_a_recommendation_downloads_it(cast, client, v1, seeded):

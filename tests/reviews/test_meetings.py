@@ -316,9 +316,9 @@ def test_business_manager_records_attendance_and_rates_show_per_agency(client, c
     police_row = rows.split("Riverton Police")[1].split("</tr>")[0]
     assert "100%" in csc_row and "50%" in csc_row
     assert police_row.count("0%") == 2
-    # the audit page shows the same per-agency rates
+    # the audit's meetings page shows the same per-agency rates
     audit_html = client.get(
-        reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk})
+        reverse("cases:audit_meetings", kwargs={"audit_pk": cast.audit.pk})
     ).content.decode()
     audit_rows = audit_html.split('class="govuk-table rates"')[1]
     assert "100%" in audit_rows.split("Riverton Children&#x27;s Social Care")[1].split("</tr>")[0]
@@ -357,7 +357,7 @@ def test_meeting_page_queries_stay_flat_as_invitations_grow(
         assert client.get(meeting_url(meeting)).status_code == 200
 
 
-def test_audit_page_lists_meetings_and_leaves_cancelled_ones_out_of_the_rates(client, cast, held):
+def test_audit_meetings_page_lists_meetings_and_leaves_cancelled_ones_out_of_the_rates(client, cast, held):
     meeting, a, b, c = held
     Invitation.objects.filter(pk=a.pk).update(attendance="attended")
     cancelled = MeetingFactory(case=cast.case, created_by=cast.bm, status="cancelled")
@@ -366,7 +366,7 @@ def test_audit_page_lists_meetings_and_leaves_cancelled_ones_out_of_the_rates(cl
         case=cast.case, created_by=cast.bm, starts_at=timezone.now() + datetime.timedelta(days=60)
     )
     login(client, cast.panel)
-    html = client.get(reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk})).content.decode()
+    html = client.get(reverse("cases:audit_meetings", kwargs={"audit_pk": cast.audit.pk})).content.decode()
     assert meeting_url(empty) in html and "0 invited" in html
     assert meeting_url(cancelled) in html and "(cancelled; 1 invited)" in html
     csc_row = html.split('class="govuk-table rates"')[1].split("Riverton Children&#x27;s Social Care")[1]
@@ -377,12 +377,15 @@ def test_audit_page_lists_meetings_and_leaves_cancelled_ones_out_of_the_rates(cl
     assert cells[0] == "2"  # invited: the cancelled meeting's invitee is not counted
 
 
-def test_audit_page_queries_stay_flat_as_meetings_grow(client, cast, held, django_assert_max_num_queries):
+@pytest.mark.parametrize("url_name", ["cases:audit_detail", "cases:audit_meetings"])
+def test_audit_pages_queries_stay_flat_as_meetings_grow(
+    client, cast, held, django_assert_max_num_queries, url_name
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     login(client, cast.bm)
-    url = reverse("cases:audit_detail", kwargs={"audit_pk": cast.audit.pk})
+    url = reverse(url_name, kwargs={"audit_pk": cast.audit.pk})
     with CaptureQueriesContext(connection) as before:
         client.get(url)
     for _ in range(5):

@@ -1,0 +1,106 @@
+"""Every page the app serves is well-formed HTML: each element closed where it was opened, no stray
+closing tag, no id used twice. A stray `</div>` silently moves what follows out of the page's
+width container (a button drawn against the window's edge); a duplicated id sends an error
+summary's link, or a label, to the wrong field. Checked on every page of the authorisation matrix,
+for every persona allowed to open it, from what the server sends (no browser needed)."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from tests.authz.test_matrix import KWARGS, RULES, URLS, full_cast  # noqa: F401 (fixture)
+from tests.helpers import login
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+# Elements whose end tag HTML lets the author leave out: closed implicitly by their parent's end.
+OPTIONAL_END = {"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot"}
+# Inside these the parser must not look for tags (their text is not HTML).
+RAW_TEXT = {"script", "style", "textarea", "title"}
+
+
+class Checker(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.problems, self.ids = [], [], {}
+
+    def _where(self):
+        line, _ = self.getpos()
+        return f"line {line}"
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                if value in self.ids:
+                    self.problems.append(f"id {value!r} used twice ({self.ids[value]} and {self._where()})")
+                else:
+                    self.ids[value] = self._where()
+        if tag not in VOID:
+            self.stack.append((tag, self._where()))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.stack and self.stack[-1][0] == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not any(open_tag == tag for open_tag, _ in self.stack):
+            self.problems.append(f"stray </{tag}> at {self._where()}")
+            return
+        while self.stack:
+            open_tag, where = self.stack.pop()
+            if open_tag == tag:
+                return
+            if open_tag not in OPTIONAL_END:
+                self.problems.append(f"<{open_tag}> of {where} closed by </{tag}> at {self._where()}")
+
+    def result(self):
+        unclosed = [
+            f"<{tag}> of {where} never closed" for tag, where in self.stack if tag not in OPTIONAL_END
+        ]
+        return self.problems + unclosed
+
+
+def html_problems(text):
+    checker = Checker()
+    checker.feed(text)
+    checker.close()
+    return checker.result()
+
+
+def test_the_checker_finds_what_it_should():
+    assert html_problems("<main><div><p>Fine<ul><li>one<li>two</ul></div></main>") == []
+    assert html_problems("<main><div></div></div></main>") == ["stray </div> at line 1"]
+    assert html_problems('<div><span id="a"></span><input id="a"></div>') == [
+        "id 'a' used twice (line 1 and line 1)"
+    ]
+    assert html_problems("<main><div><section></div></main>") == [
+        "<section> of line 1 closed by </div> at line 1"
+    ]
+    assert html_problems("<main><div>") == ["<main> of line 1 never closed", "<div> of line 1 never closed"]
+
+
+@pytest.mark.parametrize("url_name", sorted(URLS))
+def test_every_page_is_well_formed(url_name, full_cast, client):  # noqa: F811
+    rule = RULES[url_name]
+    if not rule.get:
+        pytest.skip("answers no GET")
+    kwargs = {
+        kw: (rule.kwargs[kw](full_cast) if kw in rule.kwargs else KWARGS[kw](full_cast))
+        for kw in URLS[url_name]
+    }
+    url = reverse(url_name, kwargs=kwargs)
+    failures, pages = [], 0
+    for persona in sorted(rule.get - {"anon"}):
+        client.logout()
+        login(client, getattr(full_cast, persona))
+        response = client.get(url)
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        pages += 1
+        failures += [f"{persona}: {p}" for p in html_problems(response.content.decode())]
+    if not pages:
+        pytest.skip("no HTML page to check")
+    assert not failures, f"{url}:\n" + "\n".join(failures)
