@@ -20,8 +20,22 @@ search and one for each case whose material it showed.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 
@@ -256,31 +270,66 @@ STATUS_LABELS = {
 }
 
 
-def _rows(kind, queryset, filters):
-    """The matching rows of one kind as dicts, best first (at most CANDIDATES_PER_KIND)."""
+# The columns every kind's candidates are read as, in this order: a kind without one reads NULL, so
+# that the kinds' rows line up (PostgreSQL reads all the kinds in one UNION ALL).
+COLUMNS = {
+    "text": TextField(),
+    "response_text": TextField(),
+    "audit_pk": BigIntegerField(),
+    "audit_title": CharField(),
+    "period_end": DateField(),
+    "case_pk": BigIntegerField(),
+    "pseudonym": CharField(),
+    "agency": CharField(),
+    "status": CharField(),
+    "recommendation_pk": BigIntegerField(),
+    "position": IntegerField(),
+}
+
+
+def _candidates(kind, queryset, filters):
+    """One kind's matching documents as rows of the same columns for every kind (c_pk, c_rank, c_kind
+    and COLUMNS, prefixed c_), best first (newest first without words), not yet sliced."""
     names = VALUES[kind]
     if filters.query:
         queryset = search.matching(queryset, kind, filters.query)
     else:
         queryset = queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    columns = {"pk": "pk", "rank": "rank", **names}
-    rows = queryset.values(*columns.values())
+    columns = {"c_pk": F("pk"), "c_rank": F("rank"), "c_kind": Value(kind)}
+    for key, output in COLUMNS.items():
+        # A typed NULL: PostgreSQL types a UNION's columns part by part, and an untyped NULL is text.
+        columns[f"c_{key}"] = F(names[key]) if key in names else Cast(Value(None), output_field=output)
+    rows = queryset.annotate(**columns).values(*columns)
     if filters.query and search.is_postgres():
-        rows = rows.order_by("-rank", f"-{names['period_end']}", "pk")
-    else:
-        rows = rows.order_by(f"-{names['period_end']}", "pk")
-    limit = CANDIDATES_PER_KIND if (search.is_postgres() or not filters.query) else CANDIDATES_PER_KIND * 5
+        return rows.order_by("-c_rank", "-c_period_end", "c_pk")
+    return rows.order_by("-c_period_end", "c_pk")
+
+
+def _unprefixed(row):
+    return {key[2:]: value for key, value in row.items()}
+
+
+def _matches(kinds, querysets, filters):
+    """Every kind's best matches (at most CANDIDATES_PER_KIND a kind) as dicts (pk, rank, kind and
+    COLUMNS). PostgreSQL: one query, each kind's best by ts_rank, UNION ALL. SQLite: a query a kind
+    (it cannot limit the parts of a UNION), ranked here by `search.score`."""
+    parts = [_candidates(kind, _filtered(querysets[kind], kind, filters), filters) for kind in kinds]
+    if search.is_postgres():
+        sliced = [part[:CANDIDATES_PER_KIND] for part in parts]
+        union = sliced[0].union(*sliced[1:], all=True) if len(sliced) > 1 else sliced[0]
+        return [_unprefixed(row) for row in union]
     out = []
-    for row in rows[:limit]:
-        item = {key: row[column] for key, column in columns.items()}
-        if filters.query and not search.is_postgres():
+    for part in parts:
+        if not filters.query:
+            out.extend(_unprefixed(row) for row in part[:CANDIDATES_PER_KIND])
+            continue
+        found = [_unprefixed(row) for row in part[: CANDIDATES_PER_KIND * 5]]
+        for item in found:
             item["rank"] = search.score(
                 " ".join(str(item.get(k) or "") for k in ("text", "response_text")), filters.query
             )
-        out.append(item)
-    if filters.query and not search.is_postgres():
-        out.sort(key=lambda r: (-r["rank"], -r["period_end"].toordinal(), r["pk"]))
-        out = out[:CANDIDATES_PER_KIND]
+        found.sort(key=lambda r: (-r["rank"], -r["period_end"].toordinal(), r["pk"]))
+        out.extend(found[:CANDIDATES_PER_KIND])
     return out
 
 
@@ -347,11 +396,10 @@ def library_search(*, request, filters, page=1):
         return LibraryPage(results=[], total=0, page=1, pages=0, counts={})
     querysets = _kind_querysets(user)
     kinds = [filters.kind] if filters.kind in KINDS else list(KINDS)
-    merged, counts = [], {}
-    for kind in kinds:
-        rows = _rows(kind, _filtered(querysets[kind], kind, filters), filters)
-        counts[kind] = len(rows)
-        merged.extend((kind, row) for row in rows)
+    merged, counts = [], dict.fromkeys(kinds, 0)
+    for row in _matches(kinds, querysets, filters):
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+        merged.append((row["kind"], row))
     if filters.query:
         # Each kind's ranks are on the same scale (ts_rank, or the same score), so they merge.
         merged.sort(key=lambda kr: (-kr[1]["rank"], -kr[1]["period_end"].toordinal(), kr[0], kr[1]["pk"]))
