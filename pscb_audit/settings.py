@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
-    "crispy_bootstrap5",
     "crispy_forms_gds",
     "django_filters",
     "django_otp",
@@ -189,7 +188,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(5 * 1024 * 1024, _chronology_limits.data_uploa
 
 # Forms are drawn in GOV.UK Design System markup: crispy-forms-gds's "gds" pack, with the field,
 # error and date templates overridden in templates/gds/ (docs/forms.md).
-CRISPY_ALLOWED_TEMPLATE_PACKS = ("gds", "bootstrap5")
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("gds",)
 CRISPY_TEMPLATE_PACK = "gds"
 
 # E-mail: console by default; EMAIL_URL=smtp://user:pass@host:587 (or smtp+tls://) for real SMTP.

@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms_gds.layout import Submit
 from django import forms
 
 from cases.writing import RegisterGuardMixin
@@ -46,4 +46,6 @@ class LeakHitOverrideForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Override as a false positive", css_class="btn-warning"))
+        self.helper.add_input(
+            Submit("submit", "Override as a false positive", css_class="govuk-button--warning")
+        )

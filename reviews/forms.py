@@ -50,7 +50,7 @@ class NoteForm(GovukFormMixin, forms.Form):
 
 
 class CirculateForm(GovukFormMixin, forms.Form):
-    circulated_on = BoundedDateField(label="Circulated on", widget=DateInput(attrs={"class": "form-control"}))
+    circulated_on = BoundedDateField(label="Circulated on", widget=DateInput())
 
     def clean_circulated_on(self):
         day = self.cleaned_data["circulated_on"]

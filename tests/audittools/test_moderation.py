@@ -63,7 +63,7 @@ def test_the_panel_sees_self_grades_side_by_side(client, graded):
     assert "Riverton Children&#x27;s Social Care" in grid and "Riverton Police" in grid
     row = grid.split(escape(graded.recognition.text), 1)[1].split("</tr>")[0]
     # Agencies in name order: social care's own grade, then the police's, each in colour and words.
-    assert re.findall(r'Self: <span class="badge grade (grade-[a-z-]+)">([^<]+)</span>', row) == [
+    assert re.findall(r'Self: <strong class="govuk-tag grade (grade-[a-z-]+)">([^<]+)</strong>', row) == [
         ("grade-good", "Good"),
         ("grade-requires-improvement", "Requires improvement"),
     ]
