@@ -73,6 +73,14 @@ class AuditToolForm(CrispyFormMixin, forms.ModelForm):
 
 
 def _question_field(question):
+    """The field for one tool question. Blank while drafting; a required question is enforced when
+    the return is submitted, so its field says so (`required_on_submit`) and is not marked optional."""
+    field = _question_field_of_kind(question)
+    field.required_on_submit = question.required
+    return field
+
+
+def _question_field_of_kind(question):
     label = question.text
     common = {"label": label, "required": False, "help_text": question.help_text}
     kind = question.answer_type

@@ -17,6 +17,7 @@ from cases.selectors import audit_get_for_user_to_edit, case_get_for_user
 from core.confirmation import Row, announce, confirmation_page
 from core.forms import add_service_errors
 from core.spreadsheet import export_cell
+from reviews.views.review import review_page_again
 
 from . import selectors, services
 from .forms import (
@@ -354,7 +355,6 @@ def return_tool(request, return_pk):
                     request, "Answers saved. Submit the return from its main page when it is complete."
                 )
                 return redirect("audittools:return_tool", return_pk=agency_return.pk)
-        messages.error(request, "Nothing was saved: correct the answers marked below.")
     return render(
         request,
         "audittools/return_tool.html",
@@ -406,14 +406,14 @@ def case_judgement(request, case_pk):
     case = case_get_for_user(request=request, pk=case_pk, what="case_judgement")
     form = JudgementForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose the overall judgement.")
-        return redirect(_review_url(case))
+        return review_page_again(request, case, judgement_form=form)
     try:
         services.case_judgement_record(case=case, actor=request.user, **form.cleaned_data)
     except PermissionDenied:
         messages.error(request, "Only the chair of the panel records the overall judgement.")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        add_service_errors(form, exc)
+        return review_page_again(request, case, judgement_form=form)
     else:
         messages.success(request, "Overall judgement recorded.")
     return redirect(_review_url(case))

@@ -350,7 +350,8 @@ class GovukFormMixin:
             return
         prompt = f"Select {_with_article(_lower_label(field, name))}"
         if isinstance(field, forms.ModelChoiceField):
-            if field.empty_label is not None:
+            # Only Django's "---------": a prompt the form chose ("Any agency") is kept.
+            if field.empty_label is not None and str(field.empty_label).strip("-") == "":
                 field.empty_label = prompt
             return
         if not isinstance(field, forms.ChoiceField):

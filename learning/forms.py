@@ -2,21 +2,24 @@ from django import forms
 from django.db.models import Q
 
 from core.dates import BoundedDateField
+from core.forms import CleanTextMixin, GovukFormMixin
 
 from .models import Theme
 
 
-class ThemeForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=100)
+class ThemeForm(CleanTextMixin, GovukFormMixin, forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=100, widget=forms.TextInput(attrs={"class": "govuk-input--width-20"})
+    )
     description = forms.CharField(
-        label="Description (optional)",
+        label="Description",
         max_length=300,
         required=False,
         help_text="One line: what the theme covers.",
     )
 
 
-class ThemeMergeForm(forms.Form):
+class ThemeMergeForm(CleanTextMixin, GovukFormMixin, forms.Form):
     target = forms.ModelChoiceField(
         label="Merge into", queryset=Theme.objects.none(), empty_label="Choose a theme"
     )
@@ -46,7 +49,7 @@ class LibraryForm(forms.Form):
         self.fields["kind"].choices = [("", "Everything")] + list(choices["kinds"])
 
 
-class SimilarForm(forms.Form):
+class SimilarForm(CleanTextMixin, GovukFormMixin, forms.Form):
     text = forms.CharField(
         label="Recommendation text", max_length=5000, required=False, widget=forms.Textarea
     )
@@ -54,7 +57,7 @@ class SimilarForm(forms.Form):
     exclude = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
-class ProgrammeEntryForm(forms.ModelForm):
+class ProgrammeEntryForm(CleanTextMixin, GovukFormMixin, forms.ModelForm):
     class Meta:
         from .models import ProgrammeEntry
 
@@ -73,6 +76,7 @@ class ProgrammeEntryForm(forms.ModelForm):
             role__in=[Role.BUSINESS_MANAGER, Role.PANEL_MEMBER], is_active=True
         )
         self.fields["lead"].required = False
+        self.fields["year"].widget.attrs["class"] = "govuk-input--width-4"
         self.fields["year"].min_value = 2000
         self.fields["year"].max_value = 2100
 
@@ -83,7 +87,7 @@ class ProgrammeEntryForm(forms.ModelForm):
         return year
 
 
-class SamplingForm(forms.Form):
+class SamplingForm(CleanTextMixin, GovukFormMixin, forms.Form):
     cohort = forms.CharField(label="Cohort the case was drawn from", max_length=250)
     threshold = forms.ChoiceField(label="Threshold level")
 
@@ -94,7 +98,7 @@ class SamplingForm(forms.Form):
         self.fields["threshold"].choices = CaseSampling.Threshold.choices
 
 
-class ReAuditForm(forms.Form):
+class ReAuditForm(CleanTextMixin, GovukFormMixin, forms.Form):
     earlier = forms.ModelChoiceField(
         label="Earlier audit", queryset=None, empty_label="Choose the earlier audit"
     )
@@ -121,7 +125,7 @@ class ReAuditForm(forms.Form):
         self.fields["recommendations"].label_from_instance = lambda r: f"{r.audit.title} ({r.letter})"
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(CleanTextMixin, GovukFormMixin, forms.Form):
     reaudit_by = BoundedDateField(label="Re-audit by", required=False, help_text="For example, 31/3/2028")
     audit = forms.ModelChoiceField(
         label="Follow-up audit", queryset=None, required=False, empty_label="None yet"
@@ -144,7 +148,7 @@ class FollowUpForm(forms.Form):
         return value
 
 
-class BriefingForm(forms.Form):
+class BriefingForm(CleanTextMixin, GovukFormMixin, forms.Form):
     why_it_matters = forms.CharField(
         label="Why it matters",
         widget=forms.Textarea,
@@ -164,7 +168,7 @@ class BriefingForm(forms.Form):
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CleanTextMixin, GovukFormMixin, forms.Form):
     start = BoundedDateField(label="From", help_text="For example, 1/4/2026")
     end = BoundedDateField(label="To", help_text="For example, 31/3/2027")
 

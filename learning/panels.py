@@ -69,7 +69,7 @@ def recommendation_follow_up(*, request, recommendation, **_):
     may_edit = can_manage_audit(request.user)
     chain = selectors.follow_up_chain(recommendation=recommendation)
     follow_up = chain[0]["follow_up"] if chain else None
-    form = (
+    form = getattr(request, "learning_follow_up_form", None) or (
         FollowUpForm(
             recommendation=recommendation,
             initial={

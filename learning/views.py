@@ -11,6 +11,7 @@ from accounts.permissions import permission_required
 from cases.selectors import audit_get_for_user, case_list_for_user
 from core.forms import add_service_errors
 from recommendations.selectors import recommendation_get_for_user_to_edit
+from recommendations.views import recommendation_page_again
 from reviews.models import AgencyAction, LearningPoint
 from reviews.selectors import case_review_get_for_user
 
@@ -375,12 +376,13 @@ def recommendation_follow_up(request, recommendation_pk):
                 recommendation=recommendation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Follow-up saved.")
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(url + "#follow-up")
+            return redirect(url + "#follow-up")
+    # The panel (learning.panels) draws the form as posted, with its errors.
+    request.learning_follow_up_form = form
+    return recommendation_page_again(request, recommendation, follow_up_form=form)
 
 
 # --- Briefings and the yearly report ----------------------------------------------------------------

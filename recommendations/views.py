@@ -352,6 +352,14 @@ def recommendation_detail(request, recommendation_pk):
     )
 
 
+def recommendation_page_again(request, recommendation, **forms):
+    """The recommendation's page once more with a form posted to another URL (a panel's, say) and its
+    errors, status 400: the page's error summary lists them and what was typed is kept."""
+    context = _detail_context(request, recommendation, **forms)
+    context.update({name: form for name, form in forms.items() if name not in context})
+    return render(request, "recommendations/recommendation_detail.html", context, status=400)
+
+
 @permission_required("comment_on_recommendations")
 @require_POST
 def recommendation_comment(request, recommendation_pk):

@@ -32,18 +32,22 @@ def audit_tool_section(audit, user):
     return {"audit": audit, "user": user, "summary": summary}
 
 
-@register.inclusion_tag("audittools/_case_review_section_body.html")
-def case_moderation_section(case, user):
-    """Self-grades side by side per question, the panel's moderation forms, the overall judgement."""
+@register.inclusion_tag("audittools/_case_review_section_body.html", takes_context=True)
+def case_moderation_section(context, case, user):
+    """Self-grades side by side per question, the panel's moderation forms, the overall judgement
+    (the judgement form as posted, with its errors, when the page is shown again after a mistake)."""
     data = selectors.case_moderation(case=case)
     if data is None:
         return {"visible": False}
+    posted = context.get("judgement_form")
     return {
         "visible": True,
         "case": case,
         "user": user,
         "may_judge": can_judge_case(user, case),
-        "judgement_form": JudgementForm(
+        "judgement_form": posted
+        if isinstance(posted, JudgementForm)
+        else JudgementForm(
             initial={"grade": data["judgement"].grade, "summary": data["judgement"].summary}
             if data["judgement"]
             else None
@@ -73,12 +77,6 @@ def field_for(form, question):
 @register.filter
 def section_boxes(form, block):
     return form.section_fields(block)[1]
-
-
-@register.filter
-def with_class(bound_field, css):
-    attrs = {"class": css + (" is-invalid" if bound_field.errors else "")}
-    return bound_field.as_widget(attrs=attrs)
 
 
 @register.inclusion_tag("audittools/_case_pack_answers.html")

@@ -40,7 +40,12 @@ def govuk_field_info(field):
         info.update(kind="fieldset", choice_kind="radios")
     elif isinstance(widget, forms.CheckboxInput):
         info["kind"] = "checkbox"
-    info["optional"] = not field.field.required and info["kind"] != "checkbox"
+    # A field left blank in a draft but required when the whole is submitted is not "optional".
+    info["optional"] = (
+        not field.field.required
+        and not getattr(field.field, "required_on_submit", False)
+        and info["kind"] != "checkbox"
+    )
     ids = []
     if field.help_text:
         ids.append(f"{field.auto_id}_hint")
@@ -98,6 +103,16 @@ def nav_link(context, url_name, label, *also):
     }
 
 
+@register.filter
+def govuk_anchor(field):
+    """The id the error summary links to for a field: its box, the first box of a date, the first
+    option of radios or checkboxes (Django gives such a field no id of its own)."""
+    if isinstance(field.field.widget, SELECT_MULTIPLE):
+        options = field.subwidgets
+        return options[0].id_for_label if options else field.auto_id
+    return field.id_for_label or field.auto_id
+
+
 ERROR_SUMMARY_LIMIT = 200
 
 
@@ -122,10 +137,42 @@ def govuk_error_summary(form, items=None, title=None):
         return ""
     if isinstance(form, forms.BaseForm):
         form.govuk_summary_shown = True
-    context = {"form": form, "title": title or "There is a problem"}
+    context = {
+        "forms": [form] if isinstance(form, forms.BaseForm) else [],
+        "title": title or "There is a problem",
+    }
     if items is not None:
         context.update(items=items[:ERROR_SUMMARY_LIMIT], more=max(0, len(items) - ERROR_SUMMARY_LIMIT))
     return render_to_string("gds/error_summary.html", context)
+
+
+def _bound_forms(context):
+    """Every form in the template's context that has errors, `form` first."""
+    found = []
+    flat = context.flatten()
+    for value in [flat.get("form"), *flat.values()]:
+        if isinstance(value, forms.BaseForm) and value.is_bound and value.errors and value not in found:
+            found.append(value)
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def govuk_error_prefix(context):
+    """'Error: ' before the page title when a form of the page has errors (GOV.UK's pattern)."""
+    return "Error: " if _bound_forms(context) else ""
+
+
+@register.simple_tag(takes_context=True)
+def govuk_page_error_summary(context):
+    """The page's error summary (base.html, top of the main content): the errors of every form of
+    the page that has them, whatever name the view gave it (`form`, `note_form`, ...). A page with
+    several forms gets one summary; a form it lists draws none of its own later."""
+    shown = [f for f in _bound_forms(context) if not getattr(f, "govuk_summary_shown", False)]
+    if not shown:
+        return ""
+    for form in shown:
+        form.govuk_summary_shown = True
+    return render_to_string("gds/error_summary.html", {"forms": shown})
 
 
 @register.simple_tag

@@ -18,7 +18,8 @@ from .. import pack, selectors, services
 from ..forms import CirculateForm, NoteForm
 
 
-def _review_context(request, case, note_form=None):
+def _review_context(request, case, note_form=None, circulate_form=None, judgement_form=None):
+    """The review page's context; a form posted with mistakes is passed back to be shown with them."""
     return {
         "case": case,
         "audit": case.audit,
@@ -30,10 +31,20 @@ def _review_context(request, case, note_form=None):
         "notes": selectors.note_list(case=case),
         "note_form": note_form or NoteForm(),
         "review_mark": selectors.review_mark_for(case=case, user=request.user),
-        "circulate_form": CirculateForm(initial={"circulated_on": timezone.localdate()})
-        if can_manage_audit(request.user, case.audit)
-        else None,
+        "circulate_form": circulate_form
+        or (
+            CirculateForm(initial={"circulated_on": timezone.localdate()})
+            if can_manage_audit(request.user, case.audit)
+            else None
+        ),
+        "judgement_form": judgement_form,
     }
+
+
+def review_page_again(request, case, **forms):
+    """The review page once more, with a form posted to another URL and its errors (status 400):
+    the error summary links to the fields, and what was typed is kept."""
+    return render(request, "reviews/case_review.html", _review_context(request, case, **forms), status=400)
 
 
 @permission_required("read_cases")
@@ -85,10 +96,7 @@ def case_pack_circulate(request, case_pk):
     case = selectors.case_review_get_for_user_to_edit(request=request, pk=case_pk)
     form = CirculateForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request, " ".join(form.errors.get("circulated_on", ["Give the date the pack was circulated."]))
-        )
-        return redirect("reviews:case_review", case_pk=case.pk)
+        return review_page_again(request, case, circulate_form=form)
     day = form.cleaned_data["circulated_on"]
     if day == timezone.localdate():
         circulated_at = timezone.now()
