@@ -9,36 +9,13 @@ included by name, so this app imports none of them.
 
 from django.db.models import Count
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_manage_audit, permission_required
 
 from . import selectors
+from .audit_pages import AUDIT_PAGES, audit_pages_nav
 from .forms import PanelMembershipForm
-
-# The audit's pages in the order of its stages: (url name, label). The report's page is the
-# reports app's own (it has always been a page of its own); the overview links to it as a stage.
-AUDIT_PAGES = (
-    ("cases:audit_detail", "Overview"),
-    ("cases:audit_cases", "Cases"),
-    ("cases:audit_returns", "Returns"),
-    ("cases:audit_grades", "Audit tool and grades"),
-    ("cases:audit_panel", "Panel and case packs"),
-    ("cases:audit_meetings", "Meetings"),
-    ("cases:audit_findings", "Findings"),
-    ("cases:audit_recommendations", "Recommendations"),
-    ("reports:report_detail", "Report"),
-    ("cases:audit_assurance", "Assurance"),
-)
-
-
-def audit_pages_nav(audit, current):
-    """The audit's sub-navigation: each page's label, address and whether it is this one (no query)."""
-    return [
-        {"label": label, "url": reverse(name, kwargs={"audit_pk": audit.pk}), "current": name == current}
-        for name, label in AUDIT_PAGES
-    ]
 
 
 def _stage_page(request, audit, name, template, **context):

@@ -61,7 +61,7 @@ class TrackerFilter(django_filters.FilterSet):
         self.filters["audit"].queryset = audits
         self.filters["agency"].queryset = agencies
         for field in self.form.fields.values():
-            field.widget = PlainSelect(attrs={"class": "form-select"}, choices=field.choices)
+            field.widget = PlainSelect(attrs={"class": "govuk-select"}, choices=field.choices)
 
     def filter_show(self, queryset, name, value):
         if value == SHOW_ALL or self.form.cleaned_data.get("state"):

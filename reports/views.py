@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Role, User
 from accounts.permissions import can_publish, permission_required
+from cases.audit_pages import audit_pages_nav
 from cases.selectors import audit_get_for_user_to_edit
 from core.confirmation import Row, announce, confirmation_page
 
@@ -85,6 +86,7 @@ def report_detail(request, audit_pk):
         "framing": framing,
         "texts": texts,
         "versions": audit.report_versions.defer("pdf").select_related("published_by"),
+        "audit_nav": audit_pages_nav(audit, "reports:report_detail"),
         **_build_context(request, build),
     }
     return render(request, "reports/report_detail.html", context)

@@ -204,3 +204,12 @@ def test_audit_page_query_count_is_flat_as_the_audit_grows(client, cast, name, p
     _grow(cast, 6)
     assert _queries(client, target) == before, name
     assert before <= 30
+
+
+def test_the_report_page_carries_the_audits_sub_navigation(client, cast):
+    login(client, cast.panel)
+    html = page(client, "reports:report_detail", cast.audit)
+    nav = html.split('aria-label="Pages of this audit"')[1].split("</nav>")[0]
+    assert f'href="{url("reports:report_detail", cast.audit)}" aria-current="page">Report</a>' in nav
+    for name in ["cases:audit_detail", *STAGE_PAGES]:
+        assert f'href="{url(name, cast.audit)}"' in nav
