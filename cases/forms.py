@@ -188,7 +188,7 @@ class ReturnForm(GovukFormMixin, forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
-class ChronologyEntryForm(CleanTextMixin, forms.Form):
+class ChronologyEntryForm(CleanTextMixin, GovukFormMixin, forms.Form):
     """One chronology row, online or imported. The date is typed the UK way; a month alone
     ("March 2026") sets the precision to month."""
 

@@ -6,6 +6,8 @@ gives every form, whatever its fields:
 - a specific message for a missing answer instead of "This field is required.": "Enter <label>" for
   a box to type in, "Select <label>" for a choice, "Choose <label>" for a file. A message the form
   sets itself (error_messages={"required": ...}) is kept;
+- GOV.UK messages for a value out of bounds ("<Label> must be 250 characters or fewer", "... must be
+  a number") where Django would say "Ensure this value has at most 250 characters";
 - a prompt instead of Django's "---------" in a select ("Select <label>"), or radios for a required
   choice with few options;
 - the three-field GOV.UK date input for every date (`GovukDateField`), with messages that say which
@@ -119,6 +121,34 @@ def required_message(field, name):
     ):
         return f"Select {phrase}"
     return f"Enter {phrase}"
+
+
+# Django's own messages for a value out of bounds, and what GOV.UK says instead. Each is used only
+# where the form has not set its own; "%(limit_value)s" is filled in by Django.
+LIMIT_MESSAGES = {
+    "max_length": "{label} must be %(limit_value)s characters or fewer",
+    "min_length": "{label} must be %(limit_value)s characters or more",
+    "max_value": "{label} must be %(limit_value)s or less",
+    "min_value": "{label} must be %(limit_value)s or more",
+}
+NUMBER_INVALID = "{label} must be a number"
+
+
+def limit_messages(field, name):
+    """GOV.UK messages for a value too long, too short, too big or not a number ("Who was involved
+    must be 250 characters or fewer"), for the limits the field has and no message of its own."""
+    label = str(field.label if field.label is not None else pretty_name(name)).rstrip(" :?")
+    label = label.replace("%", "%%")
+    defaults = {**forms.Field.default_error_messages, **type(field).default_error_messages}
+    messages = {}
+    for code, text in LIMIT_MESSAGES.items():
+        if str(field.error_messages.get(code, "")) in ("", str(defaults.get(code, ""))):
+            messages[code] = text.format(label=label)
+    if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)) and str(
+        field.error_messages.get("invalid")
+    ) == str(defaults.get("invalid")):
+        messages["invalid"] = NUMBER_INVALID.format(label=label).replace("%%", "%")
+    return messages
 
 
 # --- Dates: the GOV.UK date input ------------------------------------------------------------------
@@ -324,6 +354,7 @@ class GovukFormMixin:
             self._govuk_choices(name, field)
             if field.required and str(field.error_messages.get("required")) == GENERIC_REQUIRED:
                 field.error_messages["required"] = required_message(field, name)
+            field.error_messages.update(limit_messages(field, name))
             if (
                 isinstance(field, forms.CharField)
                 and isinstance(field.widget, forms.Textarea)

@@ -35,6 +35,16 @@ from tests.conftest import PERSONAS
 from tests.helpers import login
 
 GENERIC_REQUIRED = "This field is required."
+# Django's other catch-all messages, which say nothing of the field: none may be left either.
+GENERIC_MESSAGES = (
+    GENERIC_REQUIRED,
+    "Ensure this value has at most",
+    "Ensure this value has at least",
+    "Ensure this value is less than",
+    "Ensure this value is greater than",
+    "Enter a whole number.",
+    "Enter a valid date.",
+)
 # Fewer distinct forms than this means discovery broke (measured: see the module's history).
 MINIMUM_FORMS_TRIED = 55
 
@@ -50,7 +60,16 @@ KNOWN_FAILURES = {
 # Buttons that do not check the answers: they change the form itself and draw it again, as typed.
 NOT_CHECKING = {
     "cases:return_edit action=add": "adds a chronology row and shows what was typed again; nothing is saved",
+    "cases:return_edit action=up": "moves a chronology row up; nothing is saved",
+    "cases:return_edit action=down": "moves a chronology row down; nothing is saved",
+    "cases:return_edit action=remove": "takes a chronology row out of the page; nothing is saved",
 }
+
+
+def _not_checking(known):
+    """The NOT_CHECKING reason for a button, whatever row it is for ("up:3" is "up")."""
+    return NOT_CHECKING.get(re.sub(r":\d+$", "", known))
+
 
 # --- A small HTML tree --------------------------------------------------------------------------
 
@@ -313,6 +332,19 @@ def _field_ids(group):
     }
 
 
+def _marked_in_error(owner):
+    """A field is marked in error by its group or cell (govuk-form-group--error, app-cell--error)
+    or by its control (govuk-input--error ...)."""
+    around = [owner]
+    node = owner.parent
+    while node is not None:
+        around.append(node)
+        node = node.parent
+    if any(c.endswith("--error") for n in around for c in n.classes()):
+        return True
+    return any(c.endswith("--error") for n in owner.iter() for c in n.classes())
+
+
 def _error_texts(response):
     texts = []
     for form in _context_forms(response):
@@ -331,8 +363,7 @@ def problems_with(response, *, typed=None):
     html = response.content.decode()
     tree = parse(html)
     found = []
-    if GENERIC_REQUIRED in html:
-        found.append(f"says {GENERIC_REQUIRED!r}")
+    found += [f"says {text!r}" for text in GENERIC_MESSAGES if text in html]
     summaries = tree.find_all(cls="govuk-error-summary")
     if len(summaries) != 1:
         found.append(f"{len(summaries)} error summaries, expected 1")
@@ -354,8 +385,14 @@ def problems_with(response, *, typed=None):
                 f"the field {sorted(controls)[0]} is marked in error but not linked from the summary"
             )
     for message in tree.find_all(cls="govuk-error-message"):
-        if message.ancestor(lambda n: "govuk-form-group--error" in n.classes()) is None:
-            found.append(f"an error message outside a field marked in error: {message.text().strip()!r}")
+        # The message belongs to the nearest field around it (its form group, or its table cell in
+        # the chronology editor), which must be marked in error and linked from the summary.
+        owner = message.ancestor(lambda n: bool(_field_ids(n)))
+        text = message.text().strip()
+        if owner is None or not (_field_ids(owner) & linked):
+            found.append(f"an error message whose field is not linked from the summary: {text!r}")
+        elif not _marked_in_error(owner):
+            found.append(f"an error message whose field is not marked in error: {text!r}")
     listed = {re.sub(r"\s+", " ", a.text()).strip() for a in summary.find_all("a")}
     for text in _error_texts(response):
         # Listed as it is, or with the field's name before it ("Involvement: Complete this ...").
@@ -425,6 +462,41 @@ def full_cast(cast):
 def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
     client = Client(enforce_csrf_checks=True)
     tried, accepted_empty, offending, passing_known = {}, {}, {}, []
+
+    def try_forms(page, url, where, persona, depth=0):
+        """Send each form of `page` invalid data. A button that only changes the form (adds a row)
+        is pressed instead, and the forms of the page it draws are tried in turn (once)."""
+        tree = parse(page.content.decode())
+        token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+        for form in page_forms(tree, url):
+            if not form.fields:
+                continue  # a confirmation page or a button: nothing to fill in
+            for button_name, button_value, formaction in form.buttons:
+                action = urljoin(url, formaction) if formaction else form.action
+                action = action.split("#", 1)[0]
+                allowed = _post_allowed(action, persona)
+                if not allowed or not allowed[0]:
+                    continue
+                key = (allowed[1], urlsplit(action).query, tuple(form.names()), button_name, button_value)
+                if key in tried:
+                    continue
+                known = f"{allowed[1]} {button_name}={button_value}" if button_name else allowed[1]
+                base = {**dict(form.hidden), "csrfmiddlewaretoken": token}
+                if button_name:
+                    base[button_name] = button_value
+                if _not_checking(known):
+                    if depth == 0:
+                        changed = client.post(action, {**base, **empty_answers(form)})
+                        tried[key] = f"{where} as {persona} (pressed: {_not_checking(known)})"
+                        if changed.status_code == 200:
+                            try_forms(changed, action, f"{where}, then {known}", persona, depth + 1)
+                    continue
+                tried[key] = f"{where} as {persona}"
+                label = f"{known} ({action}) from {where} as {persona}, fields {form.names()}"
+                found = _check_form(client, page, form, action, base, label, accepted_empty)
+                if found:
+                    offending.setdefault(known, []).append((label, found))
+
     for url_name in sorted(URLS):
         rule = RULES[url_name]
         if rule.get is None:
@@ -437,40 +509,8 @@ def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
                 if persona != "anon":
                     login(client, getattr(full_cast, persona))
                 page = client.get(url)
-                if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
-                    return
-                tree = parse(page.content.decode())
-                token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
-                for form in page_forms(tree, url):
-                    if not form.fields:
-                        continue  # a confirmation page or a button: nothing to fill in
-                    for button_name, button_value, formaction in form.buttons:
-                        action = urljoin(url, formaction) if formaction else form.action
-                        action = action.split("#", 1)[0]
-                        allowed = _post_allowed(action, persona)
-                        if not allowed or not allowed[0]:
-                            continue
-                        key = (
-                            allowed[1],
-                            urlsplit(action).query,
-                            tuple(form.names()),
-                            button_name,
-                            button_value,
-                        )
-                        if key in tried:
-                            continue
-                        known = f"{allowed[1]} {button_name}={button_value}" if button_name else allowed[1]
-                        if known in NOT_CHECKING:
-                            continue
-                        tried[key] = f"{url_name} as {persona}"
-                        base = dict(form.hidden)
-                        if button_name:
-                            base[button_name] = button_value
-                        base["csrfmiddlewaretoken"] = token
-                        label = f"{known} ({action}) from {url_name} as {persona}, fields {form.names()}"
-                        found = _check_form(client, page, form, action, base, label, accepted_empty)
-                        if found:
-                            offending.setdefault(known, []).append((label, found))
+                if page.status_code == 200 and "text/html" in page.get("Content-Type", ""):
+                    try_forms(page, url, url_name, persona)
 
             _in_rollback(visit)
 

@@ -198,3 +198,29 @@ class WithButton(CrispyFormMixin, forms.Form):
 def test_the_crispy_helper_button_says_what_it_does_in_govuk_style():
     html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": WithButton()}))
     assert 'value="Add to panel"' in html and "govuk-button" in html
+
+
+class Limits(GovukFormMixin, forms.Form):
+    who = forms.CharField(label="Who was involved", max_length=10, required=False)
+    code = forms.CharField(label="Code", min_length=4, required=False)
+    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100, required=False)
+    own = forms.CharField(
+        label="Own", max_length=3, required=False, error_messages={"max_length": "Too long"}
+    )
+
+
+def test_a_value_out_of_bounds_gets_a_gov_uk_message_not_djangos():
+    form = Limits(data={"who": "x" * 11, "code": "ab", "year": "1999", "own": "abcd"})
+    form.is_valid()
+    assert form.errors == {
+        "who": ["Who was involved must be 10 characters or fewer"],
+        "code": ["Code must be 4 characters or more"],
+        "year": ["Year must be 2000 or more"],
+        "own": ["Too long"],
+    }
+    form = Limits(data={"year": "2200"})
+    form.is_valid()
+    assert form.errors["year"] == ["Year must be 2100 or less"]
+    form = Limits(data={"year": "next year"})
+    form.is_valid()
+    assert form.errors["year"] == ["Year must be a number"]
