@@ -4,30 +4,33 @@ A row or entry whose printed text would carry a term of its audit's register is 
 or its title replaced) and every Business Manager is told where, once per finding, as e-mails are."""
 
 import hashlib
-from dataclasses import dataclass
+from functools import cached_property
 
-from cases.registers import terms_by_audit
+from cases.registers import term_rows_by_audit, terms_from_rows
 from core.leakguard import Guard, LocatedText
 from notifications.services import withheld_tell_business_managers
 
 WITHHELD_TITLE = "[title withheld by the leak guard]"
 
 
-@dataclass(frozen=True)
 class Register:
-    """One audit's register terms, with a digest of them: two registers with the same digest hold the
-    same terms, so what was found in a text against one holds for the other."""
+    """One audit's register, with a digest of its rows: two registers with the same digest hold the
+    same terms, so what was found in a text against one holds for the other. The digest is taken from
+    the plain rows; the Terms are built only when a text must actually be checked (a verdict not yet
+    known), which on a page the Board has seen before is never."""
 
-    terms: tuple
-    digest: str
+    def __init__(self, rows):
+        self.rows = tuple(rows)
+        self.digest = hashlib.sha256(repr(self.rows).encode()).hexdigest()
+
+    @cached_property
+    def terms(self):
+        return tuple(terms_from_rows(self.rows))
 
 
 def registers_by_audit(audit_ids):
     """{audit id: Register} of these audits (an audit without a register is absent)."""
-    return {
-        audit_id: Register(tuple(found), hashlib.sha256(repr(found).encode()).hexdigest())
-        for audit_id, found in terms_by_audit(audit_ids).items()
-    }
+    return {audit_id: Register(rows) for audit_id, rows in term_rows_by_audit(audit_ids).items()}
 
 
 # What was found in the texts of a row against a register, by (texts, register digest): the same texts

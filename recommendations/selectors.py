@@ -249,7 +249,8 @@ def due_at_next_board_for_user(*, user, next_meeting, today):
 
 
 def changes_since_for_user(*, user, since, today):
-    """Recommendations assured since `since` (a date) and those that fell overdue since then."""
+    """Recommendations assured since `since` (a date) and those that fell overdue since then, the most
+    recently changed first."""
     if since is None:
         return {"assured": [], "overdue": []}
     rows = list(
@@ -259,6 +260,7 @@ def changes_since_for_user(*, user, since, today):
             Q(status=Recommendation.Status.ASSURED, updated_at__date__gte=since)
             | Q(rag="overdue", deadline_on__gte=since, deadline_on__lt=today)
         )
+        .order_by("-updated_at", "-pk")
     )
     return {
         "assured": [r for r in rows if r.status == Recommendation.Status.ASSURED],

@@ -44,6 +44,9 @@ class KnownCountPaginator(Paginator):
         return self._known_count
 
 
+BOARD_HOME_CHANGES_SHOWN = 10
+
+
 @permission_required("read_published")
 @require_safe
 def board_home(request):
@@ -56,11 +59,15 @@ def board_home(request):
     changes = selectors.changes_since_for_user(
         user=request.user, since=last_meeting.date if last_meeting else None, today=today
     )
+    # What changed is a summary: the most recent few of each kind, the rest counted and one click away
+    # in the tracker (a batch of assurances must not turn the home page into the whole tracker).
+    assured = changes["assured"][:BOARD_HOME_CHANGES_SHOWN]
+    overdue = changes["overdue"][:BOARD_HOME_CHANGES_SHOWN]
     # One leak check over every row the page shows (a row that would carry a register term is left out).
     kept = {
         rec.pk
         for rec in tracker_rows_checked(
-            list({r.pk: r for r in [*due, *changes["assured"], *changes["overdue"]]}.values()),
+            list({r.pk: r for r in [*due, *assured, *overdue]}.values()),
             channel="Board home",
         )
     }
@@ -74,8 +81,10 @@ def board_home(request):
             "last_meeting": last_meeting,
             "next_meeting": next_meeting,
             "due_next": [r for r in due if r.pk in kept],
-            "assured_since": [r for r in changes["assured"] if r.pk in kept],
-            "overdue_since": [r for r in changes["overdue"] if r.pk in kept],
+            "assured_since": [r for r in assured if r.pk in kept],
+            "overdue_since": [r for r in overdue if r.pk in kept],
+            "assured_more": len(changes["assured"]) - len(assured),
+            "overdue_more": len(changes["overdue"]) - len(overdue),
         },
     )
 

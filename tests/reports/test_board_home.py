@@ -188,3 +188,33 @@ def test_board_home_queries_do_not_grow_with_reports_and_recommendations(
         )
     with django_assert_max_num_queries(len(before.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_what_changed_shows_the_latest_few_and_counts_the_rest(client, cast):
+    """A batch of assurances does not turn the home page into the tracker: the most recent ten of each
+    kind are listed, the rest counted with a link to the tracker showing them all."""
+    from recommendations.views import BOARD_HOME_CHANGES_SHOWN
+
+    today = timezone.localdate()
+    BoardMeetingFactory(date=today - datetime.timedelta(days=30), title="Last Board")
+    made = [
+        RecommendationFactory(
+            audit=cast.audit,
+            text=f"Assured number {n}.",
+            deadline_date=today + datetime.timedelta(days=90),
+            owners=[cast.agency],
+            created_by=cast.bm,
+        )
+        for n in range(BOARD_HOME_CHANGES_SHOWN + 3)
+    ]
+    for n, rec in enumerate(made):
+        Recommendation.objects.filter(pk=rec.pk).update(
+            status="assured", updated_at=timezone.now() - datetime.timedelta(hours=n)
+        )
+    html = _board_home(client, cast.board)
+    changed = html.split('id="changed"')[1].split("</section>")[0]
+    assured_part = changed.split("Recommendations assured")[1].split("Recommendations that became overdue")[0]
+    listed = [rec for rec in made if f"({rec.letter})" in assured_part]
+    assert listed == made[:BOARD_HOME_CHANGES_SHOWN]  # the most recently assured
+    assert "And 3 more" in assured_part
+    assert reverse("recommendations:tracker") + "?state=assured" in assured_part
