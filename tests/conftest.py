@@ -120,6 +120,14 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
+def full_cast(cast):
+    """The standing cast with every object the authorisation matrix's pages need (tests/authz)."""
+    from tests.authz.test_matrix import extend_for_every_page
+
+    return extend_for_every_page(cast)
+
+
+@pytest.fixture
 def cast(db):
     """One user per role, plus the outsiders every permission test needs: a contributor of another
     agency and a panel member of another audit (healthchecks' alice/bob/charlie, for this domain)."""

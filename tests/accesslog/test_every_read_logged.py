@@ -103,20 +103,6 @@ NOT_CASE_DATA = {
 APPS = ("cases", "reviews", "recommendations", "reports", "audittools")
 
 
-@pytest.fixture
-def full_cast(cast):
-    for module in matrix._rule_modules():
-        if hasattr(module, "extend_cast"):
-            module.extend_cast(cast)
-    return cast
-
-
-def _url(name, full_cast):
-    rule = matrix.RULES[name]
-    kwargs = {k: (rule.kwargs.get(k) or matrix.KWARGS[k])(full_cast) for k in matrix.URLS[name]}
-    return reverse(name, kwargs=kwargs)
-
-
 @pytest.mark.parametrize(
     "url_name,persona,what,action,case_attr", READS, ids=[f"{r[0]}:{r[2]}" for r in READS]
 )
@@ -125,7 +111,7 @@ def test_each_kind_of_read_is_logged(client, full_cast, url_name, persona, what,
     user = None if persona == "anon" else getattr(full_cast, persona)
     if user is not None:
         login(client, user)
-    url = _url(url_name, full_cast)
+    url = matrix.matrix_url(url_name, full_cast)
     before = AccessLogEntry.objects.count()
     response = client.get(url, HTTP_USER_AGENT="Test browser", REMOTE_ADDR="10.9.8.7")
     assert response.status_code == 200, response.status_code

@@ -107,12 +107,21 @@ def test_every_view_names_a_role_rule_of_the_table():
     assert not unknown, f"Views naming a rule the table lacks: {unknown}"
 
 
-@pytest.fixture
-def full_cast(cast):
+def extend_for_every_page(cast):
+    """Add to the standing cast every object the matrix's pages need (each rules_*.py's extend_cast);
+    the `full_cast` fixture (tests/conftest.py) is the cast after this."""
     for module in _rule_modules():
         if hasattr(module, "extend_cast"):
             module.extend_cast(cast)
     return cast
+
+
+def matrix_url(url_name, cast):
+    """The URL of `url_name` with the matrix's keyword arguments for `cast` (objects in scope of the
+    personas the rule allows)."""
+    rule = RULES[url_name]
+    kwargs = {kw: (rule.kwargs.get(kw) or KWARGS[kw])(cast) for kw in URLS[url_name]}
+    return reverse(url_name, kwargs=kwargs)
 
 
 def _is_login_redirect(response):
@@ -122,11 +131,7 @@ def _is_login_redirect(response):
 @pytest.mark.parametrize("url_name", sorted(URLS))
 def test_authorisation_matrix(url_name, full_cast, client):
     rule = RULES[url_name]
-    kwargs = {
-        kw: (rule.kwargs[kw](full_cast) if kw in rule.kwargs else KWARGS[kw](full_cast))
-        for kw in URLS[url_name]
-    }
-    url = reverse(url_name, kwargs=kwargs)
+    url = matrix_url(url_name, full_cast)
     table_rule = getattr(resolve(url).func, "permission", None)
     failures = []
     for persona in PERSONAS:

@@ -22,9 +22,8 @@ Every run also writes screenshots of the main pages at both widths to test-artif
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 
-from tests.authz.test_matrix import KWARGS, RULES, URLS, full_cast  # noqa: F401 (full_cast: fixture)
+from tests.authz.test_matrix import RULES, URLS, matrix_url
 from tests.conftest import PERSONAS
 from tests.factories import PASSWORD
 
@@ -86,19 +85,13 @@ def cast(cast):
     return cast
 
 
-def _url(url_name, cast):
-    rule = RULES[url_name]
-    kwargs = {kw: (rule.kwargs[kw] if kw in rule.kwargs else KWARGS[kw])(cast) for kw in URLS[url_name]}
-    return reverse(url_name, kwargs=kwargs)
-
-
 def _pages_by_persona(cast):
     pages = {persona: [] for persona in PERSONAS}
     for url_name in sorted(URLS):
         rule = RULES[url_name]
         for persona in PERSONAS:
             if rule.get is not None and persona in rule.get:
-                pages[persona].append((url_name, _url(url_name, cast)))
+                pages[persona].append((url_name, matrix_url(url_name, cast)))
     return pages
 
 
@@ -280,7 +273,7 @@ class Crawl:
         return problems
 
 
-def test_every_page_is_accessible_and_reflows(_playwright_browser, live_server, full_cast):  # noqa: F811
+def test_every_page_is_accessible_and_reflows(_playwright_browser, live_server, full_cast):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()

@@ -24,15 +24,14 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-import pytest
 from django import forms
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from tests.authz import test_matrix as matrix
-from tests.authz.test_matrix import KWARGS, RULES, URLS
+from tests.authz.test_matrix import RULES, URLS
 from tests.conftest import PERSONAS
 from tests.helpers import login
 
@@ -420,12 +419,6 @@ def _personas_for(rule):
     return [p for p in PERSONAS if p in allowed]
 
 
-def _url_for(url_name, cast):
-    rule = RULES[url_name]
-    kwargs = {kw: (rule.kwargs[kw](cast) if kw in rule.kwargs else KWARGS[kw](cast)) for kw in URLS[url_name]}
-    return reverse(url_name, kwargs=kwargs)
-
-
 def _post_allowed(action, persona):
     try:
         match = resolve(urlsplit(action).path)
@@ -462,15 +455,6 @@ def later_in_life(cast):
         starts_at=now - datetime.timedelta(hours=2), ends_at=now - datetime.timedelta(hours=1)
     )
     Audit.objects.filter(pk=cast.other_audit.pk).update(status=Audit.Status.CLOSED, closed_at=now)
-
-
-@pytest.fixture
-def full_cast(cast):
-    """The standing cast with every object the matrix's pages need (tests/authz/rules_*.py)."""
-    for module in matrix._rule_modules():
-        if hasattr(module, "extend_cast"):
-            module.extend_cast(cast)
-    return cast
 
 
 def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
@@ -516,7 +500,7 @@ def test_every_form_answers_invalid_data_with_an_error_summary(full_cast):
             rule = RULES[url_name]
             if rule.get is None:
                 continue
-            url = _url_for(url_name, full_cast)
+            url = matrix.matrix_url(url_name, full_cast)
             for persona in _personas_for(rule):
 
                 def visit(url=url, persona=persona, url_name=url_name):

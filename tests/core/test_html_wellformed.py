@@ -7,9 +7,8 @@ for every persona allowed to open it, from what the server sends (no browser nee
 from html.parser import HTMLParser
 
 import pytest
-from django.urls import reverse
 
-from tests.authz.test_matrix import KWARGS, RULES, URLS, full_cast  # noqa: F401 (fixture)
+from tests.authz.test_matrix import RULES, URLS, matrix_url
 from tests.helpers import login
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -83,15 +82,11 @@ def test_the_checker_finds_what_it_should():
 
 
 @pytest.mark.parametrize("url_name", sorted(URLS))
-def test_every_page_is_well_formed(url_name, full_cast, client):  # noqa: F811
+def test_every_page_is_well_formed(url_name, full_cast, client):
     rule = RULES[url_name]
     if not rule.get:
         pytest.skip("answers no GET")
-    kwargs = {
-        kw: (rule.kwargs[kw](full_cast) if kw in rule.kwargs else KWARGS[kw](full_cast))
-        for kw in URLS[url_name]
-    }
-    url = reverse(url_name, kwargs=kwargs)
+    url = matrix_url(url_name, full_cast)
     failures, pages = [], 0
     for persona in sorted(rule.get - {"anon"}):
         client.logout()

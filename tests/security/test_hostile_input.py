@@ -30,7 +30,6 @@ from reviews.models import (
     LearningPoint,
     ReflectivePracticeMeeting,
 )
-from tests.authz import test_matrix as matrix
 from tests.cases.returns_helpers import edit_post
 from tests.helpers import login
 
@@ -426,14 +425,6 @@ FIELDS = [
     ),
 ]
 LONG = "A long paragraph of practice detail. " * 600  # 22,200 characters
-
-
-@pytest.fixture
-def full_cast(cast):
-    for module in matrix._rule_modules():
-        if hasattr(module, "extend_cast"):
-            module.extend_cast(cast)
-    return cast
 
 
 def _post_field(client, c, field, value):
