@@ -393,7 +393,8 @@ def return_submit_problems(agency_return):
     errors = {}
     for name in REQUIRED_TO_SUBMIT[agency_return.template]:
         if not getattr(agency_return, name).strip():
-            errors[name] = ["Complete this before you submit."]
+            label = AgencyReturn._meta.get_field(name).verbose_name
+            errors[name] = [f"Enter the {label} before you submit"]
     if not agency_return.entries.exists():
         errors["__all__"] = ["Add at least one chronology row before you submit."]
     for check in RETURN_SUBMIT_CHECKS:

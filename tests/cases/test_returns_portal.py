@@ -146,7 +146,10 @@ def test_submit_needs_a_complete_return(cast, client):
         edit_post(cast.agency_return, action="submit", fields={"involvement": "Only this"}, rows=[ROW_A]),
     )
     assert response.status_code == 400
-    assert "Complete this before you submit" in response.content.decode()
+    page = response.content.decode()
+    # Each missing answer is named, next to its field and in the summary at the top.
+    assert "Enter the analysis of policy and procedures before you submit" in page
+    assert "Complete this" not in page
     r = AgencyReturn.objects.get(pk=cast.agency_return.pk)
     assert r.status == "requested" and not r.entries.exists()
 

@@ -396,7 +396,7 @@ def problems_with(response, *, typed=None):
             found.append(f"an error message whose field is not marked in error: {text!r}")
     listed = {re.sub(r"\s+", " ", a.text()).strip() for a in summary.find_all("a")}
     for text in _error_texts(response):
-        # Listed as it is, or with the field's name before it ("Involvement: Complete this ...").
+        # Listed as it is, or with the field's name before it ("Involvement: Enter the description ...").
         wanted = re.sub(r"\s+", " ", text).strip()
         if not any(item == wanted or item.endswith(f": {wanted}") for item in listed):
             found.append(f"the error {text!r} is not in the summary")
