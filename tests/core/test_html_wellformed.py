@@ -5,6 +5,7 @@ summary's link, or a label, to the wrong field. Checked on every page of the aut
 for every persona allowed to open it, from what the server sends (no browser needed)."""
 
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from tests.authz.test_matrix import RULES, URLS, matrix_url
 from tests.helpers import login
@@ -99,3 +100,59 @@ def test_every_page_is_well_formed(full_cast, client):
             failures += [f"{url} as {persona}: {p}" for p in html_problems(response.content.decode())]
     assert not failures, "\n".join(failures)
     assert pages >= 240, f"only {pages} pages checked"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.hrefs = set()
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") if tag == "a" else None
+        if href:
+            self.hrefs.add(href)
+
+
+def _internal_links(page_url, html):
+    """The page's links to this app's pages: same site, not a fragment of the page, not a file."""
+    parser = _Links()
+    parser.feed(html)
+    links = set()
+    for href in parser.hrefs:
+        url = urljoin(page_url, href)
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or parts.path == urlsplit(page_url).path and not parts.query:
+            continue  # another site, a mail link, or a place on this page
+        if parts.path.startswith(("/static/", "/media/")):
+            continue
+        links.add(urlunsplit(("", "", parts.path, parts.query, "")))
+    return links
+
+
+def test_no_page_offers_a_link_its_reader_may_not_follow(full_cast, client):
+    """Every link a page shows to a persona opens for that persona: no button to a page their role
+    is refused (403), no link to something that is not there (404), nothing that fails (500). A link
+    shown to the wrong role is the first thing a new user clicks and an attacker reads."""
+    failures, followed = [], 0
+    for persona in sorted(set().union(*(r.get or set() for r in RULES.values())) - {"anon"}):
+        client.logout()
+        login(client, getattr(full_cast, persona))
+        links = {}
+        for url_name in sorted(URLS):
+            rule = RULES[url_name]
+            if not rule.get or persona not in rule.get:
+                continue
+            url = matrix_url(url_name, full_cast)
+            response = client.get(url)
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                for link in _internal_links(url, response.content.decode()):
+                    links.setdefault(link, url)
+        for link, source in sorted(links.items()):
+            if link.startswith("/accounts/logout"):
+                continue
+            followed += 1
+            status = client.get(link).status_code
+            if status not in (200, 302):
+                failures.append(f"{persona}: {source} links to {link}, which answers {status}")
+    assert not failures, "\n".join(failures)
+    assert followed >= 300, f"only {followed} links followed"
