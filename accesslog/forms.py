@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from core.dates import BoundedDateField
+from core.forms import GovukDateField, GovukDateInput
 
 from . import subjects
 
@@ -44,12 +44,13 @@ class AccessLogSearchForm(forms.Form):
 
     user = forms.CharField(required=False, max_length=300)
     case = forms.CharField(required=False, max_length=500)
-    date_from = BoundedDateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = BoundedDateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = GovukDateField(label="From", required=False)
+    date_to = GovukDateField(label="To", required=False)
 
     def __init__(self, data=None, **kwargs):
         default_from = timezone.localdate() - datetime.timedelta(days=DEFAULT_DAYS - 1)
-        if data is None or ("date_from" not in data and "date_to" not in data):
+        omitted = GovukDateInput().value_omitted_from_data
+        if data is None or (omitted(data, None, "date_from") and omitted(data, None, "date_to")):
             data = data.copy() if data is not None else {}
             data["date_from"] = default_from.isoformat()
         super().__init__(data, **kwargs)

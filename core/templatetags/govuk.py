@@ -3,6 +3,7 @@
 from django import forms, template
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django_filters import FilterSet
 
 from core.forms import GovukDateInput
 
@@ -147,10 +148,12 @@ def govuk_error_summary(form, items=None, title=None):
 
 
 def _bound_forms(context):
-    """Every form in the template's context that has errors, `form` first."""
+    """Every form in the template's context that has errors, `form` first (a filter set's too)."""
     found = []
     flat = context.flatten()
     for value in [flat.get("form"), *flat.values()]:
+        if isinstance(value, FilterSet):  # a list's filters (django-filter): their form
+            value = value.form
         if isinstance(value, forms.BaseForm) and value.is_bound and value.errors and value not in found:
             found.append(value)
     return found

@@ -1,6 +1,7 @@
 """The notification log (Business Manager), the lead-times page, and {% notifications_about obj %}."""
 
 import datetime
+import re
 
 import pytest
 from django.template import Context, Template
@@ -75,11 +76,14 @@ def test_log_filters(cast, client, query, expected):
 
 def test_a_bad_date_is_explained_next_to_the_field_and_kept(cast, client):
     make(2)
-    response = login(client, cast.bm).get(reverse("notifications:log"), {"date_from": "31/02/2027"})
+    typed = {"date_from_day": "31", "date_from_month": "2", "date_from_year": "2027"}
+    response = login(client, cast.bm).get(reverse("notifications:log"), typed)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a valid date" in page
-    assert 'value="31/02/2027"' in page
+    assert "Queued from must be a real date" in page
+    assert 'href="#id_date_from"' in page  # the error summary links to the day box
+    for name, value in typed.items():
+        assert re.search(rf'name="{name}"[^>]*value="{value}"', page), name
 
 
 def test_log_is_paginated_and_keeps_the_filter(cast, client):

@@ -210,7 +210,7 @@ def test_override_of_a_pattern_hit_is_recorded_and_unblocks(build_of, cast, seed
     login(client, cast.bm)
     url = reverse("reports:hit_override", kwargs={"hit_pk": hit.pk})
     short = client.post(url, {"reason": "meeting"})
-    assert short.status_code == 200 and "at least 10 characters" in short.content.decode()
+    assert short.status_code == 200 and "must be 10 characters or more" in short.content.decode()
     response = client.post(url, {"reason": "The council's public switchboard, not a family's number."})
     assert response.status_code == 302
     hit.refresh_from_db()
