@@ -4,6 +4,7 @@ published versions for everyone who may see the audit (Board, BM, its panel, con
 import hashlib
 
 from reports.models import LeakHit, ReportBuild, ReportVersion
+from tests.factories import LearningPointFactory
 
 from .rule import Rule
 
@@ -54,6 +55,8 @@ def extend_cast(cast):
         pdf=PDF,
         sha256=hashlib.sha256(PDF).hexdigest(),
     )
+    if getattr(cast, "point", None) is None:
+        cast.point = LearningPointFactory(case=cast.case, created_by=cast.panel, position=1)
     cast.leak_hit = LeakHit.objects.create(
         build=cast.report_build,
         kind=LeakHit.Kind.PATTERN,
@@ -63,7 +66,7 @@ def extend_cast(cast):
         label="Learning point i",
         case=cast.case,
         object_type="learning_point",
-        object_id=1,
+        object_id=cast.point.pk,
     )
 
 
