@@ -9,7 +9,7 @@ from core.forms import CleanTextMixin, CrispyFormMixin, GovukDateField, GovukFor
 
 from .limits import CHRONOLOGY_MAX_ROWS, CHRONOLOGY_OVER_LIMIT_MARGIN
 from .models import Agency, AgencyReturn, Audit, Case, ChronologyEntry, IdentifyingTerm, PanelMembership
-from .services import send_back_default_due_date
+from .services import REQUIRED_TO_SUBMIT, send_back_default_due_date
 
 MAX_CHRONOLOGY_ROWS = CHRONOLOGY_MAX_ROWS
 
@@ -181,6 +181,10 @@ class ReturnForm(GovukFormMixin, forms.ModelForm):
         for name in list(self.fields):
             if name != "version" and name not in keep:
                 del self.fields[name]
+        # A draft may leave them blank, but the return cannot be submitted without them: not "(optional)".
+        for name in REQUIRED_TO_SUBMIT[self.instance.template]:
+            if name in self.fields:
+                self.fields[name].required_on_submit = True
         if not self.is_bound:
             self.initial["version"] = self.instance.version
 

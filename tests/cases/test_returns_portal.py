@@ -139,6 +139,21 @@ def test_row_buttons_rearrange_rows_without_losing_text_or_saving(cast, client, 
     assert AgencyReturn.objects.get(pk=cast.agency_return.pk).version == 1
 
 
+def test_answers_needed_to_submit_are_not_labelled_optional(cast, client):
+    """A draft may leave the return's answers blank, but it cannot be submitted without them: the
+    editor must not tell the contributor they are optional."""
+    from cases.services import REQUIRED_TO_SUBMIT
+
+    login(client, cast.contributor)
+    page = client.get(_url("return_edit", cast.agency_return)).content.decode()
+    needed = REQUIRED_TO_SUBMIT[cast.agency_return.template]
+    assert needed
+    for name in needed:
+        label = AgencyReturn._meta.get_field(name).verbose_name
+        assert f'for="id_{name}"' in page, name
+        assert f"{label.capitalize()} (optional)" not in page, name
+
+
 def test_submit_needs_a_complete_return(cast, client):
     login(client, cast.contributor)
     response = client.post(
